@@ -1,0 +1,144 @@
+// What dev, staging and production mean, as typed data (README.md, "Environments").
+// Components read these knobs; none of them asks which environment it is in.
+import { z } from "zod";
+import { matching } from "./fields";
+
+export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+const etcdSnapshotsSchema = z
+    .strictObject({
+        /** Take scheduled K3s etcd snapshots. */
+        enabled: z.boolean().meta({ example: true }),
+        /** Cron schedule of the snapshots (K3s `--etcd-snapshot-schedule-cron`). */
+        schedule: matching(/^(\S+\s+){4}\S+$/, "is not a five-field cron schedule").meta({ example: "0 */6 * * *" }),
+        /** Snapshots kept on each server (K3s `--etcd-snapshot-retention`). */
+        retention: z.int().min(1).meta({ example: 28 }),
+    })
+    .meta({ example: { enabled: true, schedule: "0 */6 * * *", retention: 28 } });
+
+const monitoringSchema = z
+    .strictObject({
+        /** How long Prometheus keeps samples (Prometheus duration). */
+        retention: matching(/^\d+(ms|s|m|h|d|w|y)$/, "is not a Prometheus duration").meta({ example: "30d" }),
+        /** Keep Prometheus and Alertmanager data on persistent volumes. */
+        persistentStorage: z.boolean().meta({ example: true }),
+        /** Size of the Prometheus volume (Kubernetes quantity). */
+        storageSize: matching(/^\d+(Mi|Gi|Ti)$/, "is not a Kubernetes storage quantity").meta({ example: "50Gi" }),
+        /** Route alerts to receivers through Alertmanager (otherwise they are only shown). */
+        alertRouting: z.boolean().meta({ example: true }),
+    })
+    .meta({ example: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true } });
+
+export const profileSchema = z.strictObject({
+    /** Requests/limits preset: `reduced` for small test clusters, `full` for production. */
+    resources: z.enum(["reduced", "full"]).meta({ example: "full" }),
+    /** Run every platform controller highly available (ArgoCD redis-ha, leader election). */
+    highAvailability: z.boolean().meta({ example: true }),
+    /** Replicas of each stateless platform controller. */
+    controllerReplicas: z.int().min(1).meta({ example: 2 }),
+    /** Fewest K3s servers the environment accepts (embedded etcd needs 3 for quorum). */
+    minServers: z.int().min(1).meta({ example: 3 }),
+    /** PodDisruptionBudgets on platform controllers, so node drains keep them serving. */
+    podDisruptionBudgets: z.boolean().meta({ example: true }),
+    /** Pod Security Admission on the platform's namespaces: `off` or `enforced`. */
+    podSecurity: z.enum(["off", "enforced"]).meta({ example: "enforced" }),
+    /** Full hardening: K3s CIS flags and the strictest pod security each component allows. */
+    hardening: z.boolean().meta({ example: true }),
+    /** Network policies in the platform's namespaces. */
+    networkPolicies: z.enum(["none", "default-deny"]).meta({ example: "default-deny" }),
+    /** `local` volumes (K3s local-path) or `distributed` ones (storage class from config). */
+    storage: z.enum(["local", "distributed"]).meta({ example: "distributed" }),
+    /** K3s etcd snapshots. */
+    etcdSnapshots: etcdSnapshotsSchema,
+    /** Encrypt Secrets at rest in K3s (`--secrets-encryption`). */
+    secretsEncryption: z.boolean().meta({ example: true }),
+    /** Where workloads' secrets come from: plain `kubernetes` secrets or `vault` through ESO. */
+    secrets: z.enum(["kubernetes", "vault"]).meta({ example: "vault" }),
+    /** cert-manager issuer for the platform's certificates. */
+    tlsIssuer: z.enum(["selfSigned", "acme-staging", "acme-production"]).meta({ example: "acme-production" }),
+    /** Prometheus, Grafana and Alertmanager sizing. */
+    monitoring: monitoringSchema,
+    /** Sync mode of the applications ApplicationSet: `automated` or `manual`. */
+    applicationsSync: z.enum(["automated", "manual"]).meta({ example: "manual" }),
+});
+
+export type EnvironmentProfile = z.infer<typeof profileSchema>;
+
+/** A site's overrides in `Pulumi.<env>.yaml` (`homelab:profile`): any knob, nested ones by field. */
+export const profileOverridesSchema = profileSchema
+    .extend({
+        etcdSnapshots: etcdSnapshotsSchema.partial().meta({ example: { retention: 14 } }),
+        monitoring: monitoringSchema.partial().meta({ example: { retention: "15d" } }),
+    })
+    .partial();
+
+export type ProfileOverrides = z.infer<typeof profileOverridesSchema>;
+
+const dev: EnvironmentProfile = {
+    resources: "reduced",
+    highAvailability: false,
+    controllerReplicas: 1,
+    minServers: 1,
+    podDisruptionBudgets: false,
+    // Off for flexibility: dev is where workloads are tried before they are made compliant.
+    podSecurity: "off",
+    hardening: false,
+    networkPolicies: "none",
+    storage: "local",
+    etcdSnapshots: { enabled: false, schedule: "0 */12 * * *", retention: 5 },
+    secretsEncryption: false,
+    secrets: "kubernetes",
+    tlsIssuer: "selfSigned",
+    monitoring: { retention: "2d", persistentStorage: false, storageSize: "5Gi", alertRouting: false },
+    applicationsSync: "automated",
+};
+
+const staging: EnvironmentProfile = {
+    resources: "reduced",
+    highAvailability: false,
+    controllerReplicas: 1,
+    minServers: 1,
+    podDisruptionBudgets: false,
+    podSecurity: "enforced",
+    hardening: false,
+    networkPolicies: "default-deny",
+    storage: "local",
+    etcdSnapshots: { enabled: true, schedule: "0 */12 * * *", retention: 10 },
+    secretsEncryption: true,
+    secrets: "kubernetes",
+    // Let's Encrypt's staging CA has generous rate limits, so a staging rebuild never locks out production.
+    tlsIssuer: "acme-staging",
+    monitoring: { retention: "7d", persistentStorage: true, storageSize: "10Gi", alertRouting: false },
+    applicationsSync: "automated",
+};
+
+const production: EnvironmentProfile = {
+    resources: "full",
+    highAvailability: true,
+    controllerReplicas: 2,
+    minServers: 3,
+    podDisruptionBudgets: true,
+    podSecurity: "enforced",
+    hardening: true,
+    networkPolicies: "default-deny",
+    storage: "distributed",
+    etcdSnapshots: { enabled: true, schedule: "0 */6 * * *", retention: 28 },
+    secretsEncryption: true,
+    secrets: "vault",
+    tlsIssuer: "acme-production",
+    monitoring: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true },
+    applicationsSync: "manual",
+};
+
+export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = { dev, staging, production };
+
+/** The environment's profile with a site's overrides laid over it. */
+export function applyOverrides(base: EnvironmentProfile, overrides: ProfileOverrides): EnvironmentProfile {
+    return {
+        ...base,
+        ...overrides,
+        etcdSnapshots: { ...base.etcdSnapshots, ...overrides.etcdSnapshots },
+        monitoring: { ...base.monitoring, ...overrides.monitoring },
+    };
+}

@@ -1,0 +1,341 @@
+// Rules that span several config keys, checked after each key has its right shape. Each rule
+// returns problems rather than throwing, so an admin sees every one of them in one run.
+import { AddressBlock, hostBlock, isPrivate, overlaps, parseBlock, parseIPv4 } from "./network";
+import { Environment, EnvironmentProfile } from "./profiles";
+import { ParsedConfig, SECRET_EXAMPLES, SecretKey } from "./schema";
+
+/** One thing wrong with the config: the key, what is wrong, and a right value. */
+export interface Problem {
+    readonly key: string;
+    readonly message: string;
+    readonly example?: string;
+}
+
+/** What the rules know about the config besides the parsed keys. */
+export interface RuleContext {
+    readonly environment: Environment;
+    readonly profile: EnvironmentProfile;
+    readonly config: ParsedConfig;
+    /** Secret keys that are set, and whether each is stored as a secret. */
+    readonly secrets: ReadonlyMap<SecretKey, { readonly secure: boolean }>;
+}
+
+type Rule = (ctx: RuleContext) => Problem[];
+
+const NODE_EXAMPLE = "[{ name: k3s-server-1, address: 192.168.10.11, role: server, user: admin }]";
+
+const clusterAccess: Rule = ({ config, secrets }) => {
+    const hasNodes = (config.cluster.nodes ?? []).length > 0;
+    const hasKubeconfig = secrets.has("kubeconfig");
+    if (!hasNodes && !hasKubeconfig) {
+        return [
+            {
+                key: "cluster.nodes",
+                message:
+                    "no cluster to reach: list the nodes to install K3s on, or set the secret kubeconfig of an existing cluster",
+                example: NODE_EXAMPLE,
+            },
+        ];
+    }
+    if (hasNodes && hasKubeconfig) {
+        return [
+            {
+                key: "kubeconfig",
+                message:
+                    "is set together with cluster.nodes; keep one: nodes to bootstrap K3s, or kubeconfig for an existing cluster",
+                example: "pulumi config rm kubeconfig",
+            },
+        ];
+    }
+    return [];
+};
+
+const serverCount: Rule = ({ config, environment, profile }) => {
+    const nodes = config.cluster.nodes ?? [];
+    if (nodes.length === 0) {
+        return [];
+    }
+    const servers = nodes.filter((n) => n.role === "server").length;
+    const problems: Problem[] = [];
+    if (servers === 0) {
+        problems.push({
+            key: "cluster.nodes",
+            message: "has no server; the first server initialises the cluster",
+            example: NODE_EXAMPLE,
+        });
+    } else if (servers % 2 === 0) {
+        problems.push({
+            key: "cluster.nodes",
+            message: `has ${servers} servers; embedded etcd needs an odd number to keep quorum`,
+            example: "1, 3 or 5 nodes with role: server",
+        });
+    }
+    if (servers > 0 && servers < profile.minServers) {
+        problems.push({
+            key: "cluster.nodes",
+            message: `has ${servers} server(s); ${environment} needs at least ${profile.minServers} for a highly available control plane`,
+            example: `${profile.minServers} nodes with role: server`,
+        });
+    }
+    return problems;
+};
+
+/** Problems for every entry of the list at `listKey` whose `field` repeats an earlier entry's. */
+function duplicates<T, K extends keyof T & string>(
+    items: readonly T[],
+    listKey: string,
+    field: K,
+    what: string,
+): Problem[] {
+    const firstSeen = new Map<unknown, number>();
+    const problems: Problem[] = [];
+    items.forEach((item, index) => {
+        const earlier = firstSeen.get(item[field]);
+        if (earlier === undefined) {
+            firstSeen.set(item[field], index);
+        } else {
+            problems.push({
+                key: `${listKey}[${index}].${field}`,
+                message: `${JSON.stringify(item[field])} is also the ${field} of ${listKey}[${earlier}]; ${what} must be unique`,
+            });
+        }
+    });
+    return problems;
+}
+
+const uniqueNodes: Rule = ({ config }) => {
+    const nodes = config.cluster.nodes ?? [];
+    return [
+        ...duplicates(nodes, "cluster.nodes", "name", "node names"),
+        ...duplicates(nodes, "cluster.nodes", "address", "node addresses"),
+    ];
+};
+
+const uniquePools: Rule = ({ config }) => duplicates(config.metallb.pools, "metallb.pools", "name", "pool names");
+
+interface PoolBlock {
+    readonly key: string;
+    readonly text: string;
+    readonly block: AddressBlock;
+}
+
+function poolBlocks(config: ParsedConfig): PoolBlock[] {
+    return config.metallb.pools.flatMap((pool, p) =>
+        pool.addresses.map((text, a) => ({
+            key: `metallb.pools[${p}].addresses[${a}]`,
+            text,
+            block: parseBlock(text) as AddressBlock,
+        })),
+    );
+}
+
+const POOL_EXAMPLE = '"192.168.10.200-192.168.10.220"';
+
+const privatePools: Rule = ({ config }) =>
+    poolBlocks(config)
+        .filter((b) => !isPrivate(b.block))
+        .map((b) => ({
+            key: b.key,
+            message: `${JSON.stringify(b.text)} is not inside private (RFC 1918) address space`,
+            example: POOL_EXAMPLE,
+        }));
+
+const disjointPools: Rule = ({ config }) => {
+    const blocks = poolBlocks(config);
+    return blocks.flatMap((b, i) =>
+        blocks
+            .slice(0, i)
+            .filter((earlier) => overlaps(earlier.block, b.block))
+            .map((earlier) => ({
+                key: b.key,
+                message: `${JSON.stringify(b.text)} overlaps ${earlier.key} (${JSON.stringify(earlier.text)}); an address must belong to one pool`,
+                example: POOL_EXAMPLE,
+            })),
+    );
+};
+
+const poolsAvoidNodes: Rule = ({ config }) => {
+    const hosts = (config.cluster.nodes ?? []).map((n, i) => ({ key: `cluster.nodes[${i}].address`, text: n.address }));
+    if (config.cluster.apiAddress !== undefined) {
+        hosts.push({ key: "cluster.apiAddress", text: config.cluster.apiAddress });
+    }
+    const blocks = poolBlocks(config);
+    return hosts.flatMap((host) => {
+        const address = parseIPv4(host.text);
+        if (address === undefined) {
+            return []; // a DNS name: nothing to compare
+        }
+        return blocks
+            .filter((b) => overlaps(b.block, hostBlock(address)))
+            .map((b) => ({
+                key: b.key,
+                message: `${JSON.stringify(b.text)} contains ${host.key} (${host.text}); MetalLB would hand that address to a service`,
+                example: POOL_EXAMPLE,
+            }));
+    });
+};
+
+const vaultWhereNeeded: Rule = ({ config, environment, profile }) => {
+    const address = config.vault.address;
+    if (profile.secrets === "vault" && address === undefined) {
+        return [
+            {
+                key: "vault.address",
+                message: `required: ${environment} reads workload secrets from Vault (profile secrets: vault)`,
+                example: '"https://vault.home.arpa:8200"',
+            },
+        ];
+    }
+    if (profile.secrets === "vault" && profile.hardening && address !== undefined && !address.startsWith("https://")) {
+        return [
+            {
+                key: "vault.address",
+                message: `${JSON.stringify(address)} is plain http; a hardened ${environment} sends Vault tokens over TLS only`,
+                example: '"https://vault.home.arpa:8200"',
+            },
+        ];
+    }
+    return [];
+};
+
+// Suffixes no public CA can issue for: special-use and private-use names (RFC 6761, RFC 8375, RFC 6762).
+const PRIVATE_SUFFIXES = [
+    "home.arpa",
+    "local",
+    "lan",
+    "internal",
+    "localdomain",
+    "localhost",
+    "test",
+    "invalid",
+    "example",
+];
+
+const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets }) => {
+    if (profile.tlsIssuer === "selfSigned") {
+        return [];
+    }
+    const acme = config.tls.acme;
+    if (acme === undefined) {
+        return [
+            {
+                key: "tls.acme.email",
+                message: `required: ${environment} issues certificates through ACME (profile tlsIssuer: ${profile.tlsIssuer})`,
+                example: '"admin@example.com"',
+            },
+        ];
+    }
+    const problems: Problem[] = [];
+    const suffix = PRIVATE_SUFFIXES.find((s) => config.domain === s || config.domain.endsWith(`.${s}`));
+    if (acme.server === undefined && suffix !== undefined) {
+        problems.push({
+            key: "domain",
+            message: `"${config.domain}" is under .${suffix}, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: selfSigned`,
+            example: '"lab.example.com"',
+        });
+    }
+    if (acme.solver === "cloudflare" && !secrets.has("cloudflareApiToken")) {
+        problems.push({
+            key: "cloudflareApiToken",
+            message: "required: tls.acme.solver is cloudflare (DNS-01 needs an API token with Zone.DNS edit)",
+            example: SECRET_EXAMPLES.cloudflareApiToken,
+        });
+    }
+    return problems;
+};
+
+const secretsEncrypted: Rule = ({ secrets }) =>
+    [...secrets]
+        .filter(([, state]) => !state.secure)
+        .map(([key]) => ({
+            key,
+            message: "is stored in plain text in the stack file; set it as a secret",
+            example: SECRET_EXAMPLES[key],
+        }));
+
+const storageClassWhereNeeded: Rule = ({ config, environment, profile }) => {
+    if (profile.storage !== "distributed") {
+        return [];
+    }
+    if (config.storageClass === undefined) {
+        return [
+            {
+                key: "storageClass",
+                message: `required: ${environment} keeps data on distributed storage (profile storage: distributed)`,
+                example: '"longhorn"',
+            },
+        ];
+    }
+    if (config.storageClass === "local-path") {
+        return [
+            {
+                key: "storageClass",
+                message: `"local-path" keeps each volume on one node; ${environment} needs a distributed storage class`,
+                example: '"longhorn"',
+            },
+        ];
+    }
+    return [];
+};
+
+// The seed fixes these for production; a site override must not quietly undo them.
+const productionInvariants: Rule = ({ config, environment }) => {
+    if (environment !== "production") {
+        return [];
+    }
+    const problems: Problem[] = [];
+    if (config.profile.secrets !== undefined && config.profile.secrets !== "vault") {
+        problems.push({
+            key: "profile.secrets",
+            message: `"${config.profile.secrets}" is not allowed: production reads secrets from Vault only`,
+            example: '"vault" (or remove the override)',
+        });
+    }
+    if (config.profile.applicationsSync !== undefined && config.profile.applicationsSync !== "manual") {
+        problems.push({
+            key: "profile.applicationsSync",
+            message: `"${config.profile.applicationsSync}" is not allowed: production applications sync only after manual approval`,
+            example: '"manual" (or remove the override)',
+        });
+    }
+    return problems;
+};
+
+export const RULES: readonly Rule[] = [
+    clusterAccess,
+    serverCount,
+    uniqueNodes,
+    uniquePools,
+    privatePools,
+    disjointPools,
+    poolsAvoidNodes,
+    vaultWhereNeeded,
+    acmeWhereNeeded,
+    secretsEncrypted,
+    storageClassWhereNeeded,
+    productionInvariants,
+];
+
+/** Settings that are valid but have no effect here: worth a warning, not a failure. */
+export function unusedSettings({ config, environment, profile, secrets }: RuleContext): string[] {
+    const warnings: string[] = [];
+    if (profile.secrets !== "vault" && config.vault.address !== undefined) {
+        warnings.push(
+            `vault.address: set, but ${environment} uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured`,
+        );
+    }
+    if (secrets.has("sshPrivateKey") && (config.cluster.nodes ?? []).length === 0) {
+        warnings.push("sshPrivateKey: set, but there are no cluster.nodes to connect to; it is not used");
+    }
+    if (profile.tlsIssuer === "selfSigned" && config.tls.acme !== undefined) {
+        warnings.push(
+            `tls.acme: set, but ${environment} issues certificates from a self-signed CA (profile tlsIssuer: selfSigned); ACME is not used`,
+        );
+    }
+    return warnings;
+}
+
+/** Every cross-field problem of the config, in rule order. */
+export function checkRules(ctx: RuleContext): Problem[] {
+    return RULES.flatMap((rule) => rule(ctx));
+}

@@ -1,0 +1,212 @@
+// The shape of the project's `homelab:*` config keys, field by field. Every field carries an
+// example (zod `meta`) that error messages quote; rules that span fields live in rules.ts.
+import { z } from "zod";
+import { matching } from "./fields";
+import { parseBlock, parseIPv4 } from "./network";
+import { profileOverridesSchema } from "./profiles";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const ipv4 = matching((v) => parseIPv4(v) !== undefined, "is not an IPv4 address");
+const hostname = matching((v) => parseIPv4(v) !== undefined || DNS_NAME.test(v), "is not an IPv4 address or DNS name");
+const dnsName = matching(DNS_NAME, "is not a lowercase DNS name");
+
+const labelKey = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+const NODE_EXAMPLE = { name: "k3s-server-1", address: "192.168.10.11", role: "server", user: "admin" };
+
+const nodeSchema = z
+    .strictObject({
+        /** Kubernetes node name (DNS label). Required. */
+        name: matching(DNS_LABEL, "is not a DNS label (lowercase letters, digits, '-')").meta({
+            example: "k3s-server-1",
+        }),
+        /** IPv4 address K3s binds to and SSH connects to. Required. */
+        address: ipv4.meta({ example: "192.168.10.11" }),
+        /** `server` (control plane + etcd) or `agent` (workloads only). Required. */
+        role: z.enum(["server", "agent"]).meta({ example: "server" }),
+        /** SSH user with passwordless sudo. Required. */
+        user: z.string().min(1).meta({ example: "admin" }),
+        /** SSH port. Default 22. */
+        port: z.int().min(1).max(65535).default(22).meta({ example: 22 }),
+        /** Kubernetes labels for the node. Default none. */
+        labels: z
+            .record(
+                matching(labelKey, "is not a Kubernetes label key"),
+                matching(labelValue, "is not a Kubernetes label value").meta({ example: "rack-1" }),
+            )
+            .default({})
+            .meta({ example: { "topology.kubernetes.io/zone": "rack-1" } }),
+        /** Kubernetes taints for the node, `key=value:Effect`. Default none. */
+        taints: z
+            .array(
+                matching(
+                    /^[^=:\s]+(=[^=:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/,
+                    "is not a taint of the form key=value:NoSchedule|PreferNoSchedule|NoExecute",
+                ).meta({ example: "dedicated=storage:NoSchedule" }),
+            )
+            .default([])
+            .meta({ example: ["dedicated=storage:NoSchedule"] }),
+    })
+    .meta({ example: NODE_EXAMPLE });
+
+const NODES_EXAMPLE = [NODE_EXAMPLE];
+
+const clusterSchema = z.strictObject({
+    /** Nodes to install K3s on over SSH; leave out to use the secret `kubeconfig` instead. */
+    nodes: z.array(nodeSchema).optional().meta({ example: NODES_EXAMPLE }),
+    /** Address clients use for the API (VIP or DNS name). Default: the first server's address. */
+    apiAddress: hostname.optional().meta({ example: "192.168.10.10" }),
+    /** K3s release to install. Default: the version pinned in components/versions.ts. */
+    k3sVersion: matching(/^v\d+\.\d+\.\d+\+k3s\d+$/, "is not a K3s release tag")
+        .optional()
+        .meta({ example: "v1.33.5+k3s1" }),
+});
+
+const POOL_EXAMPLE = { name: "default", addresses: ["192.168.10.200-192.168.10.220"] };
+
+const poolSchema = z
+    .strictObject({
+        /** Pool name (MetalLB IPAddressPool). Required. */
+        name: matching(DNS_LABEL, "is not a DNS label (lowercase letters, digits, '-')").meta({
+            example: "default",
+        }),
+        /** CIDRs or `first-last` ranges, inside RFC 1918 space. At least one. */
+        addresses: z
+            .array(
+                matching(
+                    (v) => parseBlock(v) !== undefined,
+                    "is not an IPv4 CIDR (on its network boundary) or first-last range",
+                ).meta({ example: "192.168.10.200-192.168.10.220" }),
+            )
+            .min(1)
+            .meta({ example: ["192.168.10.200-192.168.10.220"] }),
+        /** Hand addresses out to any LoadBalancer service that asks. Default true. */
+        autoAssign: z.boolean().default(true).meta({ example: true }),
+    })
+    .meta({ example: POOL_EXAMPLE });
+
+const POOLS_EXAMPLE = [POOL_EXAMPLE];
+
+const metallbSchema = z
+    .strictObject({
+        /** Address pools for LoadBalancer services. At least one. */
+        pools: z.array(poolSchema).min(1).meta({ example: POOLS_EXAMPLE }),
+    })
+    .meta({ example: { pools: POOLS_EXAMPLE } });
+
+const acmeSchema = z.strictObject({
+    /** Account email for expiry notices. Required. */
+    email: z.email({ error: (issue) => `${JSON.stringify(issue.input)} is not an email address` }).meta({
+        example: "admin@example.com",
+    }),
+    /** ACME directory URL. Default: Let's Encrypt staging or production, per the profile. */
+    server: z
+        .url({ protocol: /^https$/, error: (issue) => `${JSON.stringify(issue.input)} is not an https URL` })
+        .optional()
+        .meta({ example: "https://acme-v02.api.letsencrypt.org/directory" }),
+    /** Challenge: `http01` through the ingress, or `cloudflare` DNS-01. Default http01. */
+    solver: z.enum(["http01", "cloudflare"]).default("http01").meta({ example: "cloudflare" }),
+});
+
+const tlsSchema = z.strictObject({
+    /** ACME account and solver, for profiles whose issuer is ACME. */
+    acme: acmeSchema.optional().meta({ example: { email: "admin@example.com", solver: "http01" } }),
+});
+
+const gitopsSchema = z.strictObject({
+    /** Git repository ArgoCD reads, https or ssh. Required. */
+    repoUrl: matching(
+        (v) => /^(https:\/\/|ssh:\/\/)[^\s]+$/.test(v) || /^[\w.-]+@[\w.-]+:[^\s]+$/.test(v),
+        "is not an https or ssh Git URL",
+    ).meta({ example: "https://github.com/example/homelab.git" }),
+    /** Branch, tag or commit this environment tracks. Default `main`. */
+    revision: z.string().min(1).default("main").meta({ example: "main" }),
+    /** Folder of the GitOps tree in the repository. Default `gitops`. */
+    path: matching(
+        (v) => !v.startsWith("/") && !v.split("/").includes(".."),
+        "is not a relative path inside the repository",
+    )
+        .default("gitops")
+        .meta({ example: "gitops" }),
+});
+
+const vaultSchema = z.strictObject({
+    /** Vault API address. Required where the profile's secrets come from Vault. */
+    address: z
+        .url({ protocol: /^https?$/, error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL` })
+        .optional()
+        .meta({ example: "https://vault.home.arpa:8200" }),
+    /** Path of this cluster's Kubernetes auth backend. Default `kubernetes-<stack>`. */
+    authMount: matching(/^[\w-]+(\/[\w-]+)*$/, "is not a Vault mount path")
+        .optional()
+        .meta({
+            example: "kubernetes-production",
+        }),
+    /** KV v2 mount holding application secrets. Default `secret`. */
+    kvMount: matching(/^[\w-]+(\/[\w-]+)*$/, "is not a Vault mount path")
+        .default("secret")
+        .meta({
+            example: "secret",
+        }),
+});
+
+const valuesSchema = z.record(z.string(), z.unknown()).meta({ example: { server: { replicas: 3 } } });
+const componentSchema = z
+    .strictObject({
+        /** Helm values deep-merged over the program's own, last. Default none. */
+        values: valuesSchema.default({}),
+    })
+    .meta({ example: { values: { server: { replicas: 3 } } } });
+
+const componentsSchema = z.strictObject({
+    argocd: componentSchema.optional(),
+    metallb: componentSchema.optional(),
+    certManager: componentSchema.optional(),
+    monitoring: componentSchema.optional(),
+    externalSecrets: componentSchema.optional(),
+});
+
+/** The non-secret `homelab:*` keys. Secret keys are read separately (see SECRET_KEYS). */
+export const configSchema = z.strictObject({
+    /** How to reach the cluster: nodes to bootstrap over SSH (or the secret `kubeconfig`). */
+    cluster: clusterSchema.default({}).meta({ example: { nodes: NODES_EXAMPLE } }),
+    /** Base DNS domain; platform hosts are `<service>.<domain>`. Required. */
+    domain: dnsName.meta({ example: "dev.home.arpa" }),
+    /** Ingress class of the platform's ingresses. Default `traefik` (bundled with K3s). */
+    ingressClass: matching(DNS_LABEL, "is not an ingress class name").default("traefik").meta({
+        example: "traefik",
+    }),
+    /** MetalLB L2 address pools. Required. */
+    metallb: metallbSchema,
+    /** Certificate issuer settings. */
+    tls: tlsSchema.default({}).meta({ example: { acme: { email: "admin@example.com" } } }),
+    /** Git repository ArgoCD reconciles from. Required. */
+    gitops: gitopsSchema.meta({ example: { repoUrl: "https://github.com/example/homelab.git", revision: "main" } }),
+    /** Vault for External Secrets. Required in profiles with `secrets: vault`. */
+    vault: vaultSchema.default({ kvMount: "secret" }).meta({ example: { address: "https://vault.home.arpa:8200" } }),
+    /** Storage class of persistent volumes. Default `local-path` where the profile's storage is local. */
+    storageClass: matching((v) => DNS_NAME.test(v) || DNS_LABEL.test(v), "is not a storage class name")
+        .optional()
+        .meta({ example: "longhorn" }),
+    /** Overrides of the environment profile's knobs. */
+    profile: profileOverridesSchema.default({}).meta({ example: { monitoring: { retention: "15d" } } }),
+    /** Per-component escape hatches. */
+    components: componentsSchema.default({}).meta({ example: { argocd: { values: { server: { replicas: 3 } } } } }),
+});
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+/** Config keys whose values must be Pulumi secrets (`pulumi config set --secret`). */
+export const SECRET_KEYS = ["kubeconfig", "sshPrivateKey", "cloudflareApiToken"] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/** How each secret key is set, for error messages. */
+export const SECRET_EXAMPLES: Readonly<Record<SecretKey, string>> = {
+    kubeconfig: "pulumi config set --secret kubeconfig < ~/.kube/config",
+    sshPrivateKey: "pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519",
+    cloudflareApiToken: "pulumi config set --secret cloudflareApiToken <token>",
+};

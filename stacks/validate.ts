@@ -1,0 +1,155 @@
+// Validates a stack's raw config and resolves it into the settings the program runs on. Pure:
+// it sees neither Pulumi nor secret values (only which secret keys are set, and how), so it is
+// tested directly and can never leak a secret into an error message.
+import { applyOverrides, Environment, ENVIRONMENTS, EnvironmentProfile, PROFILES } from "./profiles";
+import { formatProblem, problemsOf } from "./problems";
+import { checkRules, Problem, unusedSettings } from "./rules";
+import { configSchema, ParsedConfig, SECRET_KEYS, SecretKey } from "./schema";
+
+/** Let's Encrypt's ACME directories, by profile issuer. */
+export const LETS_ENCRYPT = {
+    "acme-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+    "acme-production": "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+
+/** K3s's bundled storage class, used where the profile keeps volumes local. */
+export const LOCAL_STORAGE_CLASS = "local-path";
+
+export type Node = NonNullable<ParsedConfig["cluster"]["nodes"]>[number];
+
+/** How the program reaches the cluster. */
+export type ClusterSettings =
+    | {
+          readonly mode: "nodes";
+          readonly nodes: readonly Node[];
+          readonly apiAddress: string;
+          readonly k3sVersion?: string;
+      }
+    | { readonly mode: "kubeconfig" };
+
+export type TlsSettings =
+    | { readonly issuer: "selfSigned" }
+    | {
+          readonly issuer: "acme";
+          readonly server: string;
+          readonly email: string;
+          readonly solver: "http01" | "cloudflare";
+      };
+
+export interface VaultSettings {
+    readonly address: string;
+    readonly authMount: string;
+    readonly kvMount: string;
+}
+
+/** Everything the program needs to know about one environment, validated and resolved. */
+export interface Settings {
+    readonly environment: Environment;
+    readonly profile: EnvironmentProfile;
+    readonly cluster: ClusterSettings;
+    readonly domain: string;
+    readonly ingressClass: string;
+    readonly metallb: ParsedConfig["metallb"];
+    readonly tls: TlsSettings;
+    readonly gitops: ParsedConfig["gitops"];
+    /** Present where the profile reads secrets from Vault. */
+    readonly vault?: VaultSettings;
+    readonly storageClass: string;
+    readonly components: ParsedConfig["components"];
+}
+
+export interface ConfigInput {
+    /** The Pulumi stack name, which selects the environment. */
+    readonly stack: string;
+    /** The non-secret `homelab:*` values, namespace stripped, objects already JSON-parsed. */
+    readonly values: Readonly<Record<string, unknown>>;
+    /** The secret keys that are set, and whether each is stored encrypted. */
+    readonly secrets: ReadonlyMap<SecretKey, { readonly secure: boolean }>;
+}
+
+export type ValidationResult =
+    | { readonly ok: true; readonly settings: Settings; readonly warnings: readonly string[] }
+    | { readonly ok: false; readonly problems: readonly string[] };
+
+function isEnvironment(stack: string): stack is Environment {
+    return (ENVIRONMENTS as readonly string[]).includes(stack);
+}
+
+/** A value the rules have already required; reaching undefined here is a bug in the rules. */
+function checked<T>(value: T | undefined, key: string): T {
+    if (value === undefined) {
+        throw new Error(`internal: ${key} passed validation but is missing`);
+    }
+    return value;
+}
+
+function tlsSettings(profile: EnvironmentProfile, acme: ParsedConfig["tls"]["acme"]): TlsSettings {
+    if (profile.tlsIssuer === "selfSigned") {
+        return { issuer: "selfSigned" };
+    }
+    const { email, server, solver } = checked(acme, "tls.acme");
+    return { issuer: "acme", email, solver, server: server ?? LETS_ENCRYPT[profile.tlsIssuer] };
+}
+
+function resolve(environment: Environment, profile: EnvironmentProfile, config: ParsedConfig): Settings {
+    const nodes = config.cluster.nodes ?? [];
+    return {
+        environment,
+        profile,
+        cluster:
+            nodes.length > 0
+                ? {
+                      mode: "nodes",
+                      nodes,
+                      apiAddress:
+                          config.cluster.apiAddress ??
+                          checked(
+                              nodes.find((n) => n.role === "server"),
+                              "cluster.nodes server",
+                          ).address,
+                      k3sVersion: config.cluster.k3sVersion,
+                  }
+                : { mode: "kubeconfig" },
+        domain: config.domain,
+        ingressClass: config.ingressClass,
+        metallb: config.metallb,
+        tls: tlsSettings(profile, config.tls.acme),
+        gitops: config.gitops,
+        vault:
+            profile.secrets === "vault"
+                ? {
+                      address: checked(config.vault.address, "vault.address"),
+                      authMount: config.vault.authMount ?? `kubernetes-${environment}`,
+                      kvMount: config.vault.kvMount,
+                  }
+                : undefined,
+        storageClass: config.storageClass ?? LOCAL_STORAGE_CLASS,
+        components: config.components,
+    };
+}
+
+/** Checks the whole config, collecting every problem before failing. */
+export function validateConfig(input: ConfigInput): ValidationResult {
+    const problems: Problem[] = [];
+    if (!isEnvironment(input.stack)) {
+        problems.push({
+            key: "stack",
+            message: `"${input.stack}" is not an environment; the stack name selects one of ${ENVIRONMENTS.join(", ")}`,
+            example: "pulumi stack select dev",
+        });
+    }
+    const parsed = configSchema.safeParse(input.values, { reportInput: true });
+    if (!parsed.success) {
+        problems.push(...problemsOf(configSchema, parsed.error, SECRET_KEYS));
+    }
+    if (parsed.success && isEnvironment(input.stack)) {
+        const environment = input.stack;
+        const profile = applyOverrides(PROFILES[environment], parsed.data.profile);
+        const ctx = { environment, profile, config: parsed.data, secrets: input.secrets };
+        problems.push(...checkRules(ctx));
+        if (problems.length === 0) {
+            return { ok: true, settings: resolve(environment, profile, parsed.data), warnings: unusedSettings(ctx) };
+        }
+    }
+    return { ok: false, problems: problems.map(formatProblem) };
+}
