@@ -1,0 +1,26 @@
+// One environment of the homelab: config first (validated before anything is registered), then
+// the cluster's provider, then the platform on it.
+import { clusterKubeconfig, kubernetesProvider } from "./cluster-access";
+import { loadConfig } from "./config";
+
+/** Builds the stack and returns its outputs. */
+export function homelab() {
+    const config = loadConfig();
+    const kubeconfig = clusterKubeconfig(config);
+    // Every platform component is created on this provider (passed as `provider`), never on an
+    // ambient kubeconfig; components are added below as they are built.
+    kubernetesProvider(kubeconfig);
+
+    const nodes = config.cluster.mode === "nodes" ? config.cluster.nodes : [];
+    return {
+        environment: config.environment,
+        profile: config.profile,
+        cluster: {
+            mode: config.cluster.mode,
+            servers: nodes.filter((n) => n.role === "server").map((n) => n.name),
+            agents: nodes.filter((n) => n.role === "agent").map((n) => n.name),
+        },
+        domain: config.domain,
+        kubeconfig,
+    };
+}
