@@ -1,0 +1,109 @@
+// The two ways to reach a cluster: an existing cluster's kubeconfig, or the nodes over SSH.
+import * as assert from "node:assert/strict";
+import { pointAt } from "../stacks/cluster-access";
+import { homelab } from "../stacks/homelab";
+import { PROJECT, Registration, settle, stackConfigFile, StackConfigFile, useStack, withConfig } from "./harness";
+
+const EXISTING_KUBECONFIG = "apiVersion: v1\nclusters:\n- cluster:\n    server: https://k3s.home.arpa:6443\n";
+
+/** dev's config with extra secret keys, set as `pulumi config set --secret` would. */
+function withSecrets(file: StackConfigFile, secrets: Record<string, string>): StackConfigFile {
+    const config = { ...file.config };
+    for (const [key, value] of Object.entries(secrets)) config[`${PROJECT}:${key}`] = value;
+    return { config, secretKeys: [...file.secretKeys, ...Object.keys(secrets).map((k) => `${PROJECT}:${k}`)] };
+}
+
+describe("existing cluster (secret kubeconfig, no nodes)", () => {
+    let registered: Registration[];
+    let outputs: ReturnType<typeof homelab>;
+    before(async () => {
+        const file = withSecrets(withConfig(stackConfigFile("dev"), { cluster: {} }), {
+            kubeconfig: EXISTING_KUBECONFIG,
+        });
+        registered = await useStack("dev", file);
+        outputs = homelab();
+        await settle();
+    });
+
+    it("runs no command on any node", () => {
+        assert.deepEqual(
+            registered.filter((r) => r.type.startsWith("command:")),
+            [],
+        );
+    });
+
+    it("gives the provider the configured kubeconfig as a secret", () => {
+        const provider = registered.find((r) => r.type === "pulumi:providers:kubernetes") as Registration;
+        assert.deepEqual(provider.inputs, { kubeconfig: EXISTING_KUBECONFIG });
+        assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
+    });
+
+    it("exports the cluster mode without nodes", () => {
+        assert.deepEqual(outputs.cluster, { mode: "kubeconfig", servers: [], agents: [] });
+    });
+});
+
+describe("nodes with an SSH private key", () => {
+    let registered: Registration[];
+    before(async () => {
+        registered = await useStack(
+            "dev",
+            withSecrets(stackConfigFile("dev"), { sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----" }),
+        );
+        homelab();
+        await settle();
+    });
+
+    it("connects with the key, kept secret", () => {
+        const read = registered.find((r) => r.name === "kubeconfig") as Registration;
+        assert.equal(
+            (read.inputs.connection as Record<string, unknown>).privateKey,
+            "-----BEGIN OPENSSH PRIVATE KEY-----",
+        );
+        assert.deepEqual(read.secretInputs, ["connection"]);
+    });
+});
+
+describe("nodes without an SSH private key", () => {
+    let registered: Registration[];
+    before(async () => {
+        registered = await useStack("dev", stackConfigFile("dev"));
+        homelab();
+        await settle();
+    });
+
+    it("leaves the key out so the SSH agent is used", () => {
+        const read = registered.find((r) => r.name === "kubeconfig") as Registration;
+        assert.equal("privateKey" in (read.inputs.connection as Record<string, unknown>), false);
+    });
+});
+
+describe("an API address", () => {
+    let registered: Registration[];
+    before(async () => {
+        const file = withConfig(stackConfigFile("dev"), {
+            cluster: {
+                apiAddress: "k3s.home.arpa",
+                nodes: [{ name: "dev-k3s-1", address: "192.168.10.11", role: "server", user: "admin" }],
+            },
+        });
+        registered = await useStack("dev", file);
+        homelab();
+        await settle();
+    });
+
+    it("is the server the provider's kubeconfig points at", () => {
+        const provider = registered.find((r) => r.type === "pulumi:providers:kubernetes") as Registration;
+        assert.match(provider.inputs.kubeconfig as string, /^ {4}server: https:\/\/k3s\.home\.arpa:6443$/m);
+    });
+});
+
+describe("pointAt", () => {
+    it("replaces only K3s's loopback server address", () => {
+        const kubeconfig = "    server: https://127.0.0.1:6443\n    proxy-url: https://127.0.0.1:6443\n";
+        assert.equal(
+            pointAt(kubeconfig, "192.168.10.10"),
+            "    server: https://192.168.10.10:6443\n    proxy-url: https://127.0.0.1:6443\n",
+        );
+    });
+});

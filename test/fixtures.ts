@@ -1,0 +1,66 @@
+// Valid configs for the pure validation tests, one per environment; each failing case changes
+// exactly one thing in one of them.
+import { SecretKey } from "../stacks/schema";
+import { ConfigInput } from "../stacks/validate";
+
+const server = (n: number, subnet: number) => ({
+    name: `k3s-server-${n}`,
+    address: `192.168.${subnet}.${10 + n}`,
+    role: "server",
+    user: "admin",
+});
+const agent = (n: number, subnet: number) => ({
+    name: `k3s-agent-${n}`,
+    address: `192.168.${subnet}.${20 + n}`,
+    role: "agent",
+    user: "admin",
+});
+
+export const VALID: Readonly<Record<"dev" | "staging" | "production", Record<string, unknown>>> = {
+    dev: {
+        cluster: { nodes: [server(1, 10)] },
+        domain: "dev.home.arpa",
+        metallb: { pools: [{ name: "default", addresses: ["192.168.10.200-192.168.10.219"] }] },
+        gitops: { repoUrl: "https://github.com/example/homelab.git" },
+    },
+    staging: {
+        cluster: { nodes: [server(1, 20), agent(1, 20)] },
+        domain: "staging.lab.example.com",
+        metallb: { pools: [{ name: "default", addresses: ["192.168.20.200-192.168.20.219"] }] },
+        tls: { acme: { email: "admin@example.com" } },
+        gitops: { repoUrl: "https://github.com/example/homelab.git" },
+    },
+    production: {
+        cluster: { nodes: [server(1, 30), server(2, 30), server(3, 30), agent(1, 30), agent(2, 30)] },
+        domain: "lab.example.com",
+        metallb: { pools: [{ name: "default", addresses: ["192.168.30.192/27"] }] },
+        tls: { acme: { email: "admin@example.com" } },
+        gitops: { repoUrl: "https://github.com/example/homelab.git" },
+        vault: { address: "https://vault.home.arpa:8200" },
+        storageClass: "longhorn",
+    },
+};
+
+export type Stack = keyof typeof VALID;
+
+/** A deep copy of an environment's valid values, changed by `change`. */
+export function values(stack: Stack, change: (v: any) => void = () => undefined): Record<string, unknown> {
+    const copy = structuredClone(VALID[stack]);
+    change(copy);
+    return copy;
+}
+
+/** Secret keys as set with `--secret` (secure) or in plain text. */
+export function secrets(entries: Partial<Record<SecretKey, "secure" | "plain">> = {}): ConfigInput["secrets"] {
+    return new Map(
+        (Object.entries(entries) as [SecretKey, "secure" | "plain"][]).map(([key, how]) => [
+            key,
+            { secure: how === "secure" },
+        ]),
+    );
+}
+
+/** The validator's input for a stack with the given values and secrets. */
+export function input(stack: string, vals: Record<string, unknown>, secretKeys = secrets()): ConfigInput {
+    return { stack, values: vals, secrets: secretKeys };
+}

@@ -1,0 +1,178 @@
+// Test harness: runs the program under Pulumi's mocks with a stack's config, records every
+// resource registration (with what the engine would see: dependencies, secret outputs) and
+// unwraps Outputs.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as mocksModule from "@pulumi/pulumi/runtime/mocks";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { parse } from "yaml";
+
+export const PROJECT = "homelab";
+export const ROOT = path.resolve(__dirname, "..");
+
+/** A kubeconfig as K3s writes it, which the mocked SSH command returns as stdout. */
+export const K3S_KUBECONFIG = [
+    "apiVersion: v1",
+    "clusters:",
+    "- cluster:",
+    "    certificate-authority-data: Y2E=",
+    "    server: https://127.0.0.1:6443",
+    "  name: default",
+    "users:",
+    "- name: default",
+    "  user:",
+    "    client-key-data: a2V5",
+    "",
+].join("\n");
+
+/** One resource registration as the engine receives it. */
+export interface Registration {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+    readonly dependencies: string[];
+    readonly additionalSecretOutputs: string[];
+    /** Paths of the inputs that carry a secret value (`connection`, `kubeconfig`, ...). */
+    readonly secretInputs: string[];
+}
+
+/** Stack config as the Pulumi CLI hands it to the program: `project:key` -> string. */
+export interface StackConfigFile {
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+}
+
+type ConfigDeclaration = { default?: unknown } | string | number | boolean | unknown[];
+
+/** The config `pulumi up --stack <stack>` would pass: project defaults, then the stack file.
+ *  Encrypted (`secure:`) values become "dummy-secret-<key>", marked secret. */
+export function stackConfigFile(stack: string): StackConfigFile {
+    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+        config?: Record<string, ConfigDeclaration>;
+    };
+    const stackFile = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config?: Record<string, unknown>;
+    };
+    const values: Record<string, unknown> = {};
+    for (const [key, declaration] of Object.entries(project.config ?? {})) {
+        if (declaration !== null && typeof declaration === "object" && !Array.isArray(declaration)) {
+            if ("default" in declaration) values[`${PROJECT}:${key}`] = declaration.default;
+        } else {
+            values[`${PROJECT}:${key}`] = declaration;
+        }
+    }
+    Object.assign(values, stackFile.config ?? {});
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+        if (value !== null && typeof value === "object" && "secure" in value) {
+            config[key] = `dummy-secret-${key.split(":")[1]}`;
+            secretKeys.push(key);
+        } else {
+            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { config, secretKeys };
+}
+
+let recording: Registration[] = [];
+
+// The SDK's mock monitor passes a resource's inputs to the mocks but not its dependencies or
+// additionalSecretOutputs; wrapping it records the whole request, as the engine would see it.
+const monitor = mocksModule.MockMonitor.prototype as unknown as {
+    registerResource: (
+        this: unknown,
+        req: RegisterRequest,
+        callback: (err: unknown, resp: unknown) => void,
+    ) => Promise<void>;
+};
+type Struct = Parameters<typeof rpc.deserializeProperties>[0];
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getObject(): Struct;
+    getDependenciesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
+}
+
+/** A deserialized value with its secret wrappers removed (secretness is recorded apart). */
+function reveal(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(reveal);
+    if (value === null || typeof value !== "object") return value;
+    const record = value as Record<string, unknown>;
+    if (record[rpc.specialSigKey] === rpc.specialSecretSig) return reveal(record.value);
+    return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, reveal(inner)]));
+}
+
+/** Dotted paths of the values marked secret in a serialized property struct. */
+function secretPaths(value: unknown, at: string): string[] {
+    if (value === null || typeof value !== "object") return [];
+    const record = value as Record<string, unknown>;
+    if (record[rpc.specialSigKey] === rpc.specialSecretSig) return [at];
+    return Object.entries(record).flatMap(([key, inner]) =>
+        secretPaths(inner, Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${key}` : key),
+    );
+}
+
+const originalRegister = monitor.registerResource;
+monitor.registerResource = function (this: unknown, req, callback) {
+    recording.push({
+        type: req.getType(),
+        name: req.getName(),
+        inputs: reveal(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
+        dependencies: req.getDependenciesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        secretInputs: secretPaths(req.getObject().toJavaScript(), ""),
+    });
+    return originalRegister.call(this, req, callback);
+};
+
+/** What a mocked resource returns as its state: its inputs, plus a command's stdout. */
+function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+    return args.type === "command:remote:Command"
+        ? { ...args.inputs, stdout: K3S_KUBECONFIG, stderr: "" }
+        : args.inputs;
+}
+
+/** Points the SDK at fresh mocks for `stack` with `file`'s config, and clears the recording. */
+export async function useStack(stack: string, file: StackConfigFile): Promise<Registration[]> {
+    recording = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args) }),
+            call: (args) => args.inputs,
+        },
+        PROJECT,
+        stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig(file.config, file.secretKeys);
+    return recording;
+}
+
+/** Waits until every registration the program started has reached the mocks. */
+export async function settle(): Promise<void> {
+    await pulumi.runtime.disconnect();
+}
+
+/** The value inside an Output. */
+export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/** Whether an Output is marked secret. */
+export function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
+    return pulumi.isSecret(output);
+}
+
+/** A copy of a stack's config with some keys replaced (JSON values) or removed (undefined). */
+export function withConfig(file: StackConfigFile, changes: Record<string, unknown>): StackConfigFile {
+    const config = { ...file.config };
+    for (const [key, value] of Object.entries(changes)) {
+        const full = `${PROJECT}:${key}`;
+        if (value === undefined) delete config[full];
+        else config[full] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return { config, secretKeys: file.secretKeys };
+}

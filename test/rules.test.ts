@@ -1,0 +1,251 @@
+// One failing fixture per cross-field rule, each with its exact message, and the warnings for
+// settings that are valid but unused.
+import * as assert from "node:assert/strict";
+import { validateConfig } from "../stacks/validate";
+import { input, secrets, Stack, values } from "./fixtures";
+
+interface Case {
+    readonly rule: string;
+    readonly stack: Stack;
+    readonly values: Record<string, unknown>;
+    readonly secrets?: ReturnType<typeof secrets>;
+    readonly expected: readonly string[];
+}
+
+function problems(c: Case): readonly string[] {
+    const result = validateConfig(input(c.stack, c.values, c.secrets));
+    return result.ok ? [] : result.problems;
+}
+
+function warnings(c: Case): readonly string[] {
+    const result = validateConfig(input(c.stack, c.values, c.secrets));
+    return result.ok ? result.warnings : result.problems;
+}
+
+const NODE_EXAMPLE = "[{ name: k3s-server-1, address: 192.168.10.11, role: server, user: admin }]";
+
+describe("cross-field rules", () => {
+    const cases: Case[] = [
+        {
+            rule: "a cluster is reachable: nodes or a kubeconfig",
+            stack: "dev",
+            values: values("dev", (v) => delete v.cluster),
+            expected: [
+                `cluster.nodes: no cluster to reach: list the nodes to install K3s on, or set the secret kubeconfig of an existing cluster; e.g. ${NODE_EXAMPLE}`,
+            ],
+        },
+        {
+            rule: "nodes and a kubeconfig are not both set",
+            stack: "dev",
+            values: values("dev"),
+            secrets: secrets({ kubeconfig: "secure" }),
+            expected: [
+                "kubeconfig: is set together with cluster.nodes; keep one: nodes to bootstrap K3s, or kubeconfig for an existing cluster; e.g. pulumi config rm kubeconfig",
+            ],
+        },
+        {
+            rule: "the nodes include a server",
+            stack: "dev",
+            values: values("dev", (v) => (v.cluster.nodes[0].role = "agent")),
+            expected: [`cluster.nodes: has no server; the first server initialises the cluster; e.g. ${NODE_EXAMPLE}`],
+        },
+        {
+            rule: "the number of servers is odd",
+            stack: "staging",
+            values: values("staging", (v) => (v.cluster.nodes[1].role = "server")),
+            expected: [
+                "cluster.nodes: has 2 servers; embedded etcd needs an odd number to keep quorum; e.g. 1, 3 or 5 nodes with role: server",
+            ],
+        },
+        {
+            rule: "production has at least three servers",
+            stack: "production",
+            values: values("production", (v) => v.cluster.nodes.splice(1, 2)),
+            expected: [
+                "cluster.nodes: has 1 server(s); production needs at least 3 for a highly available control plane; e.g. 3 nodes with role: server",
+            ],
+        },
+        {
+            rule: "node names are unique",
+            stack: "staging",
+            values: values("staging", (v) => (v.cluster.nodes[1].name = "k3s-server-1")),
+            expected: [
+                'cluster.nodes[1].name: "k3s-server-1" is also the name of cluster.nodes[0]; node names must be unique',
+            ],
+        },
+        {
+            rule: "node addresses are unique",
+            stack: "staging",
+            values: values("staging", (v) => (v.cluster.nodes[1].address = "192.168.20.11")),
+            expected: [
+                'cluster.nodes[1].address: "192.168.20.11" is also the address of cluster.nodes[0]; node addresses must be unique',
+            ],
+        },
+        {
+            rule: "pool names are unique",
+            stack: "dev",
+            values: values("dev", (v) => v.metallb.pools.push({ name: "default", addresses: ["192.168.10.230/32"] })),
+            expected: [
+                'metallb.pools[1].name: "default" is also the name of metallb.pools[0]; pool names must be unique',
+            ],
+        },
+        {
+            rule: "pools lie in private address space",
+            stack: "dev",
+            values: values("dev", (v) => (v.metallb.pools[0].addresses = ["203.0.113.0/28"])),
+            expected: [
+                'metallb.pools[0].addresses[0]: "203.0.113.0/28" is not inside private (RFC 1918) address space; e.g. "192.168.10.200-192.168.10.220"',
+            ],
+        },
+        {
+            rule: "pools do not overlap each other",
+            stack: "dev",
+            values: values("dev", (v) => v.metallb.pools.push({ name: "extra", addresses: ["192.168.10.216/29"] })),
+            expected: [
+                'metallb.pools[1].addresses[0]: "192.168.10.216/29" overlaps metallb.pools[0].addresses[0] ("192.168.10.200-192.168.10.219"); an address must belong to one pool; e.g. "192.168.10.200-192.168.10.220"',
+            ],
+        },
+        {
+            rule: "pools do not contain a node's address",
+            stack: "dev",
+            values: values("dev", (v) => (v.metallb.pools[0].addresses = ["192.168.10.0/28"])),
+            expected: [
+                'metallb.pools[0].addresses[0]: "192.168.10.0/28" contains cluster.nodes[0].address (192.168.10.11); MetalLB would hand that address to a service; e.g. "192.168.10.200-192.168.10.220"',
+            ],
+        },
+        {
+            rule: "pools do not contain the API address",
+            stack: "dev",
+            values: values("dev", (v) => (v.cluster.apiAddress = "192.168.10.210")),
+            expected: [
+                'metallb.pools[0].addresses[0]: "192.168.10.200-192.168.10.219" contains cluster.apiAddress (192.168.10.210); MetalLB would hand that address to a service; e.g. "192.168.10.200-192.168.10.220"',
+            ],
+        },
+        {
+            rule: "production names its Vault",
+            stack: "production",
+            values: values("production", (v) => delete v.vault),
+            expected: [
+                'vault.address: required: production reads workload secrets from Vault (profile secrets: vault); e.g. "https://vault.home.arpa:8200"',
+            ],
+        },
+        {
+            rule: "production reaches Vault over TLS",
+            stack: "production",
+            values: values("production", (v) => (v.vault.address = "http://vault.home.arpa:8200")),
+            expected: [
+                'vault.address: "http://vault.home.arpa:8200" is plain http; a hardened production sends Vault tokens over TLS only; e.g. "https://vault.home.arpa:8200"',
+            ],
+        },
+        {
+            rule: "an ACME issuer has an account email",
+            stack: "staging",
+            values: values("staging", (v) => delete v.tls),
+            expected: [
+                'tls.acme.email: required: staging issues certificates through ACME (profile tlsIssuer: acme-staging); e.g. "admin@example.com"',
+            ],
+        },
+        {
+            rule: "Let's Encrypt is not asked for a private domain",
+            stack: "production",
+            values: values("production", (v) => (v.domain = "lab.home.arpa")),
+            expected: [
+                `domain: "lab.home.arpa" is under .home.arpa, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: selfSigned; e.g. "lab.example.com"`,
+            ],
+        },
+        {
+            rule: "the Cloudflare solver has its API token",
+            stack: "staging",
+            values: values("staging", (v) => (v.tls.acme.solver = "cloudflare")),
+            expected: [
+                "cloudflareApiToken: required: tls.acme.solver is cloudflare (DNS-01 needs an API token with Zone.DNS edit); e.g. pulumi config set --secret cloudflareApiToken <token>",
+            ],
+        },
+        {
+            rule: "secret keys are stored encrypted",
+            stack: "dev",
+            values: values("dev"),
+            secrets: secrets({ sshPrivateKey: "plain" }),
+            expected: [
+                "sshPrivateKey: is stored in plain text in the stack file; set it as a secret; e.g. pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519",
+            ],
+        },
+        {
+            rule: "distributed storage names its storage class",
+            stack: "production",
+            values: values("production", (v) => delete v.storageClass),
+            expected: [
+                'storageClass: required: production keeps data on distributed storage (profile storage: distributed); e.g. "longhorn"',
+            ],
+        },
+        {
+            rule: "distributed storage is not local-path",
+            stack: "production",
+            values: values("production", (v) => (v.storageClass = "local-path")),
+            expected: [
+                'storageClass: "local-path" keeps each volume on one node; production needs a distributed storage class; e.g. "longhorn"',
+            ],
+        },
+        {
+            rule: "production keeps Vault as its secret source",
+            stack: "production",
+            values: values("production", (v) => (v.profile = { secrets: "kubernetes" })),
+            expected: [
+                'profile.secrets: "kubernetes" is not allowed: production reads secrets from Vault only; e.g. "vault" (or remove the override)',
+            ],
+        },
+        {
+            rule: "production keeps applications on manual sync",
+            stack: "production",
+            values: values("production", (v) => (v.profile = { applicationsSync: "automated" })),
+            expected: [
+                'profile.applicationsSync: "automated" is not allowed: production applications sync only after manual approval; e.g. "manual" (or remove the override)',
+            ],
+        },
+    ];
+    for (const c of cases) {
+        it(c.rule, () => assert.deepEqual(problems(c), c.expected));
+    }
+
+    it("reports every rule's problem at once", () => {
+        const broken = values("production", (v) => {
+            delete v.vault;
+            delete v.storageClass;
+        });
+        assert.deepEqual(problems({ rule: "", stack: "production", values: broken, expected: [] }), [
+            'vault.address: required: production reads workload secrets from Vault (profile secrets: vault); e.g. "https://vault.home.arpa:8200"',
+            'storageClass: required: production keeps data on distributed storage (profile storage: distributed); e.g. "longhorn"',
+        ]);
+    });
+});
+
+describe("unused settings", () => {
+    const cases: Case[] = [
+        {
+            rule: "warns that Vault is unused where secrets are plain",
+            stack: "dev",
+            values: values("dev", (v) => (v.vault = { address: "https://vault.home.arpa:8200" })),
+            expected: [
+                "vault.address: set, but dev uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured",
+            ],
+        },
+        {
+            rule: "warns that an SSH key is unused without nodes",
+            stack: "dev",
+            values: values("dev", (v) => delete v.cluster),
+            secrets: secrets({ kubeconfig: "secure", sshPrivateKey: "secure" }),
+            expected: ["sshPrivateKey: set, but there are no cluster.nodes to connect to; it is not used"],
+        },
+        {
+            rule: "warns that ACME is unused with a self-signed issuer",
+            stack: "dev",
+            values: values("dev", (v) => (v.tls = { acme: { email: "admin@example.com" } })),
+            expected: [
+                "tls.acme: set, but dev issues certificates from a self-signed CA (profile tlsIssuer: selfSigned); ACME is not used",
+            ],
+        },
+    ];
+    for (const c of cases) {
+        it(c.rule, () => assert.deepEqual(warnings(c), c.expected));
+    }
+});
