@@ -1,7 +1,8 @@
 // Valid configs for the pure validation tests, one per environment; each failing case changes
 // exactly one thing in one of them.
+import * as assert from "node:assert/strict";
 import { SecretKey } from "../stacks/schema";
-import { ConfigInput } from "../stacks/validate";
+import { ConfigInput, validateConfig } from "../stacks/validate";
 
 const server = (n: number, subnet: number) => ({
     name: `k3s-server-${n}`,
@@ -63,4 +64,33 @@ export function secrets(entries: Partial<Record<SecretKey, "secure" | "plain">> 
 /** The validator's input for a stack with the given values and secrets. */
 export function input(stack: string, vals: Record<string, unknown>, secretKeys = secrets()): ConfigInput {
     return { stack, values: vals, secrets: secretKeys };
+}
+
+/** One validation case: a config that differs from a valid one in one way, and what it yields. */
+export interface Case {
+    readonly rule: string;
+    readonly stack: string;
+    readonly values: Record<string, unknown>;
+    readonly secrets?: ConfigInput["secrets"];
+    /** The exact problems (or, for `warnings`, the warnings) the validator reports. */
+    readonly expected: readonly string[];
+}
+
+/** The problems the validator reports for a case ([] when it accepts it). */
+export function problems(c: Pick<Case, "stack" | "values" | "secrets">): readonly string[] {
+    const result = validateConfig(input(c.stack, c.values, c.secrets));
+    return result.ok ? [] : result.problems;
+}
+
+/** The warnings for an accepted case, or its problems when it is rejected. */
+export function warnings(c: Pick<Case, "stack" | "values" | "secrets">): readonly string[] {
+    const result = validateConfig(input(c.stack, c.values, c.secrets));
+    return result.ok ? result.warnings : result.problems;
+}
+
+/** One test per case, asserting `outcome` of the case equals its expected messages exactly. */
+export function eachCase(cases: readonly Case[], outcome: (c: Case) => readonly string[] = problems): void {
+    for (const c of cases) {
+        it(c.rule, () => assert.deepEqual(outcome(c), c.expected));
+    }
 }

@@ -1,26 +1,7 @@
 // One failing fixture per cross-field rule, each with its exact message, and the warnings for
 // settings that are valid but unused.
 import * as assert from "node:assert/strict";
-import { validateConfig } from "../stacks/validate";
-import { input, secrets, Stack, values } from "./fixtures";
-
-interface Case {
-    readonly rule: string;
-    readonly stack: Stack;
-    readonly values: Record<string, unknown>;
-    readonly secrets?: ReturnType<typeof secrets>;
-    readonly expected: readonly string[];
-}
-
-function problems(c: Case): readonly string[] {
-    const result = validateConfig(input(c.stack, c.values, c.secrets));
-    return result.ok ? [] : result.problems;
-}
-
-function warnings(c: Case): readonly string[] {
-    const result = validateConfig(input(c.stack, c.values, c.secrets));
-    return result.ok ? result.warnings : result.problems;
-}
+import { Case, eachCase, problems, secrets, values, warnings } from "./fixtures";
 
 const NODE_EXAMPLE = "[{ name: k3s-server-1, address: 192.168.10.11, role: server, user: admin }]";
 
@@ -203,16 +184,14 @@ describe("cross-field rules", () => {
             ],
         },
     ];
-    for (const c of cases) {
-        it(c.rule, () => assert.deepEqual(problems(c), c.expected));
-    }
+    eachCase(cases);
 
     it("reports every rule's problem at once", () => {
         const broken = values("production", (v) => {
             delete v.vault;
             delete v.storageClass;
         });
-        assert.deepEqual(problems({ rule: "", stack: "production", values: broken, expected: [] }), [
+        assert.deepEqual(problems({ stack: "production", values: broken }), [
             'vault.address: required: production reads workload secrets from Vault (profile secrets: vault); e.g. "https://vault.home.arpa:8200"',
             'storageClass: required: production keeps data on distributed storage (profile storage: distributed); e.g. "longhorn"',
         ]);
@@ -245,7 +224,5 @@ describe("unused settings", () => {
             ],
         },
     ];
-    for (const c of cases) {
-        it(c.rule, () => assert.deepEqual(warnings(c), c.expected));
-    }
+    eachCase(cases, warnings);
 });

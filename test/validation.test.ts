@@ -1,41 +1,20 @@
 // One failing fixture per validation rule, each with the exact message an admin sees.
 import * as assert from "node:assert/strict";
-import { validateConfig } from "../stacks/validate";
-import { input, secrets, Stack, values, VALID } from "./fixtures";
-
-interface Case {
-    readonly rule: string;
-    readonly stack: string;
-    readonly values: Record<string, unknown>;
-    readonly secrets?: ReturnType<typeof secrets>;
-    readonly problems: readonly string[];
-}
-
-function problemsOf(c: Case): readonly string[] {
-    const result = validateConfig(input(c.stack, c.values, c.secrets));
-    return result.ok ? [] : result.problems;
-}
-
-function check(cases: readonly Case[]): void {
-    for (const c of cases) {
-        it(c.rule, () => assert.deepEqual(problemsOf(c), c.problems));
-    }
-}
+import { eachCase, problems, Stack, values, VALID } from "./fixtures";
 
 describe("valid configs", () => {
     for (const stack of Object.keys(VALID) as Stack[]) {
-        it(`accepts the ${stack} fixture`, () =>
-            assert.deepEqual(problemsOf({ rule: "", stack, values: values(stack), problems: [] }), []));
+        it(`accepts the ${stack} fixture`, () => assert.deepEqual(problems({ stack, values: values(stack) }), []));
     }
 });
 
 describe("field rules", () => {
-    check([
+    eachCase([
         {
             rule: "an unknown top-level key is named",
             stack: "dev",
             values: values("dev", (v) => (v.domian = "x")),
-            problems: [
+            expected: [
                 "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken)",
             ],
         },
@@ -43,7 +22,7 @@ describe("field rules", () => {
             rule: "an unknown nested key is named",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].adress = "x")),
-            problems: [
+            expected: [
                 "cluster.nodes[0].adress: is not a known key (known: name, address, role, user, port, labels, taints)",
             ],
         },
@@ -51,13 +30,13 @@ describe("field rules", () => {
             rule: "a required key must be set",
             stack: "dev",
             values: values("dev", (v) => delete v.domain),
-            problems: ['domain: required; e.g. "dev.home.arpa"'],
+            expected: ['domain: required; e.g. "dev.home.arpa"'],
         },
         {
             rule: "an object key must hold an object",
             stack: "dev",
             values: values("dev", (v) => (v.metallb = "192.168.10.200-192.168.10.219")),
-            problems: [
+            expected: [
                 'metallb: must be an object (a YAML mapping), got string "192.168.10.200-192.168.10.219"; e.g. {"pools":[{"name":"default","addresses":["192.168.10.200-192.168.10.220"]}]}',
             ],
         },
@@ -65,7 +44,7 @@ describe("field rules", () => {
             rule: "a node name is a DNS label",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].name = "Server_1")),
-            problems: [
+            expected: [
                 `cluster.nodes[0].name: "Server_1" is not a DNS label (lowercase letters, digits, '-'); e.g. "k3s-server-1"`,
             ],
         },
@@ -73,31 +52,31 @@ describe("field rules", () => {
             rule: "a node address is an IPv4 address",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].address = "192.168.10.300")),
-            problems: ['cluster.nodes[0].address: "192.168.10.300" is not an IPv4 address; e.g. "192.168.10.11"'],
+            expected: ['cluster.nodes[0].address: "192.168.10.300" is not an IPv4 address; e.g. "192.168.10.11"'],
         },
         {
             rule: "a node role is server or agent",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].role = "master")),
-            problems: ['cluster.nodes[0].role: "master" is not one of "server", "agent"; e.g. "server"'],
+            expected: ['cluster.nodes[0].role: "master" is not one of "server", "agent"; e.g. "server"'],
         },
         {
             rule: "a node user is not empty",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].user = "")),
-            problems: ['cluster.nodes[0].user: must not be empty; e.g. "admin"'],
+            expected: ['cluster.nodes[0].user: must not be empty; e.g. "admin"'],
         },
         {
             rule: "a node port is a TCP port",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].port = 70000)),
-            problems: ["cluster.nodes[0].port: must be at most 65535, got 70000; e.g. 22"],
+            expected: ["cluster.nodes[0].port: must be at most 65535, got 70000; e.g. 22"],
         },
         {
             rule: "a node label key is a Kubernetes label key",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].labels = { "bad key": "x" })),
-            problems: [
+            expected: [
                 'cluster.nodes[0].labels["bad key"]: "bad key" is not a Kubernetes label key; e.g. {"topology.kubernetes.io/zone":"rack-1"}',
             ],
         },
@@ -105,13 +84,13 @@ describe("field rules", () => {
             rule: "a node label value is a Kubernetes label value",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].labels = { zone: "rack 1" })),
-            problems: ['cluster.nodes[0].labels.zone: "rack 1" is not a Kubernetes label value; e.g. "rack-1"'],
+            expected: ['cluster.nodes[0].labels.zone: "rack 1" is not a Kubernetes label value; e.g. "rack-1"'],
         },
         {
             rule: "a node taint is key=value:Effect",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].taints = ["storage"])),
-            problems: [
+            expected: [
                 'cluster.nodes[0].taints[0]: "storage" is not a taint of the form key=value:NoSchedule|PreferNoSchedule|NoExecute; e.g. "dedicated=storage:NoSchedule"',
             ],
         },
@@ -119,7 +98,7 @@ describe("field rules", () => {
             rule: "the API address is an IPv4 address or DNS name",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.apiAddress = "https://k3s:6443")),
-            problems: [
+            expected: [
                 'cluster.apiAddress: "https://k3s:6443" is not an IPv4 address or DNS name; e.g. "192.168.10.10"',
             ],
         },
@@ -127,13 +106,13 @@ describe("field rules", () => {
             rule: "the K3s version is a K3s release tag",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.k3sVersion = "1.33")),
-            problems: ['cluster.k3sVersion: "1.33" is not a K3s release tag; e.g. "v1.33.5+k3s1"'],
+            expected: ['cluster.k3sVersion: "1.33" is not a K3s release tag; e.g. "v1.33.5+k3s1"'],
         },
         {
             rule: "a pool address is a CIDR or range",
             stack: "dev",
             values: values("dev", (v) => (v.metallb.pools[0].addresses = ["10.0.0.300/24"])),
-            problems: [
+            expected: [
                 'metallb.pools[0].addresses[0]: "10.0.0.300/24" is not an IPv4 CIDR (on its network boundary) or first-last range; e.g. "192.168.10.200-192.168.10.220"',
             ],
         },
@@ -141,7 +120,7 @@ describe("field rules", () => {
             rule: "a pool CIDR starts on its network boundary",
             stack: "dev",
             values: values("dev", (v) => (v.metallb.pools[0].addresses = ["192.168.10.201/28"])),
-            problems: [
+            expected: [
                 'metallb.pools[0].addresses[0]: "192.168.10.201/28" is not an IPv4 CIDR (on its network boundary) or first-last range; e.g. "192.168.10.200-192.168.10.220"',
             ],
         },
@@ -149,13 +128,13 @@ describe("field rules", () => {
             rule: "a pool has at least one address",
             stack: "dev",
             values: values("dev", (v) => (v.metallb.pools[0].addresses = [])),
-            problems: ['metallb.pools[0].addresses: needs at least 1 entry; e.g. ["192.168.10.200-192.168.10.220"]'],
+            expected: ['metallb.pools[0].addresses: needs at least 1 entry; e.g. ["192.168.10.200-192.168.10.220"]'],
         },
         {
             rule: "there is at least one pool",
             stack: "dev",
             values: values("dev", (v) => (v.metallb.pools = [])),
-            problems: [
+            expected: [
                 'metallb.pools: needs at least 1 entry; e.g. [{"name":"default","addresses":["192.168.10.200-192.168.10.220"]}]',
             ],
         },
@@ -163,7 +142,7 @@ describe("field rules", () => {
             rule: "a pool name is a DNS label",
             stack: "dev",
             values: values("dev", (v) => (v.metallb.pools[0].name = "LAN pool")),
-            problems: [
+            expected: [
                 `metallb.pools[0].name: "LAN pool" is not a DNS label (lowercase letters, digits, '-'); e.g. "default"`,
             ],
         },
@@ -171,31 +150,31 @@ describe("field rules", () => {
             rule: "a pool's autoAssign is a boolean",
             stack: "dev",
             values: values("dev", (v) => (v.metallb.pools[0].autoAssign = "yes")),
-            problems: ['metallb.pools[0].autoAssign: must be true or false, got string "yes"; e.g. true'],
+            expected: ['metallb.pools[0].autoAssign: must be true or false, got string "yes"; e.g. true'],
         },
         {
             rule: "the domain is a lowercase DNS name",
             stack: "dev",
             values: values("dev", (v) => (v.domain = "Home_Lab")),
-            problems: ['domain: "Home_Lab" is not a lowercase DNS name; e.g. "dev.home.arpa"'],
+            expected: ['domain: "Home_Lab" is not a lowercase DNS name; e.g. "dev.home.arpa"'],
         },
         {
             rule: "the ingress class is a name",
             stack: "dev",
             values: values("dev", (v) => (v.ingressClass = "Traefik Ingress")),
-            problems: ['ingressClass: "Traefik Ingress" is not an ingress class name; e.g. "traefik"'],
+            expected: ['ingressClass: "Traefik Ingress" is not an ingress class name; e.g. "traefik"'],
         },
         {
             rule: "the ACME email is an email address",
             stack: "staging",
             values: values("staging", (v) => (v.tls.acme.email = "admin")),
-            problems: ['tls.acme.email: "admin" is not an email address; e.g. "admin@example.com"'],
+            expected: ['tls.acme.email: "admin" is not an email address; e.g. "admin@example.com"'],
         },
         {
             rule: "the ACME server is an https URL",
             stack: "staging",
             values: values("staging", (v) => (v.tls.acme.server = "http://ca.home.arpa/acme")),
-            problems: [
+            expected: [
                 'tls.acme.server: "http://ca.home.arpa/acme" is not an https URL; e.g. "https://acme-v02.api.letsencrypt.org/directory"',
             ],
         },
@@ -203,13 +182,13 @@ describe("field rules", () => {
             rule: "the ACME solver is http01 or cloudflare",
             stack: "staging",
             values: values("staging", (v) => (v.tls.acme.solver = "route53")),
-            problems: ['tls.acme.solver: "route53" is not one of "http01", "cloudflare"; e.g. "cloudflare"'],
+            expected: ['tls.acme.solver: "route53" is not one of "http01", "cloudflare"; e.g. "cloudflare"'],
         },
         {
             rule: "the GitOps repository is an https or ssh URL",
             stack: "dev",
             values: values("dev", (v) => (v.gitops.repoUrl = "github.com/example/homelab")),
-            problems: [
+            expected: [
                 'gitops.repoUrl: "github.com/example/homelab" is not an https or ssh Git URL; e.g. "https://github.com/example/homelab.git"',
             ],
         },
@@ -217,19 +196,19 @@ describe("field rules", () => {
             rule: "the GitOps revision is not empty",
             stack: "dev",
             values: values("dev", (v) => (v.gitops.revision = "")),
-            problems: ['gitops.revision: must not be empty; e.g. "main"'],
+            expected: ['gitops.revision: must not be empty; e.g. "main"'],
         },
         {
             rule: "the GitOps path stays inside the repository",
             stack: "dev",
             values: values("dev", (v) => (v.gitops.path = "../other")),
-            problems: ['gitops.path: "../other" is not a relative path inside the repository; e.g. "gitops"'],
+            expected: ['gitops.path: "../other" is not a relative path inside the repository; e.g. "gitops"'],
         },
         {
             rule: "the Vault address is an http(s) URL",
             stack: "production",
             values: values("production", (v) => (v.vault.address = "vault.home.arpa:8200")),
-            problems: [
+            expected: [
                 'vault.address: "vault.home.arpa:8200" is not an http(s) URL; e.g. "https://vault.home.arpa:8200"',
             ],
         },
@@ -237,25 +216,25 @@ describe("field rules", () => {
             rule: "the Vault auth mount is a mount path",
             stack: "production",
             values: values("production", (v) => (v.vault.authMount = "/kubernetes")),
-            problems: ['vault.authMount: "/kubernetes" is not a Vault mount path; e.g. "kubernetes-production"'],
+            expected: ['vault.authMount: "/kubernetes" is not a Vault mount path; e.g. "kubernetes-production"'],
         },
         {
             rule: "the Vault KV mount is a mount path",
             stack: "production",
             values: values("production", (v) => (v.vault.kvMount = "kv v2")),
-            problems: ['vault.kvMount: "kv v2" is not a Vault mount path; e.g. "secret"'],
+            expected: ['vault.kvMount: "kv v2" is not a Vault mount path; e.g. "secret"'],
         },
         {
             rule: "the storage class is a name",
             stack: "production",
             values: values("production", (v) => (v.storageClass = "Longhorn SSD")),
-            problems: ['storageClass: "Longhorn SSD" is not a storage class name; e.g. "longhorn"'],
+            expected: ['storageClass: "Longhorn SSD" is not a storage class name; e.g. "longhorn"'],
         },
         {
             rule: "a profile override names a known knob",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { replicas: 2 })),
-            problems: [
+            expected: [
                 "profile.replicas: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, networkPolicies, storage, etcdSnapshots, secretsEncryption, secrets, tlsIssuer, monitoring, applicationsSync)",
             ],
         },
@@ -263,31 +242,31 @@ describe("field rules", () => {
             rule: "a profile override has a valid value",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { networkPolicies: "deny-all" })),
-            problems: ['profile.networkPolicies: "deny-all" is not one of "none", "default-deny"; e.g. "default-deny"'],
+            expected: ['profile.networkPolicies: "deny-all" is not one of "none", "default-deny"; e.g. "default-deny"'],
         },
         {
             rule: "controller replicas are at least 1",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { controllerReplicas: 0 })),
-            problems: ["profile.controllerReplicas: must be at least 1, got 0; e.g. 2"],
+            expected: ["profile.controllerReplicas: must be at least 1, got 0; e.g. 2"],
         },
         {
             rule: "the monitoring retention is a Prometheus duration",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { monitoring: { retention: "5 days" } })),
-            problems: ['profile.monitoring.retention: "5 days" is not a Prometheus duration; e.g. "30d"'],
+            expected: ['profile.monitoring.retention: "5 days" is not a Prometheus duration; e.g. "30d"'],
         },
         {
             rule: "the monitoring storage size is a Kubernetes quantity",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { monitoring: { storageSize: "10GB" } })),
-            problems: ['profile.monitoring.storageSize: "10GB" is not a Kubernetes storage quantity; e.g. "50Gi"'],
+            expected: ['profile.monitoring.storageSize: "10GB" is not a Kubernetes storage quantity; e.g. "50Gi"'],
         },
         {
             rule: "the etcd snapshot schedule is a cron schedule",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { etcdSnapshots: { schedule: "hourly" } })),
-            problems: [
+            expected: [
                 'profile.etcdSnapshots.schedule: "hourly" is not a five-field cron schedule; e.g. "0 */6 * * *"',
             ],
         },
@@ -295,7 +274,7 @@ describe("field rules", () => {
             rule: "component overrides name a known component",
             stack: "dev",
             values: values("dev", (v) => (v.components = { traefik: { values: {} } })),
-            problems: [
+            expected: [
                 "components.traefik: is not a known key (known: argocd, metallb, certManager, monitoring, externalSecrets)",
             ],
         },
@@ -303,7 +282,7 @@ describe("field rules", () => {
             rule: "component values are a map",
             stack: "dev",
             values: values("dev", (v) => (v.components = { argocd: { values: "server.replicas=3" } })),
-            problems: [
+            expected: [
                 'components.argocd.values: must be an object (a YAML mapping), got string "server.replicas=3"; e.g. {"server":{"replicas":3}}',
             ],
         },
@@ -314,7 +293,7 @@ describe("field rules", () => {
                 v.domain = 42;
                 v.cluster.nodes[0].address = "x";
             }),
-            problems: [
+            expected: [
                 'cluster.nodes[0].address: "x" is not an IPv4 address; e.g. "192.168.10.11"',
                 'domain: must be a string, got number 42; e.g. "dev.home.arpa"',
             ],
@@ -323,12 +302,12 @@ describe("field rules", () => {
 });
 
 describe("stack name", () => {
-    check([
+    eachCase([
         {
             rule: "an unknown stack name lists the environments",
             stack: "prod",
             values: values("production"),
-            problems: [
+            expected: [
                 'stack: "prod" is not an environment; the stack name selects one of dev, staging, production; e.g. pulumi stack select dev',
             ],
         },
