@@ -7,8 +7,8 @@ import { loadConfig } from "./config";
 export function homelab() {
     const config = loadConfig();
     const kubeconfig = clusterKubeconfig(config);
-    // Every platform component is created on this provider (passed as `provider`), never on an
-    // ambient kubeconfig; components are added below as they are built.
+    // The platform components are created here, each given this provider explicitly, so nothing
+    // ever lands on whatever cluster an ambient kubeconfig points at.
     kubernetesProvider(kubeconfig);
 
     const nodes = config.cluster.mode === "nodes" ? config.cluster.nodes : [];

@@ -59,7 +59,7 @@ const clusterSchema = z.strictObject({
     nodes: z.array(nodeSchema).optional().meta({ example: NODES_EXAMPLE }),
     /** Address clients use for the API (VIP or DNS name). Default: the first server's address. */
     apiAddress: hostname.optional().meta({ example: "192.168.10.10" }),
-    /** K3s release to install. Default: the version pinned in components/versions.ts. */
+    /** K3s release the bootstrap installs on the nodes. Default: the program's pinned release. */
     k3sVersion: matching(/^v\d+\.\d+\.\d+\+k3s\d+$/, "is not a K3s release tag")
         .optional()
         .meta({ example: "v1.33.5+k3s1" }),
