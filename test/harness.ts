@@ -32,6 +32,10 @@ export interface Registration {
     readonly name: string;
     readonly inputs: Record<string, unknown>;
     readonly dependencies: string[];
+    /** Parent URN ("" for a root resource). */
+    readonly parent: string;
+    /** Provider reference (`<urn>::<id>`), "" for a default provider or a component. */
+    readonly provider: string;
     readonly additionalSecretOutputs: string[];
     /** Paths of the inputs that carry a secret value (`connection`, `kubeconfig`, ...). */
     readonly secretInputs: string[];
@@ -93,6 +97,8 @@ interface RegisterRequest {
     getName(): string;
     getObject(): Struct;
     getDependenciesList(): string[];
+    getParent(): string;
+    getProvider(): string;
     getAdditionalsecretoutputsList(): string[];
 }
 
@@ -122,17 +128,25 @@ monitor.registerResource = function (this: unknown, req, callback) {
         name: req.getName(),
         inputs: reveal(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
         dependencies: req.getDependenciesList(),
+        parent: req.getParent(),
+        provider: req.getProvider(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         secretInputs: secretPaths(req.getObject().toJavaScript(), ""),
     });
     return originalRegister.call(this, req, callback);
 };
 
-/** What a mocked resource returns as its state: its inputs, plus a command's stdout. */
+/** What a mocked resource returns as its state: its inputs plus the outputs the program reads,
+ *  with its additionalSecretOutputs marked secret as the engine would. */
 function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
-    return args.type === "command:remote:Command"
-        ? { ...args.inputs, stdout: K3S_KUBECONFIG, stderr: "" }
-        : args.inputs;
+    const state: Record<string, unknown> = { ...args.inputs };
+    if (args.type === "command:remote:Command") Object.assign(state, { stdout: K3S_KUBECONFIG, stderr: "" });
+    if (args.type === "random:index/randomPassword:RandomPassword") state.result = `password-${args.name}`;
+    const registration = recording.find((r) => r.type === args.type && r.name === args.name);
+    for (const key of registration?.additionalSecretOutputs ?? []) {
+        if (key in state) state[key] = pulumi.secret(state[key]);
+    }
+    return state;
 }
 
 /** Points the SDK at fresh mocks for `stack` with `file`'s config, and clears the recording. */
@@ -175,4 +189,24 @@ export function withConfig(file: StackConfigFile, changes: Record<string, unknow
         else config[full] = typeof value === "string" ? value : JSON.stringify(value);
     }
     return { config, secretKeys: file.secretKeys };
+}
+
+/** Registers what `build` creates under fresh mocks (no config) and returns the registrations. */
+export async function registrations(build: () => void, stack = "dev"): Promise<Registration[]> {
+    const recorded = await useStack(stack, { config: {}, secretKeys: [] });
+    build();
+    await settle();
+    return recorded;
+}
+
+/** The one registration of `type` named `name`; fails the test if there is not exactly one. */
+export function only(recorded: readonly Registration[], type: string, name: string): Registration {
+    const found = recorded.filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) throw new Error(`expected one ${type} ${name}, found ${found.length}`);
+    return found[0];
+}
+
+/** The logical names in a list of URNs (`urn:pulumi:stack::project::type::name`). */
+export function names(urns: readonly string[]): string[] {
+    return urns.map((urn) => urn.slice(urn.lastIndexOf("::") + 2));
 }

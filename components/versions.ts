@@ -1,0 +1,30 @@
+// Every chart and image the program installs, pinned in one place so that a bump is one line
+// and Renovate can find it. Versions match the upstream data the checks use (shared/upstream).
+
+export interface ChartPin {
+    /** Chart name in its repository. */
+    readonly chart: string;
+    /** Exact chart version. */
+    readonly version: string;
+    /** Helm repository URL. */
+    readonly repo: string;
+}
+
+export const CHARTS = {
+    // renovate: datasource=helm depName=argo-cd registryUrl=https://argoproj.github.io/argo-helm
+    argocd: { chart: "argo-cd", version: "10.1.1", repo: "https://argoproj.github.io/argo-helm" },
+    // renovate: datasource=helm depName=metallb registryUrl=https://metallb.github.io/metallb
+    metallb: { chart: "metallb", version: "0.16.1", repo: "https://metallb.github.io/metallb" },
+    // renovate: datasource=helm depName=cert-manager registryUrl=https://charts.jetstack.io
+    certManager: { chart: "cert-manager", version: "v1.21.1", repo: "https://charts.jetstack.io" },
+    // renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
+    monitoring: {
+        chart: "kube-prometheus-stack",
+        version: "88.5.3",
+        repo: "https://prometheus-community.github.io/helm-charts",
+    },
+} as const satisfies Record<string, ChartPin>;
+
+/** kubectl for the webhook gates' dry runs; within one minor version of the cluster's K3s. */
+// renovate: datasource=docker depName=registry.k8s.io/kubectl
+export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.2";
