@@ -1,0 +1,114 @@
+// MetalLB in L2 mode: LoadBalancer addresses from the homelab's LAN (K3s's servicelb is off, so
+// Traefik's LoadBalancer service takes its address from here).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { deepMerge } from "./merge";
+import { sized, SizingPreset } from "./sizing";
+import { CHARTS } from "./versions";
+import { Manifest, WebhookGate } from "./webhook-gate";
+
+export const METALLB_NAMESPACE = "metallb-system";
+
+/** One MetalLB IPAddressPool. */
+export interface AddressPool {
+    /** Pool name. */
+    readonly name: string;
+    /** CIDRs or `first-last` ranges. */
+    readonly addresses: readonly string[];
+    /** Whether any LoadBalancer service may take an address from it. */
+    readonly autoAssign: boolean;
+}
+
+export interface MetalLbArgs {
+    /** Address pools for LoadBalancer services, all advertised over L2. Required. */
+    pools: readonly AddressPool[];
+    /** Requests/limits preset. Default `reduced`. */
+    resources?: SizingPreset;
+    /** Helm values merged over the program's own, last. Default none. */
+    values?: Record<string, unknown>;
+}
+
+/** The chart values for L2 mode, sized by the preset. */
+export function metallbValues(args: MetalLbArgs): Record<string, unknown> {
+    const resources = sized(args.resources ?? "reduced", "small");
+    return deepMerge(
+        {
+            // Chart 0.16 turns the frr-k8s BGP backend on by default; L2 mode needs neither it nor FRR.
+            frrk8s: { enabled: false },
+            controller: { resources },
+            speaker: { frr: { enabled: false }, resources },
+            // No ServiceMonitor or PrometheusRule in this chart: their CRDs arrive with monitoring,
+            // after cert-manager, and the pools (and so every LoadBalancer) would wait for them.
+            prometheus: {
+                rbacPrometheus: false,
+                serviceMonitor: { enabled: false },
+                prometheusRule: { enabled: false },
+            },
+        },
+        args.values ?? {},
+    );
+}
+
+function poolObject(pool: AddressPool): Manifest {
+    return {
+        apiVersion: "metallb.io/v1beta1",
+        kind: "IPAddressPool",
+        metadata: { name: pool.name, namespace: METALLB_NAMESPACE },
+        spec: { addresses: [...pool.addresses], autoAssign: pool.autoAssign },
+    };
+}
+
+function advertisementObject(pools: readonly AddressPool[]): Manifest {
+    return {
+        apiVersion: "metallb.io/v1beta1",
+        kind: "L2Advertisement",
+        metadata: { name: "homelab", namespace: METALLB_NAMESPACE },
+        spec: { ipAddressPools: pools.map((p) => p.name) },
+    };
+}
+
+export class MetalLb extends pulumi.ComponentResource {
+    readonly chart: k8s.helm.v4.Chart;
+    readonly pools: k8s.apiextensions.CustomResource[];
+    readonly advertisement: k8s.apiextensions.CustomResource;
+
+    constructor(name: string, args: MetalLbArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:MetalLb", name, {}, opts);
+
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: METALLB_NAMESPACE } },
+            { parent: this },
+        );
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}`,
+            {
+                chart: CHARTS.metallb.chart,
+                version: CHARTS.metallb.version,
+                repositoryOpts: { repo: CHARTS.metallb.repo },
+                name: "metallb",
+                namespace: namespace.metadata.name,
+                values: metallbValues(args),
+            },
+            { parent: this },
+        );
+
+        const pools = args.pools.map(poolObject);
+        const advertisement = advertisementObject(args.pools);
+        const gate = new WebhookGate(
+            `${name}-webhook-gate`,
+            {
+                namespace: namespace.metadata.name,
+                objects: [...pools, advertisement],
+                access: { apiGroup: "metallb.io", resources: ["ipaddresspools", "l2advertisements"] },
+            },
+            { parent: this, dependsOn: [this.chart] },
+        );
+        const ready = { parent: this, dependsOn: [this.chart, gate.job] };
+        this.pools = args.pools.map(
+            (pool, i) => new k8s.apiextensions.CustomResource(`${name}-pool-${pool.name}`, pools[i], ready),
+        );
+        this.advertisement = new k8s.apiextensions.CustomResource(`${name}-l2`, advertisement, ready);
+        this.registerOutputs({ chart: this.chart, pools: this.pools, advertisement: this.advertisement });
+    }
+}

@@ -1,0 +1,112 @@
+import * as assert from "node:assert/strict";
+import { MetalLb, metallbValues } from "../../components/metallb";
+import { sized } from "../../components/sizing";
+import { names, only, Registration, registrations } from "../harness";
+
+const POOLS = [
+    { name: "default", addresses: ["192.168.10.200-192.168.10.219"], autoAssign: true },
+    { name: "reserved", addresses: ["192.168.10.240/29"], autoAssign: false },
+];
+
+describe("MetalLb", () => {
+    let recorded: Registration[];
+    before(async () => {
+        recorded = await registrations(() => new MetalLb("metallb", { pools: POOLS, resources: "full" }));
+    });
+
+    it("installs the pinned chart into metallb-system", () => {
+        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "metallb");
+        assert.deepEqual(
+            { ...chart.inputs, values: undefined },
+            {
+                chart: "metallb",
+                version: "0.16.1",
+                repositoryOpts: { repo: "https://metallb.github.io/metallb" },
+                name: "metallb",
+                namespace: "metallb-system",
+                values: undefined,
+            },
+        );
+    });
+
+    it("creates one IPAddressPool per configured pool", () => {
+        assert.deepEqual(
+            only(recorded, "kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool-reserved").inputs,
+            {
+                apiVersion: "metallb.io/v1beta1",
+                kind: "IPAddressPool",
+                metadata: { name: "reserved", namespace: "metallb-system" },
+                spec: { addresses: ["192.168.10.240/29"], autoAssign: false },
+            },
+        );
+        assert.equal(recorded.filter((r) => r.type.endsWith(":IPAddressPool")).length, 2);
+    });
+
+    it("advertises every pool over L2", () => {
+        assert.deepEqual(only(recorded, "kubernetes:metallb.io/v1beta1:L2Advertisement", "metallb-l2").inputs, {
+            apiVersion: "metallb.io/v1beta1",
+            kind: "L2Advertisement",
+            metadata: { name: "homelab", namespace: "metallb-system" },
+            spec: { ipAddressPools: ["default", "reserved"] },
+        });
+    });
+
+    it("creates the pools and the advertisement after the chart and its webhook gate", () => {
+        for (const name of ["metallb-pool-default", "metallb-pool-reserved", "metallb-l2"]) {
+            const cr = recorded.find((r) => r.name === name) as Registration;
+            assert.deepEqual(names(cr.dependencies).sort(), ["metallb", "metallb-webhook-gate"], name);
+        }
+    });
+
+    it("gates on a dry run of exactly those objects", () => {
+        const objects = JSON.parse(
+            (
+                only(recorded, "kubernetes:core/v1:ConfigMap", "metallb-webhook-gate").inputs.data as Record<
+                    string,
+                    string
+                >
+            )["objects.json"],
+        ) as { items: { kind: string; metadata: { name: string } }[] };
+        assert.deepEqual(
+            objects.items.map((o) => [o.kind, o.metadata.name]),
+            [
+                ["IPAddressPool", "default"],
+                ["IPAddressPool", "reserved"],
+                ["L2Advertisement", "homelab"],
+            ],
+        );
+    });
+
+    it("waits for the chart before the gate runs", () => {
+        assert.deepEqual(names(only(recorded, "homelab:platform:WebhookGate", "metallb-webhook-gate").dependencies), [
+            "metallb",
+        ]);
+    });
+});
+
+describe("metallbValues", () => {
+    it("turns frr-k8s and FRR off for L2 mode", () => {
+        const values = metallbValues({ pools: POOLS });
+        assert.deepEqual(values.frrk8s, { enabled: false });
+        assert.deepEqual((values.speaker as Record<string, unknown>).frr, { enabled: false });
+    });
+
+    it("sizes controller and speaker by the preset", () => {
+        const values = metallbValues({ pools: POOLS, resources: "full" });
+        assert.deepEqual((values.controller as Record<string, unknown>).resources, sized("full", "small"));
+        assert.deepEqual((values.speaker as Record<string, unknown>).resources, sized("full", "small"));
+    });
+
+    it("creates no monitoring objects, which would wait for monitoring's CRDs", () => {
+        assert.deepEqual(metallbValues({ pools: POOLS }).prometheus, {
+            rbacPrometheus: false,
+            serviceMonitor: { enabled: false },
+            prometheusRule: { enabled: false },
+        });
+    });
+
+    it("lays the escape-hatch values over its own", () => {
+        const values = metallbValues({ pools: POOLS, values: { controller: { logLevel: "debug" } } });
+        assert.deepEqual(values.controller, { resources: sized("reduced", "small"), logLevel: "debug" });
+    });
+});
