@@ -1,0 +1,213 @@
+// cert-manager and the environment's ClusterIssuer: a private CA (self-signed root) or ACME.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { deepMerge } from "./merge";
+import { sized, SizingPreset } from "./sizing";
+import { CHARTS } from "./versions";
+import { Manifest, WebhookGate } from "./webhook-gate";
+
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
+/** Helm release name; the chart's object names derive from it. */
+const RELEASE = "cert-manager";
+
+/** ClusterIssuer names, fixed so ingresses can name them before the issuers exist. */
+export const ISSUER_NAMES = {
+    selfSigned: "selfsigned",
+    ca: "homelab-ca",
+} as const;
+/** The private root CA's Certificate and Secret (in cert-manager's namespace, as a CA ClusterIssuer needs). */
+export const ROOT_CA = "homelab-root-ca";
+/** Secret holding the Cloudflare API token for DNS-01. */
+export const CLOUDFLARE_TOKEN_SECRET = "cloudflare-api-token";
+
+/** How ACME challenges are answered. */
+export type AcmeSolver =
+    | { readonly http01: { readonly ingressClass: string } }
+    | { readonly cloudflare: { readonly apiToken: pulumi.Input<string> } };
+
+/** The environment's issuer. */
+export type IssuerArgs =
+    | { readonly kind: "ca" }
+    | {
+          readonly kind: "acme";
+          /** ClusterIssuer name, e.g. `letsencrypt-production`. */
+          readonly name: string;
+          /** ACME directory URL. */
+          readonly server: string;
+          readonly email: string;
+          readonly solver: AcmeSolver;
+      };
+
+export interface CertManagerArgs {
+    /** The ClusterIssuer that signs the platform's certificates. Required. */
+    issuer: IssuerArgs;
+    /** Replicas of the controller, webhook and cainjector. Default 1. */
+    replicas?: number;
+    /** PodDisruptionBudgets (where replicas > 1). Default false. */
+    podDisruptionBudgets?: boolean;
+    /** Requests/limits preset. Default `reduced`. */
+    resources?: SizingPreset;
+    /** Helm values merged over the program's own, last. Default none. */
+    values?: Record<string, unknown>;
+}
+
+/** The name of the ClusterIssuer certificates should reference. */
+export function clusterIssuerName(issuer: IssuerArgs): string {
+    return issuer.kind === "ca" ? ISSUER_NAMES.ca : issuer.name;
+}
+
+/** The chart values, from the args. */
+export function certManagerValues(args: CertManagerArgs): Record<string, unknown> {
+    const replicas = args.replicas ?? 1;
+    const resources = sized(args.resources ?? "reduced", "small");
+    // A budget on a single replica would block every node drain.
+    const podDisruptionBudget =
+        args.podDisruptionBudgets && replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false };
+    const workload = { replicaCount: replicas, podDisruptionBudget, resources };
+    return deepMerge(
+        {
+            // The CRDs come with the chart and stay when it is removed (their removal would
+            // delete every Certificate and Issuer in the cluster).
+            crds: { enabled: true, keep: true },
+            ...workload,
+            webhook: workload,
+            cainjector: workload,
+            // Its ServiceMonitor is created by monitoring (additionalServiceMonitors): monitoring
+            // waits for cert-manager, so a ServiceMonitor inside this chart could never get its CRD.
+            prometheus: { enabled: true, servicemonitor: { enabled: false } },
+            // A Helm hook that v4 charts skip; the webhook gate does its job.
+            startupapicheck: { enabled: false },
+        },
+        args.values ?? {},
+    );
+}
+
+/** The ServiceMonitor spec (kube-prometheus-stack's additionalServiceMonitors) for cert-manager. */
+export function certManagerServiceMonitor(): Record<string, unknown> {
+    const selector = {
+        "app.kubernetes.io/name": "cert-manager",
+        "app.kubernetes.io/instance": RELEASE,
+        "app.kubernetes.io/component": "controller",
+    };
+    return {
+        name: "cert-manager",
+        selector: { matchLabels: selector },
+        namespaceSelector: { matchNames: [CERT_MANAGER_NAMESPACE] },
+        endpoints: [{ targetPort: 9402, path: "/metrics", interval: "60s" }],
+    };
+}
+
+const clusterIssuer = (name: string, spec: Record<string, unknown>): Manifest => ({
+    apiVersion: "cert-manager.io/v1",
+    kind: "ClusterIssuer",
+    metadata: { name },
+    spec,
+});
+
+/** The issuer objects, in creation order. */
+function issuerObjects(issuer: IssuerArgs): Manifest[] {
+    if (issuer.kind === "ca") {
+        const issuerRef = { group: "cert-manager.io", kind: "ClusterIssuer", name: ISSUER_NAMES.selfSigned };
+        return [
+            clusterIssuer(ISSUER_NAMES.selfSigned, { selfSigned: {} }),
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "Certificate",
+                metadata: { name: ROOT_CA, namespace: CERT_MANAGER_NAMESPACE },
+                spec: {
+                    isCA: true,
+                    commonName: "homelab root CA",
+                    secretName: ROOT_CA,
+                    duration: "87600h", // ten years: a root is installed once on admins' machines
+                    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Never" },
+                    issuerRef,
+                },
+            },
+            clusterIssuer(ISSUER_NAMES.ca, { ca: { secretName: ROOT_CA } }),
+        ];
+    }
+    const solver =
+        "http01" in issuer.solver
+            ? { http01: { ingress: { ingressClassName: issuer.solver.http01.ingressClass } } }
+            : { dns01: { cloudflare: { apiTokenSecretRef: { name: CLOUDFLARE_TOKEN_SECRET, key: "api-token" } } } };
+    return [
+        clusterIssuer(issuer.name, {
+            acme: {
+                server: issuer.server,
+                email: issuer.email,
+                privateKeySecretRef: { name: `${issuer.name}-account-key` },
+                solvers: [solver],
+            },
+        }),
+    ];
+}
+
+export class CertManager extends pulumi.ComponentResource {
+    readonly chart: k8s.helm.v4.Chart;
+    /** The issuer objects in creation order; for the CA: self-signed issuer, root certificate, CA issuer. */
+    readonly chain: k8s.apiextensions.CustomResource[];
+    /** The name of the ClusterIssuer that signs the platform's certificates. */
+    readonly clusterIssuer: string;
+
+    constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:CertManager", name, {}, opts);
+
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: CERT_MANAGER_NAMESPACE } },
+            { parent: this },
+        );
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}`,
+            {
+                chart: CHARTS.certManager.chart,
+                version: CHARTS.certManager.version,
+                repositoryOpts: { repo: CHARTS.certManager.repo },
+                name: RELEASE,
+                namespace: namespace.metadata.name,
+                values: certManagerValues(args),
+            },
+            { parent: this },
+        );
+
+        const solver = args.issuer.kind === "acme" ? args.issuer.solver : undefined;
+        const credentials =
+            solver !== undefined && "cloudflare" in solver
+                ? [
+                      new k8s.core.v1.Secret(
+                          `${name}-cloudflare-api-token`,
+                          {
+                              metadata: { name: CLOUDFLARE_TOKEN_SECRET, namespace: namespace.metadata.name },
+                              stringData: { "api-token": pulumi.secret(solver.cloudflare.apiToken) },
+                          },
+                          { parent: this },
+                      ),
+                  ]
+                : [];
+
+        const objects = issuerObjects(args.issuer);
+        const gate = new WebhookGate(
+            `${name}-webhook-gate`,
+            {
+                namespace: namespace.metadata.name,
+                objects,
+                access: { apiGroup: "cert-manager.io", resources: ["clusterissuers", "certificates"] },
+            },
+            { parent: this, dependsOn: [this.chart] },
+        );
+        this.chain = [];
+        for (const object of objects) {
+            const previous = this.chain.slice(-1);
+            const objectName = (object.metadata as { name: string }).name;
+            this.chain.push(
+                new k8s.apiextensions.CustomResource(`${name}-${objectName}`, object, {
+                    parent: this,
+                    // Each object of the CA chain needs the one before it.
+                    dependsOn: [this.chart, gate.job, ...credentials, ...previous],
+                }),
+            );
+        }
+        this.clusterIssuer = clusterIssuerName(args.issuer);
+        this.registerOutputs({ chart: this.chart, chain: this.chain, clusterIssuer: this.clusterIssuer });
+    }
+}
