@@ -1,0 +1,119 @@
+// Argo CD: the GitOps engine the ApplicationSets run on, HA where the profile asks for it.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { deepMerge } from "./merge";
+import { sized, SizingPreset } from "./sizing";
+import { CHARTS } from "./versions";
+
+export const ARGOCD_NAMESPACE = "argocd";
+/** The Redis password secret the chart's workloads read (name and key fixed by the chart). */
+export const REDIS_SECRET = "argocd-redis";
+
+export interface ArgoCdArgs {
+    /** Host name of the UI and API, e.g. `argocd.home.arpa`. Required. */
+    host: string;
+    /** cert-manager ClusterIssuer of the server's certificate. Required. */
+    clusterIssuer: string;
+    /** Ingress class of the server's ingress. Default `traefik`. */
+    ingressClass?: string;
+    /** Redis HA (redis-ha: three Redis servers on separate nodes, behind HAProxy). Default false. */
+    highAvailability?: boolean;
+    /** Replicas of the server, repo-server and ApplicationSet controller. Default 1. */
+    replicas?: number;
+    /** PodDisruptionBudgets on the replicated workloads. Default false. */
+    podDisruptionBudgets?: boolean;
+    /** Requests/limits preset. Default `reduced`. */
+    resources?: SizingPreset;
+    /** Metrics services and ServiceMonitors (needs the Prometheus Operator's CRDs). Default false. */
+    serviceMonitors?: boolean;
+    /** Helm values merged over the program's own, last. Default none. */
+    values?: Record<string, unknown>;
+}
+
+/** The chart values, from the args. */
+export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
+    const preset = args.resources ?? "reduced";
+    const replicas = args.replicas ?? 1;
+    const ha = args.highAvailability ?? false;
+    // A budget on a single replica would block every node drain.
+    const pdb = args.podDisruptionBudgets && replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false };
+    const metrics = {
+        enabled: args.serviceMonitors ?? false,
+        serviceMonitor: { enabled: args.serviceMonitors ?? false },
+    };
+    const replicated = (weight: "small" | "medium") => ({ replicas, pdb, metrics, resources: sized(preset, weight) });
+    const haPdb = ha && args.podDisruptionBudgets ? { maxUnavailable: 1 } : {};
+    return deepMerge(
+        {
+            global: { domain: args.host },
+            // TLS ends at the ingress controller; the server speaks plain HTTP behind it.
+            configs: { params: { "server.insecure": true } },
+            // v4 charts skip this hook Job; the program creates the argocd-redis secret itself.
+            redisSecretInit: { enabled: false },
+            // No SSO is configured by the program; Dex would idle.
+            dex: { enabled: false },
+            // The application controller shards by cluster; with one cluster a second replica idles.
+            controller: { replicas: 1, metrics, resources: sized(preset, "large") },
+            server: {
+                ...replicated("medium"),
+                ingress: {
+                    enabled: true,
+                    ingressClassName: args.ingressClass ?? "traefik",
+                    annotations: { "cert-manager.io/cluster-issuer": args.clusterIssuer },
+                    tls: true,
+                },
+            },
+            repoServer: replicated("medium"),
+            applicationSet: replicated("small"),
+            notifications: { metrics, resources: sized(preset, "small") },
+            redis: { metrics, resources: sized(preset, "small") },
+            "redis-ha": {
+                enabled: ha,
+                podDisruptionBudget: haPdb,
+                haproxy: { podDisruptionBudget: haPdb },
+            },
+        },
+        args.values ?? {},
+    );
+}
+
+export class ArgoCd extends pulumi.ComponentResource {
+    readonly chart: k8s.helm.v4.Chart;
+    /** The UI's URL. */
+    readonly url: string;
+
+    constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:ArgoCd", name, {}, opts);
+
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: ARGOCD_NAMESPACE } },
+            { parent: this },
+        );
+        const password = new random.RandomPassword(`${name}-redis`, { length: 32, special: false }, { parent: this });
+        const redisSecret = new k8s.core.v1.Secret(
+            `${name}-redis`,
+            {
+                metadata: { name: REDIS_SECRET, namespace: namespace.metadata.name },
+                stringData: { auth: pulumi.secret(password.result) },
+            },
+            { parent: this },
+        );
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}`,
+            {
+                chart: CHARTS.argocd.chart,
+                version: CHARTS.argocd.version,
+                repositoryOpts: { repo: CHARTS.argocd.repo },
+                name: "argocd",
+                namespace: namespace.metadata.name,
+                values: argocdValues(args),
+            },
+            // Redis and every component that talks to it read the password at start.
+            { parent: this, dependsOn: [redisSecret] },
+        );
+        this.url = `https://${args.host}`;
+        this.registerOutputs({ chart: this.chart, url: this.url });
+    }
+}
