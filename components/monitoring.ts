@@ -1,0 +1,212 @@
+// kube-prometheus-stack: Prometheus, Alertmanager and Grafana, sized by the profile, aware
+// that K3s runs the control plane inside one process per server.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { deepMerge } from "./merge";
+import { sized, SizingPreset } from "./sizing";
+import { CHARTS } from "./versions";
+
+export const MONITORING_NAMESPACE = "monitoring";
+/** Helm release name; the chart's object names derive from it. */
+const RELEASE = "kube-prometheus-stack";
+/** Secret holding Grafana's admin login, created by the program. */
+export const GRAFANA_ADMIN_SECRET = "grafana-admin";
+
+/** Where K3s serves its control-plane metrics (started with the flags that expose them). */
+export interface K3sMetrics {
+    /** Server addresses: controller-manager (10257), scheduler (10259). */
+    readonly servers: readonly string[];
+    /** Every node's address: kube-proxy (10249). */
+    readonly nodes: readonly string[];
+    /** Whether the servers run embedded etcd with `--etcd-expose-metrics` (2381). */
+    readonly etcd: boolean;
+}
+
+/** Persistent volumes for Prometheus and Alertmanager. */
+export interface MonitoringStorage {
+    readonly storageClass: string;
+    /** Prometheus volume size (Kubernetes quantity). */
+    readonly size: string;
+}
+
+export interface MonitoringArgs {
+    /** The cert-manager install that issues the operator's webhook certificate; the chart waits for it. Required. */
+    certManager: pulumi.Resource;
+    /** Grafana's host name, e.g. `grafana.home.arpa`. Required. */
+    host: string;
+    /** cert-manager ClusterIssuer of Grafana's certificate. Required. */
+    clusterIssuer: string;
+    /** How long Prometheus keeps samples (Prometheus duration). Required. */
+    retention: string;
+    /** Ingress class of Grafana's ingress. Default `traefik`. */
+    ingressClass?: string;
+    /** Replicas of Prometheus and Alertmanager. Default 1. */
+    replicas?: number;
+    /** Requests/limits preset. Default `reduced`. */
+    resources?: SizingPreset;
+    /** Persistent volumes; without them data lives in emptyDir and is lost with the pod. Default none. */
+    storage?: MonitoringStorage;
+    /** K3s control-plane metrics to scrape; without them those scrapes are off. Default none. */
+    k3s?: K3sMetrics;
+    /** ServiceMonitors the chart creates for other components (`prometheus.additionalServiceMonitors`). Default none. */
+    additionalServiceMonitors?: readonly Record<string, unknown>[];
+    /** Helm values merged over the program's own, last. Default none. */
+    values?: Record<string, unknown>;
+}
+
+function volumeClaim(storageClass: string, size: string): Record<string, unknown> {
+    return {
+        volumeClaimTemplate: {
+            spec: {
+                storageClassName: storageClass,
+                accessModes: ["ReadWriteOnce"],
+                resources: { requests: { storage: size } },
+            },
+        },
+    };
+}
+
+/** Scrape settings for K3s's embedded control plane. K3s binds these endpoints to localhost
+ *  unless told otherwise; scraping them there fires TargetDown, so without `k3s` they are off. */
+export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unknown> {
+    if (k3s === undefined) {
+        return {
+            kubeControllerManager: { enabled: false },
+            kubeScheduler: { enabled: false },
+            kubeProxy: { enabled: false },
+            kubeEtcd: { enabled: false },
+        };
+    }
+    // Self-signed serving certificates on the node addresses: verify nothing but the token.
+    const https = { https: true, insecureSkipVerify: true };
+    return {
+        kubeControllerManager: {
+            enabled: true,
+            endpoints: [...k3s.servers],
+            service: { port: 10257, targetPort: 10257 },
+            serviceMonitor: https,
+        },
+        kubeScheduler: {
+            enabled: true,
+            endpoints: [...k3s.servers],
+            service: { port: 10259, targetPort: 10259 },
+            serviceMonitor: https,
+        },
+        kubeProxy: { enabled: true, endpoints: [...k3s.nodes], service: { port: 10249, targetPort: 10249 } },
+        kubeEtcd: k3s.etcd
+            ? { enabled: true, endpoints: [...k3s.servers], service: { port: 2381, targetPort: 2381 } }
+            : { enabled: false },
+    };
+}
+
+/** The chart values, from the args. */
+export function monitoringValues(args: Omit<MonitoringArgs, "certManager">): Record<string, unknown> {
+    const preset = args.resources ?? "reduced";
+    const replicas = args.replicas ?? 1;
+    const storage = args.storage;
+    return deepMerge(
+        {
+            prometheusOperator: {
+                admissionWebhooks: {
+                    // v4 charts skip the hook jobs that would create the webhook certificate;
+                    // cert-manager issues it instead.
+                    certManager: { enabled: true },
+                    patch: { enabled: false },
+                    // The chart's own PrometheusRules (and other charts' rules) are applied while the
+                    // operator still waits for that certificate. With the patch jobs the chart sets
+                    // Ignore for this reason; without them it would default to Fail.
+                    failurePolicy: "Ignore",
+                },
+                resources: sized(preset, "medium"),
+            },
+            prometheus: {
+                prometheusSpec: {
+                    replicas,
+                    retention: args.retention,
+                    resources: sized(preset, "large"),
+                    // Select every monitor and rule in the cluster, not only the chart's own.
+                    serviceMonitorSelectorNilUsesHelmValues: false,
+                    podMonitorSelectorNilUsesHelmValues: false,
+                    ruleSelectorNilUsesHelmValues: false,
+                    probeSelectorNilUsesHelmValues: false,
+                    scrapeConfigSelectorNilUsesHelmValues: false,
+                    ...(storage ? { storageSpec: volumeClaim(storage.storageClass, storage.size) } : {}),
+                },
+                additionalServiceMonitors: [...(args.additionalServiceMonitors ?? [])],
+            },
+            alertmanager: {
+                alertmanagerSpec: {
+                    replicas,
+                    resources: sized(preset, "small"),
+                    ...(storage ? { storage: volumeClaim(storage.storageClass, "1Gi") } : {}),
+                },
+            },
+            grafana: {
+                admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
+                resources: sized(preset, "medium"),
+                ingress: {
+                    enabled: true,
+                    ingressClassName: args.ingressClass ?? "traefik",
+                    annotations: { "cert-manager.io/cluster-issuer": args.clusterIssuer },
+                    hosts: [args.host],
+                    tls: [{ secretName: "grafana-tls", hosts: [args.host] }],
+                },
+            },
+            "kube-state-metrics": { resources: sized(preset, "small") },
+            "prometheus-node-exporter": { resources: sized(preset, "small") },
+            ...k3sScrapeValues(args.k3s),
+        },
+        args.values ?? {},
+    );
+}
+
+export class Monitoring extends pulumi.ComponentResource {
+    readonly chart: k8s.helm.v4.Chart;
+    /** Grafana's URL. */
+    readonly grafanaUrl: string;
+    /** Grafana's generated admin password (secret). */
+    readonly grafanaAdminPassword: pulumi.Output<string>;
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:Monitoring", name, {}, opts);
+
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: MONITORING_NAMESPACE } },
+            { parent: this },
+        );
+        const password = new random.RandomPassword(
+            `${name}-grafana-admin`,
+            { length: 32, special: false },
+            { parent: this },
+        );
+        const adminSecret = new k8s.core.v1.Secret(
+            `${name}-grafana-admin`,
+            {
+                metadata: { name: GRAFANA_ADMIN_SECRET, namespace: namespace.metadata.name },
+                stringData: { "admin-user": "admin", "admin-password": pulumi.secret(password.result) },
+            },
+            { parent: this },
+        );
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}`,
+            {
+                chart: CHARTS.monitoring.chart,
+                version: CHARTS.monitoring.version,
+                repositoryOpts: { repo: CHARTS.monitoring.repo },
+                name: RELEASE,
+                namespace: namespace.metadata.name,
+                values: monitoringValues(args),
+            },
+            { parent: this, dependsOn: [adminSecret, args.certManager] },
+        );
+        this.grafanaUrl = `https://${args.host}`;
+        this.grafanaAdminPassword = pulumi.secret(password.result);
+        this.registerOutputs({
+            chart: this.chart,
+            grafanaUrl: this.grafanaUrl,
+            grafanaAdminPassword: this.grafanaAdminPassword,
+        });
+    }
+}

@@ -1,0 +1,166 @@
+import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import { k3sScrapeValues, Monitoring, monitoringValues } from "../../components/monitoring";
+import { sized } from "../../components/sizing";
+import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
+
+/** Stands in for the cert-manager install the chart must wait for. */
+const certManagerStandIn = () => new k8s.core.v1.Namespace("cert-manager", {});
+
+const BASE = { host: "grafana.home.arpa", clusterIssuer: "homelab-ca", retention: "7d" };
+
+describe("Monitoring", () => {
+    let recorded: Registration[];
+    let monitoring: Monitoring;
+    before(async () => {
+        recorded = await registrations(() => {
+            monitoring = new Monitoring("monitoring", { ...BASE, certManager: certManagerStandIn() });
+        });
+    });
+
+    it("installs the pinned chart into monitoring", () => {
+        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "monitoring").inputs;
+        assert.deepEqual(
+            [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
+            [
+                "kube-prometheus-stack",
+                "88.5.3",
+                { repo: "https://prometheus-community.github.io/helm-charts" },
+                "monitoring",
+                "kube-prometheus-stack",
+            ],
+        );
+    });
+
+    it("installs the chart after cert-manager and Grafana's admin secret", () => {
+        assert.deepEqual(names(only(recorded, "kubernetes:helm.sh/v4:Chart", "monitoring").dependencies).sort(), [
+            "cert-manager",
+            "monitoring-grafana-admin",
+            "monitoring-namespace",
+        ]);
+    });
+
+    it("keeps Grafana's generated admin password in a secret", () => {
+        const secret = only(recorded, "kubernetes:core/v1:Secret", "monitoring-grafana-admin");
+        assert.deepEqual(secret.inputs.stringData, {
+            "admin-user": "admin",
+            "admin-password": "password-monitoring-grafana-admin",
+        });
+        assert.deepEqual(secret.secretInputs, ["stringData"]);
+    });
+
+    it("exports the admin password as a secret", async () => {
+        assert.equal(await isSecret(monitoring.grafanaAdminPassword), true);
+        assert.equal(await unwrap(monitoring.grafanaAdminPassword), "password-monitoring-grafana-admin");
+    });
+});
+
+describe("monitoringValues", () => {
+    const values = monitoringValues({
+        ...BASE,
+        replicas: 2,
+        resources: "full",
+    }) as any;
+
+    it("has cert-manager issue the operator's webhook certificate instead of the skipped hook jobs", () => {
+        assert.deepEqual(values.prometheusOperator.admissionWebhooks, {
+            certManager: { enabled: true },
+            patch: { enabled: false },
+            failurePolicy: "Ignore",
+        });
+    });
+
+    it("selects every monitor and rule in the cluster", () => {
+        const spec = values.prometheus.prometheusSpec;
+        for (const key of ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"]) {
+            assert.equal(spec[`${key}SelectorNilUsesHelmValues`], false, key);
+        }
+    });
+
+    it("takes retention, replicas and sizing from the args", () => {
+        const spec = values.prometheus.prometheusSpec;
+        assert.deepEqual([spec.retention, spec.replicas, spec.resources], ["7d", 2, sized("full", "large")]);
+        assert.equal(values.alertmanager.alertmanagerSpec.replicas, 2);
+    });
+
+    it("keeps data on volumes of the storage class when given storage", () => {
+        const stored = monitoringValues({
+            ...BASE,
+            storage: { storageClass: "longhorn", size: "50Gi" },
+        }) as any;
+        assert.deepEqual(stored.prometheus.prometheusSpec.storageSpec, {
+            volumeClaimTemplate: {
+                spec: {
+                    storageClassName: "longhorn",
+                    accessModes: ["ReadWriteOnce"],
+                    resources: { requests: { storage: "50Gi" } },
+                },
+            },
+        });
+        assert.equal(
+            stored.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName,
+            "longhorn",
+        );
+    });
+
+    it("uses no volumes without storage", () => {
+        assert.equal("storageSpec" in values.prometheus.prometheusSpec, false);
+        assert.equal("storage" in values.alertmanager.alertmanagerSpec, false);
+    });
+
+    it("serves Grafana through an ingress with a certificate, logging in from the program's secret", () => {
+        assert.deepEqual(values.grafana.ingress, {
+            enabled: true,
+            ingressClassName: "traefik",
+            annotations: { "cert-manager.io/cluster-issuer": "homelab-ca" },
+            hosts: ["grafana.home.arpa"],
+            tls: [{ secretName: "grafana-tls", hosts: ["grafana.home.arpa"] }],
+        });
+        assert.deepEqual(values.grafana.admin, {
+            existingSecret: "grafana-admin",
+            userKey: "admin-user",
+            passwordKey: "admin-password",
+        });
+    });
+});
+
+describe("k3sScrapeValues", () => {
+    it("turns off the control-plane scrapes K3s does not expose", () => {
+        assert.deepEqual(k3sScrapeValues(undefined), {
+            kubeControllerManager: { enabled: false },
+            kubeScheduler: { enabled: false },
+            kubeProxy: { enabled: false },
+            kubeEtcd: { enabled: false },
+        });
+    });
+
+    it("scrapes K3s's servers and nodes where they expose their metrics", () => {
+        const https = { https: true, insecureSkipVerify: true };
+        assert.deepEqual(k3sScrapeValues({ servers: ["10.0.0.1"], nodes: ["10.0.0.1", "10.0.0.2"], etcd: true }), {
+            kubeControllerManager: {
+                enabled: true,
+                endpoints: ["10.0.0.1"],
+                service: { port: 10257, targetPort: 10257 },
+                serviceMonitor: https,
+            },
+            kubeScheduler: {
+                enabled: true,
+                endpoints: ["10.0.0.1"],
+                service: { port: 10259, targetPort: 10259 },
+                serviceMonitor: https,
+            },
+            kubeProxy: {
+                enabled: true,
+                endpoints: ["10.0.0.1", "10.0.0.2"],
+                service: { port: 10249, targetPort: 10249 },
+            },
+            kubeEtcd: { enabled: true, endpoints: ["10.0.0.1"], service: { port: 2381, targetPort: 2381 } },
+        });
+    });
+
+    it("leaves etcd off where the servers run without embedded etcd", () => {
+        assert.deepEqual(k3sScrapeValues({ servers: ["10.0.0.1"], nodes: ["10.0.0.1"], etcd: false }).kubeEtcd, {
+            enabled: false,
+        });
+    });
+});
