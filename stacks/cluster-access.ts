@@ -4,7 +4,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./config";
-import { Node } from "./validate";
+import { checked, Node } from "./validate";
 
 /** Where K3s writes the admin kubeconfig on a server. */
 export const K3S_KUBECONFIG_PATH = "/etc/rancher/k3s/k3s.yaml";
@@ -47,13 +47,12 @@ export function readKubeconfig(
 export function clusterKubeconfig(config: StackConfig): pulumi.Output<string> {
     const cluster = config.cluster;
     if (cluster.mode === "kubeconfig") {
-        const kubeconfig = config.secrets.kubeconfig;
-        if (kubeconfig === undefined) {
-            throw new Error("internal: kubeconfig mode without the kubeconfig secret");
-        }
-        return kubeconfig;
+        return checked(config.secrets.kubeconfig, "kubeconfig");
     }
-    const firstServer = cluster.nodes.find((n) => n.role === "server") as Node;
+    const firstServer = checked(
+        cluster.nodes.find((n) => n.role === "server"),
+        "cluster.nodes server",
+    );
     return readKubeconfig(firstServer, cluster.apiAddress, config.secrets.sshPrivateKey);
 }
 

@@ -2,14 +2,15 @@
 // the cluster's provider, then the platform on it.
 import { clusterKubeconfig, kubernetesProvider } from "./cluster-access";
 import { loadConfig } from "./config";
+import { platform } from "./platform";
 
 /** Builds the stack and returns its outputs. */
 export function homelab() {
     const config = loadConfig();
     const kubeconfig = clusterKubeconfig(config);
-    // The platform components are created here, each given this provider explicitly, so nothing
-    // ever lands on whatever cluster an ambient kubeconfig points at.
-    kubernetesProvider(kubeconfig);
+    // Every component gets this provider explicitly, so nothing ever lands on whatever cluster
+    // an ambient kubeconfig points at.
+    const platformOutputs = platform(config, kubernetesProvider(kubeconfig));
 
     const nodes = config.cluster.mode === "nodes" ? config.cluster.nodes : [];
     return {
@@ -22,5 +23,6 @@ export function homelab() {
         },
         domain: config.domain,
         kubeconfig,
+        ...platformOutputs,
     };
 }

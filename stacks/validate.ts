@@ -76,7 +76,7 @@ function isEnvironment(stack: string): stack is Environment {
 }
 
 /** A value the rules have already required; reaching undefined here is a bug in the rules. */
-function checked<T>(value: T | undefined, key: string): T {
+export function checked<T>(value: T | undefined, key: string): T {
     if (value === undefined) {
         throw new Error(`internal: ${key} passed validation but is missing`);
     }

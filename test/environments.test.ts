@@ -30,14 +30,10 @@ for (const environment of ENVIRONMENTS) {
             await settle();
         });
 
-        it("registers the kubeconfig read and the Kubernetes provider, nothing else", () => {
-            assert.deepEqual(
-                registered.map((r) => [r.type, r.name]),
-                [
-                    ["command:remote:Command", "kubeconfig"],
-                    ["pulumi:providers:kubernetes", "kubernetes"],
-                ],
-            );
+        it("runs one command, the kubeconfig read, and creates one Kubernetes provider", () => {
+            const of = (prefix: string) => registered.filter((r) => r.type.startsWith(prefix)).map((r) => r.name);
+            assert.deepEqual(of("command:"), ["kubeconfig"]);
+            assert.deepEqual(of("pulumi:providers:"), ["kubernetes"]);
         });
 
         it("reads the kubeconfig from the first server over SSH with sudo", () => {

@@ -1,0 +1,102 @@
+// The platform on the stack's cluster: each component shaped by the environment profile.
+// MetalLB, cert-manager and Argo CD install in parallel; monitoring waits for cert-manager,
+// which issues its admission webhook's certificate.
+import * as k8s from "@pulumi/kubernetes";
+import { ArgoCd } from "../components/argocd";
+import { CertManager, certManagerServiceMonitor, clusterIssuerName, IssuerArgs } from "../components/cert-manager";
+import { MetalLb } from "../components/metallb";
+import { Monitoring } from "../components/monitoring";
+import { StackConfig } from "./config";
+import { checked, LETS_ENCRYPT } from "./validate";
+
+/** The ClusterIssuer the environment's TLS settings ask for. */
+export function issuerFor(config: StackConfig): IssuerArgs {
+    const tls = config.tls;
+    if (tls.issuer === "selfSigned") {
+        return { kind: "ca" };
+    }
+    const stage = config.profile.tlsIssuer === "acme-staging" ? "staging" : "production";
+    const letsEncrypt = (Object.values(LETS_ENCRYPT) as string[]).includes(tls.server);
+    return {
+        kind: "acme",
+        name: letsEncrypt ? `letsencrypt-${stage}` : `acme-${stage}`,
+        server: tls.server,
+        email: tls.email,
+        solver:
+            tls.solver === "cloudflare"
+                ? { cloudflare: { apiToken: checked(config.secrets.cloudflareApiToken, "cloudflareApiToken") } }
+                : { http01: { ingressClass: config.ingressClass } },
+    };
+}
+
+/** Installs the platform components with `provider` and returns what admins need from them. */
+export function platform(config: StackConfig, provider: k8s.Provider) {
+    const profile = config.profile;
+    const shape = { resources: profile.resources, replicas: profile.controllerReplicas };
+    const issuer = issuerFor(config);
+    const clusterIssuer = clusterIssuerName(issuer);
+    const components = config.components;
+
+    new MetalLb(
+        "metallb",
+        {
+            pools: config.metallb.pools,
+            resources: profile.resources,
+
+            values: components.metallb?.values,
+        },
+        { provider },
+    );
+    const certManager = new CertManager(
+        "cert-manager",
+        {
+            ...shape,
+            issuer,
+            podDisruptionBudgets: profile.podDisruptionBudgets,
+            values: components.certManager?.values,
+        },
+        { provider },
+    );
+    const argocd = new ArgoCd(
+        "argocd",
+        {
+            ...shape,
+            host: `argocd.${config.domain}`,
+            clusterIssuer,
+            ingressClass: config.ingressClass,
+            highAvailability: profile.highAvailability,
+            podDisruptionBudgets: profile.podDisruptionBudgets,
+            serviceMonitors: true,
+            values: components.argocd?.values,
+        },
+        { provider },
+    );
+    const monitoring = new Monitoring(
+        "monitoring",
+        {
+            ...shape,
+            host: `grafana.${config.domain}`,
+            clusterIssuer,
+            ingressClass: config.ingressClass,
+            retention: profile.monitoring.retention,
+            storage: profile.monitoring.persistentStorage
+                ? { storageClass: config.storageClass, size: profile.monitoring.storageSize }
+                : undefined,
+            // K3s serves its control-plane metrics only when started with the flags that expose
+            // them; until the K3s bootstrap sets them, those scrapes stay off (no false TargetDown).
+            k3s: undefined,
+            certManager,
+            additionalServiceMonitors: [certManagerServiceMonitor()],
+            values: components.monitoring?.values,
+        },
+        { provider },
+    );
+
+    return {
+        argocdUrl: argocd.url,
+        grafanaUrl: monitoring.grafanaUrl,
+        grafanaAdminPassword: monitoring.grafanaAdminPassword,
+        clusterIssuer,
+        metallbPools: config.metallb.pools.map((pool) => ({ name: pool.name, addresses: pool.addresses })),
+    };
+}

@@ -1,0 +1,218 @@
+// The platform each environment installs, from its own Pulumi.<env>.yaml.
+import * as assert from "node:assert/strict";
+import { homelab } from "../stacks/homelab";
+import { ENVIRONMENTS } from "../stacks/profiles";
+import { isSecret, names, only, Registration, settle, stackConfigFile, useStack } from "./harness";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+
+/** The custom resources that make up each environment's issuer. */
+const ISSUER_OBJECTS = {
+    dev: [
+        ["kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-selfsigned"],
+        ["kubernetes:cert-manager.io/v1:Certificate", "cert-manager-homelab-root-ca"],
+        ["kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-homelab-ca"],
+    ],
+    staging: [["kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-letsencrypt-staging"]],
+    production: [["kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-letsencrypt-production"]],
+};
+
+const EXPECTED = {
+    dev: {
+        domain: "dev.home.arpa",
+        issuer: "homelab-ca",
+        replicas: 1,
+        ha: false,
+        preset: "reduced",
+        pool: "192.168.10.200-192.168.10.219",
+    },
+    staging: {
+        domain: "staging.lab.example.com",
+        issuer: "letsencrypt-staging",
+        replicas: 1,
+        ha: false,
+        preset: "reduced",
+        pool: "192.168.20.200-192.168.20.219",
+    },
+    production: {
+        domain: "lab.example.com",
+        issuer: "letsencrypt-production",
+        replicas: 2,
+        ha: true,
+        preset: "full",
+        pool: "192.168.30.200-192.168.30.239",
+    },
+};
+
+/** Every resource a stack registers besides its issuer objects, as [type, name]. */
+const COMMON = [
+    ["command:remote:Command", "kubeconfig"],
+    ["pulumi:providers:kubernetes", "kubernetes"],
+    ["homelab:platform:MetalLb", "metallb"],
+    ["kubernetes:core/v1:Namespace", "metallb-namespace"],
+    [CHART, "metallb"],
+    ["kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool-default"],
+    ["kubernetes:metallb.io/v1beta1:L2Advertisement", "metallb-l2"],
+    ["homelab:platform:CertManager", "cert-manager"],
+    ["kubernetes:core/v1:Namespace", "cert-manager-namespace"],
+    [CHART, "cert-manager"],
+    ["homelab:platform:ArgoCd", "argocd"],
+    ["kubernetes:core/v1:Namespace", "argocd-namespace"],
+    ["random:index/randomPassword:RandomPassword", "argocd-redis"],
+    ["kubernetes:core/v1:Secret", "argocd-redis"],
+    [CHART, "argocd"],
+    ["homelab:platform:Monitoring", "monitoring"],
+    ["kubernetes:core/v1:Namespace", "monitoring-namespace"],
+    ["random:index/randomPassword:RandomPassword", "monitoring-grafana-admin"],
+    ["kubernetes:core/v1:Secret", "monitoring-grafana-admin"],
+    [CHART, "monitoring"],
+    ...["metallb-webhook-gate", "cert-manager-webhook-gate"].flatMap((gate) => [
+        ["homelab:platform:WebhookGate", gate],
+        ["kubernetes:core/v1:ServiceAccount", gate],
+        ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", gate],
+        ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", gate],
+        ["kubernetes:core/v1:ConfigMap", gate],
+        ["kubernetes:batch/v1:Job", gate],
+    ]),
+];
+
+const byKey = (a: string[], b: string[]) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`);
+
+for (const environment of ENVIRONMENTS) {
+    const expected = EXPECTED[environment];
+
+    describe(`${environment} platform`, () => {
+        let registered: Registration[];
+        let outputs: ReturnType<typeof homelab>;
+        const values = (chart: string) => only(registered, CHART, chart).inputs.values as any;
+
+        before(async () => {
+            registered = await useStack(environment, stackConfigFile(environment));
+            outputs = homelab();
+            await settle();
+        });
+
+        it("registers exactly the platform's resources", () => {
+            assert.deepEqual(
+                registered.map((r) => [r.type, r.name]).sort(byKey),
+                [...COMMON, ...ISSUER_OBJECTS[environment]].sort(byKey),
+            );
+        });
+
+        it("installs the four pinned charts into their namespaces", () => {
+            const charts = registered
+                .filter((r) => r.type === CHART)
+                .map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace])
+                .sort();
+            assert.deepEqual(charts, [
+                ["argo-cd", "10.1.1", "argocd"],
+                ["cert-manager", "v1.21.1", "cert-manager"],
+                ["kube-prometheus-stack", "88.5.3", "monitoring"],
+                ["metallb", "0.16.1", "metallb-system"],
+            ]);
+        });
+
+        it("creates every Kubernetes object with the stack's provider", () => {
+            const provider = `urn:pulumi:${environment}::homelab::pulumi:providers:kubernetes::kubernetes::kubernetes-id`;
+            const objects = registered.filter((r) => r.type.startsWith("kubernetes:"));
+            assert.deepEqual(
+                objects.filter((r) => r.provider !== provider).map((r) => r.name),
+                [],
+            );
+        });
+
+        it("installs MetalLB, cert-manager and Argo CD without waiting on one another", () => {
+            for (const chart of ["metallb", "cert-manager", "argocd"]) {
+                const deps = names(only(registered, CHART, chart).dependencies);
+                assert.deepEqual(
+                    deps.filter((d) => ["metallb", "cert-manager", "argocd", "monitoring"].includes(d)),
+                    [],
+                    chart,
+                );
+            }
+        });
+
+        it("creates the MetalLB pool and advertisement after the MetalLB chart", () => {
+            for (const name of ["metallb-pool-default", "metallb-l2"]) {
+                assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("metallb"), name);
+            }
+        });
+
+        it("advertises the configured pool", () => {
+            const pool = registered.find((r) => r.name === "metallb-pool-default")!;
+            assert.deepEqual((pool.inputs.spec as any).addresses, [expected.pool]);
+        });
+
+        it("creates the profile's issuer after the cert-manager chart", () => {
+            for (const [, name] of ISSUER_OBJECTS[environment]) {
+                assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("cert-manager"), name);
+            }
+        });
+
+        it("installs monitoring after cert-manager and its issuer", () => {
+            const deps = names(only(registered, CHART, "monitoring").dependencies);
+            for (const [, name] of [[CHART, "cert-manager"], ...ISSUER_OBJECTS[environment]]) {
+                assert.ok(deps.includes(name), name);
+            }
+        });
+
+        it("keeps the Redis and Grafana passwords secret", () => {
+            for (const name of ["argocd-redis", "monitoring-grafana-admin"]) {
+                assert.deepEqual(
+                    only(registered, "kubernetes:core/v1:Secret", name).secretInputs,
+                    ["stringData"],
+                    name,
+                );
+                assert.ok(
+                    only(
+                        registered,
+                        "random:index/randomPassword:RandomPassword",
+                        name,
+                    ).additionalSecretOutputs.includes("result"),
+                    name,
+                );
+            }
+        });
+
+        it("sizes and replicates Argo CD by the profile", () => {
+            const argocd = values("argocd");
+            assert.equal(argocd["redis-ha"].enabled, expected.ha);
+            assert.equal(argocd.server.replicas, expected.replicas);
+            assert.equal(argocd.repoServer.replicas, expected.replicas);
+            assert.equal(argocd.applicationSet.replicas, expected.replicas);
+            assert.equal(argocd.server.pdb.enabled, expected.ha);
+        });
+
+        it("sizes workloads by the profile's preset", () => {
+            const reduced = { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } };
+            const full = { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } };
+            assert.deepEqual(values("argocd").server.resources, expected.preset === "full" ? full : reduced);
+        });
+
+        it("replicates cert-manager by the profile", () => {
+            const certManager = values("cert-manager");
+            for (const workload of [certManager, certManager.webhook, certManager.cainjector]) {
+                assert.equal(workload.replicaCount, expected.replicas);
+                assert.equal(workload.podDisruptionBudget.enabled, expected.ha);
+            }
+        });
+
+        it("scrapes no K3s control-plane endpoint the cluster does not expose", () => {
+            const monitoring = values("monitoring");
+            for (const key of ["kubeControllerManager", "kubeScheduler", "kubeProxy", "kubeEtcd"]) {
+                assert.deepEqual(monitoring[key], { enabled: false }, key);
+            }
+        });
+
+        it("exports the Argo CD and Grafana URLs, the issuer and the MetalLB pools", () => {
+            assert.equal(outputs.argocdUrl, `https://argocd.${expected.domain}`);
+            assert.equal(outputs.grafanaUrl, `https://grafana.${expected.domain}`);
+            assert.equal(outputs.clusterIssuer, expected.issuer);
+            assert.deepEqual(outputs.metallbPools, [{ name: "default", addresses: [expected.pool] }]);
+        });
+
+        it("exports Grafana's admin password as a secret", async () => {
+            assert.equal(await isSecret(outputs.grafanaAdminPassword), true);
+        });
+    });
+}
