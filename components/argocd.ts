@@ -2,6 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { ownNamespace, pinnedChart } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
@@ -86,11 +87,7 @@ export class ArgoCd extends pulumi.ComponentResource {
     constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:ArgoCd", name, {}, opts);
 
-        const namespace = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            { metadata: { name: ARGOCD_NAMESPACE } },
-            { parent: this },
-        );
+        const namespace = ownNamespace(this, name, ARGOCD_NAMESPACE);
         const password = new random.RandomPassword(`${name}-redis`, { length: 32, special: false }, { parent: this });
         const redisSecret = new k8s.core.v1.Secret(
             `${name}-redis`,
@@ -100,19 +97,14 @@ export class ArgoCd extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}`,
-            {
-                chart: CHARTS.argocd.chart,
-                version: CHARTS.argocd.version,
-                repositoryOpts: { repo: CHARTS.argocd.repo },
-                name: "argocd",
-                namespace: namespace.metadata.name,
-                values: argocdValues(args),
-            },
+        this.chart = pinnedChart(this, name, {
+            pin: CHARTS.argocd,
+            release: "argocd",
+            namespace,
+            values: argocdValues(args),
             // Redis and every component that talks to it read the password at start.
-            { parent: this, dependsOn: [redisSecret] },
-        );
+            dependsOn: [redisSecret],
+        });
         this.url = `https://${args.host}`;
         this.registerOutputs({ chart: this.chart, url: this.url });
     }

@@ -1,6 +1,7 @@
 // cert-manager and the environment's ClusterIssuer: a private CA (self-signed root) or ACME.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ownNamespace, pinnedChart } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
@@ -152,23 +153,13 @@ export class CertManager extends pulumi.ComponentResource {
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:CertManager", name, {}, opts);
 
-        const namespace = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            { metadata: { name: CERT_MANAGER_NAMESPACE } },
-            { parent: this },
-        );
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}`,
-            {
-                chart: CHARTS.certManager.chart,
-                version: CHARTS.certManager.version,
-                repositoryOpts: { repo: CHARTS.certManager.repo },
-                name: RELEASE,
-                namespace: namespace.metadata.name,
-                values: certManagerValues(args),
-            },
-            { parent: this },
-        );
+        const namespace = ownNamespace(this, name, CERT_MANAGER_NAMESPACE);
+        this.chart = pinnedChart(this, name, {
+            pin: CHARTS.certManager,
+            release: RELEASE,
+            namespace,
+            values: certManagerValues(args),
+        });
 
         const solver = args.issuer.kind === "acme" ? args.issuer.solver : undefined;
         const credentials =

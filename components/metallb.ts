@@ -2,6 +2,7 @@
 // Traefik's LoadBalancer service takes its address from here).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ownNamespace, pinnedChart } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
@@ -75,23 +76,13 @@ export class MetalLb extends pulumi.ComponentResource {
     constructor(name: string, args: MetalLbArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:MetalLb", name, {}, opts);
 
-        const namespace = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            { metadata: { name: METALLB_NAMESPACE } },
-            { parent: this },
-        );
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}`,
-            {
-                chart: CHARTS.metallb.chart,
-                version: CHARTS.metallb.version,
-                repositoryOpts: { repo: CHARTS.metallb.repo },
-                name: "metallb",
-                namespace: namespace.metadata.name,
-                values: metallbValues(args),
-            },
-            { parent: this },
-        );
+        const namespace = ownNamespace(this, name, METALLB_NAMESPACE);
+        this.chart = pinnedChart(this, name, {
+            pin: CHARTS.metallb,
+            release: "metallb",
+            namespace,
+            values: metallbValues(args),
+        });
 
         const pools = args.pools.map(poolObject);
         const advertisement = advertisementObject(args.pools);

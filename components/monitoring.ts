@@ -3,6 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { ownNamespace, pinnedChart } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
@@ -171,11 +172,7 @@ export class Monitoring extends pulumi.ComponentResource {
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:Monitoring", name, {}, opts);
 
-        const namespace = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            { metadata: { name: MONITORING_NAMESPACE } },
-            { parent: this },
-        );
+        const namespace = ownNamespace(this, name, MONITORING_NAMESPACE);
         const password = new random.RandomPassword(
             `${name}-grafana-admin`,
             { length: 32, special: false },
@@ -189,18 +186,13 @@ export class Monitoring extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}`,
-            {
-                chart: CHARTS.monitoring.chart,
-                version: CHARTS.monitoring.version,
-                repositoryOpts: { repo: CHARTS.monitoring.repo },
-                name: RELEASE,
-                namespace: namespace.metadata.name,
-                values: monitoringValues(args),
-            },
-            { parent: this, dependsOn: [adminSecret, args.certManager] },
-        );
+        this.chart = pinnedChart(this, name, {
+            pin: CHARTS.monitoring,
+            release: RELEASE,
+            namespace,
+            values: monitoringValues(args),
+            dependsOn: [adminSecret, args.certManager],
+        });
         this.grafanaUrl = `https://${args.host}`;
         this.grafanaAdminPassword = pulumi.secret(password.result);
         this.registerOutputs({

@@ -50,22 +50,22 @@ const COMMON = [
     ["pulumi:providers:kubernetes", "kubernetes"],
     ["homelab:platform:MetalLb", "metallb"],
     ["kubernetes:core/v1:Namespace", "metallb-namespace"],
-    [CHART, "metallb"],
+    [CHART, "metallb-chart"],
     ["kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool-default"],
     ["kubernetes:metallb.io/v1beta1:L2Advertisement", "metallb-l2"],
     ["homelab:platform:CertManager", "cert-manager"],
     ["kubernetes:core/v1:Namespace", "cert-manager-namespace"],
-    [CHART, "cert-manager"],
+    [CHART, "cert-manager-chart"],
     ["homelab:platform:ArgoCd", "argocd"],
     ["kubernetes:core/v1:Namespace", "argocd-namespace"],
     ["random:index/randomPassword:RandomPassword", "argocd-redis"],
     ["kubernetes:core/v1:Secret", "argocd-redis"],
-    [CHART, "argocd"],
+    [CHART, "argocd-chart"],
     ["homelab:platform:Monitoring", "monitoring"],
     ["kubernetes:core/v1:Namespace", "monitoring-namespace"],
     ["random:index/randomPassword:RandomPassword", "monitoring-grafana-admin"],
     ["kubernetes:core/v1:Secret", "monitoring-grafana-admin"],
-    [CHART, "monitoring"],
+    [CHART, "monitoring-chart"],
     ...["metallb-webhook-gate", "cert-manager-webhook-gate"].flatMap((gate) => [
         ["homelab:platform:WebhookGate", gate],
         ["kubernetes:core/v1:ServiceAccount", gate],
@@ -84,7 +84,7 @@ for (const environment of ENVIRONMENTS) {
     describe(`${environment} platform`, () => {
         let registered: Registration[];
         let outputs: ReturnType<typeof homelab>;
-        const values = (chart: string) => only(registered, CHART, chart).inputs.values as any;
+        const values = (component: string) => only(registered, CHART, `${component}-chart`).inputs.values as any;
 
         before(async () => {
             registered = await useStack(environment, stackConfigFile(environment));
@@ -122,10 +122,10 @@ for (const environment of ENVIRONMENTS) {
         });
 
         it("installs MetalLB, cert-manager and Argo CD without waiting on one another", () => {
-            for (const chart of ["metallb", "cert-manager", "argocd"]) {
+            for (const chart of ["metallb-chart", "cert-manager-chart", "argocd-chart"]) {
                 const deps = names(only(registered, CHART, chart).dependencies);
                 assert.deepEqual(
-                    deps.filter((d) => ["metallb", "cert-manager", "argocd", "monitoring"].includes(d)),
+                    deps.filter((d) => d.endsWith("-chart")),
                     [],
                     chart,
                 );
@@ -134,7 +134,7 @@ for (const environment of ENVIRONMENTS) {
 
         it("creates the MetalLB pool and advertisement after the MetalLB chart", () => {
             for (const name of ["metallb-pool-default", "metallb-l2"]) {
-                assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("metallb"), name);
+                assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("metallb-chart"), name);
             }
         });
 
@@ -145,13 +145,16 @@ for (const environment of ENVIRONMENTS) {
 
         it("creates the profile's issuer after the cert-manager chart", () => {
             for (const [, name] of ISSUER_OBJECTS[environment]) {
-                assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("cert-manager"), name);
+                assert.ok(
+                    names(registered.find((r) => r.name === name)!.dependencies).includes("cert-manager-chart"),
+                    name,
+                );
             }
         });
 
         it("installs monitoring after cert-manager and its issuer", () => {
-            const deps = names(only(registered, CHART, "monitoring").dependencies);
-            for (const [, name] of [[CHART, "cert-manager"], ...ISSUER_OBJECTS[environment]]) {
+            const deps = names(only(registered, CHART, "monitoring-chart").dependencies);
+            for (const [, name] of [[CHART, "cert-manager-chart"], ...ISSUER_OBJECTS[environment]]) {
                 assert.ok(deps.includes(name), name);
             }
         });

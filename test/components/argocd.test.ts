@@ -12,7 +12,7 @@ describe("ArgoCd", () => {
     });
 
     it("installs the pinned chart into argocd", () => {
-        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "argocd").inputs;
+        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "argocd-chart").inputs;
         assert.deepEqual(
             [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
             ["argo-cd", "10.1.1", { repo: "https://argoproj.github.io/argo-helm" }, "argocd", "argocd"],
@@ -35,7 +35,9 @@ describe("ArgoCd", () => {
     });
 
     it("installs the chart after the redis secret exists", () => {
-        assert.ok(names(only(recorded, "kubernetes:helm.sh/v4:Chart", "argocd").dependencies).includes("argocd-redis"));
+        assert.ok(
+            names(only(recorded, "kubernetes:helm.sh/v4:Chart", "argocd-chart").dependencies).includes("argocd-redis"),
+        );
     });
 });
 

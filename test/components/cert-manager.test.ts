@@ -17,7 +17,7 @@ describe("CertManager with a private CA", () => {
     });
 
     it("installs the pinned chart into cert-manager", () => {
-        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "cert-manager").inputs;
+        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "cert-manager-chart").inputs;
         assert.deepEqual(
             [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
             ["cert-manager", "v1.21.1", { repo: "https://charts.jetstack.io" }, "cert-manager", "cert-manager"],
@@ -59,14 +59,14 @@ describe("CertManager with a private CA", () => {
 
     it("creates each link after the chart, the webhook gate and the link before it", () => {
         const deps = (name: string) => names(recorded.find((r) => r.name === name)!.dependencies).sort();
-        assert.deepEqual(deps("cert-manager-selfsigned"), ["cert-manager", "cert-manager-webhook-gate"]);
+        assert.deepEqual(deps("cert-manager-selfsigned"), ["cert-manager-chart", "cert-manager-webhook-gate"]);
         assert.deepEqual(deps("cert-manager-homelab-root-ca"), [
-            "cert-manager",
+            "cert-manager-chart",
             "cert-manager-selfsigned",
             "cert-manager-webhook-gate",
         ]);
         assert.deepEqual(deps("cert-manager-homelab-ca"), [
-            "cert-manager",
+            "cert-manager-chart",
             "cert-manager-homelab-root-ca",
             "cert-manager-webhook-gate",
         ]);

@@ -15,7 +15,7 @@ describe("MetalLb", () => {
     });
 
     it("installs the pinned chart into metallb-system", () => {
-        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "metallb");
+        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "metallb-chart");
         assert.deepEqual(
             { ...chart.inputs, values: undefined },
             {
@@ -54,7 +54,7 @@ describe("MetalLb", () => {
     it("creates the pools and the advertisement after the chart and its webhook gate", () => {
         for (const name of ["metallb-pool-default", "metallb-pool-reserved", "metallb-l2"]) {
             const cr = recorded.find((r) => r.name === name) as Registration;
-            assert.deepEqual(names(cr.dependencies).sort(), ["metallb", "metallb-webhook-gate"], name);
+            assert.deepEqual(names(cr.dependencies).sort(), ["metallb-chart", "metallb-webhook-gate"], name);
         }
     });
 
@@ -79,7 +79,7 @@ describe("MetalLb", () => {
 
     it("waits for the chart before the gate runs", () => {
         assert.deepEqual(names(only(recorded, "homelab:platform:WebhookGate", "metallb-webhook-gate").dependencies), [
-            "metallb",
+            "metallb-chart",
         ]);
     });
 });

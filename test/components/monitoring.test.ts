@@ -19,7 +19,7 @@ describe("Monitoring", () => {
     });
 
     it("installs the pinned chart into monitoring", () => {
-        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "monitoring").inputs;
+        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "monitoring-chart").inputs;
         assert.deepEqual(
             [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
             [
@@ -33,7 +33,7 @@ describe("Monitoring", () => {
     });
 
     it("installs the chart after cert-manager and Grafana's admin secret", () => {
-        assert.deepEqual(names(only(recorded, "kubernetes:helm.sh/v4:Chart", "monitoring").dependencies).sort(), [
+        assert.deepEqual(names(only(recorded, "kubernetes:helm.sh/v4:Chart", "monitoring-chart").dependencies).sort(), [
             "cert-manager",
             "monitoring-grafana-admin",
             "monitoring-namespace",
