@@ -319,10 +319,19 @@ export const RULES: readonly Rule[] = [
 /** Settings that are valid but have no effect here: worth a warning, not a failure. */
 export function unusedSettings({ config, environment, profile, secrets }: RuleContext): string[] {
     const warnings: string[] = [];
-    if (profile.secrets !== "vault" && config.vault.address !== undefined) {
-        warnings.push(
-            `vault.address: set, but ${environment} uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured`,
+    if (profile.secrets !== "vault") {
+        // The schema's defaults are not the admin's settings; only keys written in the stack count.
+        const written = Object.keys(config.vault).filter(
+            (key) => key !== "createKvMount" || !config.vault.createKvMount,
         );
+        for (const key of written) {
+            warnings.push(
+                `vault.${key}: set, but ${environment} uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured`,
+            );
+        }
+        if (secrets.has("vaultToken")) {
+            warnings.push(`vaultToken: set, but ${environment} uses plain Kubernetes secrets; it is not used`);
+        }
     }
     if (secrets.has("sshPrivateKey") && (config.cluster.nodes ?? []).length === 0) {
         warnings.push("sshPrivateKey: set, but there are no cluster.nodes to connect to; it is not used");

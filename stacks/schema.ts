@@ -145,12 +145,19 @@ const vaultSchema = z.strictObject({
         .meta({
             example: "kubernetes-production",
         }),
-    /** KV v2 mount holding application secrets. Default `secret`. */
+    /** KV v2 mount holding this environment's application secrets. Default `homelab/<stack>`. */
     kvMount: matching(/^[\w-]+(\/[\w-]+)*$/, "is not a Vault mount path")
-        .default("secret")
-        .meta({
-            example: "secret",
-        }),
+        .optional()
+        .meta({ example: "homelab/production" }),
+    /** Create the KV v2 mount (false: use an existing one). Default true. */
+    createKvMount: z.boolean().default(true).meta({ example: false }),
+    /** PEM CA certificate of Vault's TLS certificate, for a private CA. Default: the system's CAs. */
+    caCert: matching(
+        (v) => /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\s*$/.test(v),
+        "is not a PEM certificate",
+    )
+        .optional()
+        .meta({ example: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----" }),
 });
 
 const valuesSchema = z.record(z.string(), z.unknown()).meta({ example: { server: { replicas: 3 } } });
@@ -186,7 +193,7 @@ export const configSchema = z.strictObject({
     /** Git repository ArgoCD reconciles from. Required. */
     gitops: gitopsSchema.meta({ example: { repoUrl: "https://github.com/example/homelab.git", revision: "main" } }),
     /** Vault for External Secrets. Required in profiles with `secrets: vault`. */
-    vault: vaultSchema.default({ kvMount: "secret" }).meta({ example: { address: "https://vault.home.arpa:8200" } }),
+    vault: vaultSchema.default({ createKvMount: true }).meta({ example: { address: "https://vault.home.arpa:8200" } }),
     /** Storage class of persistent volumes. Default `local-path` where the profile's storage is local. */
     storageClass: matching((v) => DNS_NAME.test(v) || DNS_LABEL.test(v), "is not a storage class name")
         .optional()
@@ -201,7 +208,7 @@ export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 
 /** Config keys whose values must be Pulumi secrets (`pulumi config set --secret`). */
-export const SECRET_KEYS = ["kubeconfig", "sshPrivateKey", "cloudflareApiToken"] as const;
+export const SECRET_KEYS = ["kubeconfig", "sshPrivateKey", "cloudflareApiToken", "vaultToken"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 /** How each secret key is set, for error messages. */
@@ -209,4 +216,5 @@ export const SECRET_EXAMPLES: Readonly<Record<SecretKey, string>> = {
     kubeconfig: "pulumi config set --secret kubeconfig < ~/.kube/config",
     sshPrivateKey: "pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519",
     cloudflareApiToken: "pulumi config set --secret cloudflareApiToken <token>",
+    vaultToken: "pulumi config set --secret vaultToken <token> (or export VAULT_TOKEN)",
 };

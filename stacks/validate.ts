@@ -38,8 +38,14 @@ export type TlsSettings =
 
 export interface VaultSettings {
     readonly address: string;
+    /** Path of this cluster's Kubernetes auth backend. */
     readonly authMount: string;
+    /** KV v2 mount of this environment's application secrets. */
     readonly kvMount: string;
+    /** Whether the program creates the KV mount (false: it exists already). */
+    readonly createKvMount: boolean;
+    /** PEM CA of Vault's certificate, when a private CA signed it. */
+    readonly caCert?: string;
 }
 
 /** Everything the program needs to know about one environment, validated and resolved. */
@@ -120,7 +126,9 @@ function resolve(environment: Environment, profile: EnvironmentProfile, config: 
                 ? {
                       address: checked(config.vault.address, "vault.address"),
                       authMount: config.vault.authMount ?? `kubernetes-${environment}`,
-                      kvMount: config.vault.kvMount,
+                      kvMount: config.vault.kvMount ?? `homelab/${environment}`,
+                      createKvMount: config.vault.createKvMount,
+                      caCert: config.vault.caCert,
                   }
                 : undefined,
         storageClass: config.storageClass ?? LOCAL_STORAGE_CLASS,

@@ -209,6 +209,22 @@ describe("unused settings", () => {
             ],
         },
         {
+            rule: "warns about every Vault setting where secrets are plain",
+            stack: "staging",
+            values: values("staging", (v) => (v.vault = { authMount: "kubernetes-lab", createKvMount: false })),
+            expected: [
+                "vault.authMount: set, but staging uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured",
+                "vault.createKvMount: set, but staging uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured",
+            ],
+        },
+        {
+            rule: "warns that a Vault token is unused where secrets are plain",
+            stack: "dev",
+            values: values("dev"),
+            secrets: secrets({ vaultToken: "secure" }),
+            expected: ["vaultToken: set, but dev uses plain Kubernetes secrets; it is not used"],
+        },
+        {
             rule: "warns that an SSH key is unused without nodes",
             stack: "dev",
             values: values("dev", (v) => delete v.cluster),

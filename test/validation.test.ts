@@ -15,7 +15,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.domian = "x")),
             expected: [
-                "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken)",
+                "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken)",
             ],
         },
         {
@@ -222,7 +222,21 @@ describe("field rules", () => {
             rule: "the Vault KV mount is a mount path",
             stack: "production",
             values: values("production", (v) => (v.vault.kvMount = "kv v2")),
-            expected: ['vault.kvMount: "kv v2" is not a Vault mount path; e.g. "secret"'],
+            expected: ['vault.kvMount: "kv v2" is not a Vault mount path; e.g. "homelab/production"'],
+        },
+        {
+            rule: "creating the KV mount is true or false",
+            stack: "production",
+            values: values("production", (v) => (v.vault.createKvMount = "no")),
+            expected: ['vault.createKvMount: must be true or false, got string "no"; e.g. false'],
+        },
+        {
+            rule: "Vault's CA certificate is PEM",
+            stack: "production",
+            values: values("production", (v) => (v.vault.caCert = "MIIB")),
+            expected: [
+                'vault.caCert: "MIIB" is not a PEM certificate; e.g. "-----BEGIN CERTIFICATE-----\\nMIIB...\\n-----END CERTIFICATE-----"',
+            ],
         },
         {
             rule: "the storage class is a name",
