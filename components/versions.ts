@@ -23,6 +23,8 @@ export const CHARTS = {
         version: "88.5.3",
         repo: "https://prometheus-community.github.io/helm-charts",
     },
+    // renovate: datasource=helm depName=external-secrets registryUrl=https://charts.external-secrets.io
+    externalSecrets: { chart: "external-secrets", version: "2.9.0", repo: "https://charts.external-secrets.io" },
 } as const satisfies Record<string, ChartPin>;
 
 /** kubectl for the webhook gates' dry runs; within one minor version of the cluster's K3s. */

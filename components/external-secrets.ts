@@ -1,0 +1,70 @@
+// External Secrets Operator: the one way workloads get secrets, whatever store backs it.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ownNamespace, pinnedChart } from "./chart";
+import { deepMerge } from "./merge";
+import { sized, SizingPreset } from "./sizing";
+import { CHARTS } from "./versions";
+
+export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
+/** Helm release name; the controller's service account is named after it. */
+const RELEASE = "external-secrets";
+/** The controller's service account, which a secret store authenticates as. */
+export const EXTERNAL_SECRETS_ACCOUNT = { name: RELEASE, namespace: EXTERNAL_SECRETS_NAMESPACE } as const;
+/** The ClusterSecretStore every environment has, Vault- or Kubernetes-backed, so an
+ *  application's ExternalSecret is the same everywhere. */
+export const SECRET_STORE_NAME = "homelab";
+
+export interface ExternalSecretsArgs {
+    /** Replicas of the controller, webhook and cert controller. Default 1. */
+    replicas?: number;
+    /** PodDisruptionBudgets (where replicas > 1). Default false. */
+    podDisruptionBudgets?: boolean;
+    /** Requests/limits preset. Default `reduced`. */
+    resources?: SizingPreset;
+    /** A ServiceMonitor (needs the Prometheus Operator's CRDs). Default false. */
+    serviceMonitor?: boolean;
+    /** Helm values merged over the program's own, last. Default none. */
+    values?: Record<string, unknown>;
+}
+
+/** The chart values, from the args. */
+export function externalSecretsValues(args: ExternalSecretsArgs): Record<string, unknown> {
+    const replicas = args.replicas ?? 1;
+    const resources = sized(args.resources ?? "reduced", "small");
+    // A budget on a single replica would block every node drain.
+    const podDisruptionBudget =
+        args.podDisruptionBudgets && replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false };
+    const workload = { replicaCount: replicas, podDisruptionBudget, resources };
+    return deepMerge(
+        {
+            installCRDs: true,
+            ...workload,
+            // Replicas share the work through a lease; harmless with one.
+            leaderElect: true,
+            // Always render: the chart would otherwise check for the CRD at render time and the
+            // ServiceMonitor would appear only on a later run.
+            serviceMonitor: { enabled: args.serviceMonitor ?? false, renderMode: "alwaysRender" },
+            webhook: workload,
+            certController: workload,
+        },
+        args.values ?? {},
+    );
+}
+
+export class ExternalSecrets extends pulumi.ComponentResource {
+    readonly chart: k8s.helm.v4.Chart;
+    readonly namespace: k8s.core.v1.Namespace;
+
+    constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:ExternalSecrets", name, {}, opts);
+        this.namespace = ownNamespace(this, name, EXTERNAL_SECRETS_NAMESPACE);
+        this.chart = pinnedChart(this, name, {
+            pin: CHARTS.externalSecrets,
+            release: RELEASE,
+            namespace: this.namespace,
+            values: externalSecretsValues(args),
+        });
+        this.registerOutputs({ chart: this.chart });
+    }
+}

@@ -1,0 +1,52 @@
+import * as assert from "node:assert/strict";
+import { ExternalSecrets, externalSecretsValues } from "../../components/external-secrets";
+import { sized } from "../../components/sizing";
+import { only, registrations } from "../harness";
+
+describe("ExternalSecrets", () => {
+    it("installs the pinned chart into external-secrets", async () => {
+        const recorded = await registrations(() => new ExternalSecrets("external-secrets", {}));
+        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "external-secrets-chart").inputs;
+        assert.deepEqual(
+            [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
+            [
+                "external-secrets",
+                "2.9.0",
+                { repo: "https://charts.external-secrets.io" },
+                "external-secrets",
+                "external-secrets",
+            ],
+        );
+    });
+});
+
+describe("externalSecretsValues", () => {
+    const ha = externalSecretsValues({ replicas: 2, podDisruptionBudgets: true, resources: "full" }) as any;
+    const single = externalSecretsValues({}) as any;
+
+    it("installs the CRDs", () => assert.equal(single.installCRDs, true));
+
+    it("runs controller, webhook and cert controller with two replicas and budgets in HA", () => {
+        for (const workload of [ha, ha.webhook, ha.certController]) {
+            assert.equal(workload.replicaCount, 2);
+            assert.deepEqual(workload.podDisruptionBudget, { enabled: true, minAvailable: 1 });
+            assert.deepEqual(workload.resources, sized("full", "small"));
+        }
+    });
+
+    it("elects a leader among the controller replicas", () => assert.equal(ha.leaderElect, true));
+
+    it("runs single replicas without budgets otherwise", () => {
+        for (const workload of [single, single.webhook, single.certController]) {
+            assert.equal(workload.replicaCount, 1);
+            assert.deepEqual(workload.podDisruptionBudget, { enabled: false });
+        }
+    });
+
+    it("always renders its ServiceMonitor when asked, instead of checking for the CRD at render time", () => {
+        assert.deepEqual(externalSecretsValues({ serviceMonitor: true }).serviceMonitor, {
+            enabled: true,
+            renderMode: "alwaysRender",
+        });
+    });
+});
