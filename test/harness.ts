@@ -26,6 +26,12 @@ export const K3S_KUBECONFIG = [
     "",
 ].join("\n");
 
+/** What the API server puts into a service-account token secret, as the mocks return it. */
+export const REVIEWER_JWT = "eyJhbGciOiJSUzI1NiJ9.reviewer";
+export const CLUSTER_CA = "-----BEGIN CERTIFICATE-----\ncluster-ca\n-----END CERTIFICATE-----\n";
+const REVIEWER_JWT_BASE64 = Buffer.from(REVIEWER_JWT).toString("base64");
+const CLUSTER_CA_BASE64 = Buffer.from(CLUSTER_CA).toString("base64");
+
 /** One resource registration as the engine receives it. */
 export interface Registration {
     readonly type: string;
@@ -142,6 +148,10 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
     const state: Record<string, unknown> = { ...args.inputs };
     if (args.type === "command:remote:Command") Object.assign(state, { stdout: K3S_KUBECONFIG, stderr: "" });
     if (args.type === "random:index/randomPassword:RandomPassword") state.result = `password-${args.name}`;
+    // The API server fills in a service-account token secret, and the provider waits for it.
+    if (args.type === "kubernetes:core/v1:Secret" && args.inputs.type === "kubernetes.io/service-account-token") {
+        state.data = { token: REVIEWER_JWT_BASE64, "ca.crt": CLUSTER_CA_BASE64 };
+    }
     const registration = recording.find((r) => r.type === args.type && r.name === args.name);
     for (const key of registration?.additionalSecretOutputs ?? []) {
         if (key in state) state[key] = pulumi.secret(state[key]);
