@@ -3,6 +3,7 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 import { StackConfig } from "./config";
 import { checked, Node } from "./validate";
 
@@ -54,6 +55,25 @@ export function clusterKubeconfig(config: StackConfig): pulumi.Output<string> {
         "cluster.nodes server",
     );
     return readKubeconfig(firstServer, cluster.apiAddress, config.secrets.sshPrivateKey);
+}
+
+/** The API server URL of a kubeconfig's current context (or its only cluster). */
+export function serverOf(kubeconfig: string): string {
+    const doc = parse(kubeconfig) as {
+        "current-context"?: string;
+        contexts?: { name: string; context: { cluster: string } }[];
+        clusters?: { name: string; cluster: { server: string } }[];
+    };
+    const clusterName = doc.contexts?.find((c) => c.name === doc["current-context"])?.context.cluster;
+    const cluster = doc.clusters?.find((c) => c.name === clusterName) ?? doc.clusters?.[0];
+    return checked(cluster?.cluster.server, "kubeconfig cluster server");
+}
+
+/** The URL of the cluster's API, as services outside the cluster (Vault) reach it. */
+export function apiServerUrl(config: StackConfig, kubeconfig: pulumi.Output<string>): pulumi.Output<string> {
+    return config.cluster.mode === "nodes"
+        ? pulumi.output(`https://${config.cluster.apiAddress}:6443`)
+        : kubeconfig.apply(serverOf);
 }
 
 /** The stack's Kubernetes provider; every Kubernetes resource is created through it. */

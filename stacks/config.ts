@@ -1,14 +1,22 @@
 // The one place the program reads Pulumi config. Everything is validated here, before any
 // resource is registered; components receive the typed result and never read config.
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { PlainSecret } from "../components/kubernetes-secret-store";
+import { parsePlainSecrets, readSecretFiles } from "./plain-secrets";
 import { SECRET_KEYS, SecretKey } from "./schema";
 import { Settings, validateConfig } from "./validate";
 
 /** The validated settings plus the secret values, which stay Pulumi secrets. */
 export interface StackConfig extends Settings {
     readonly secrets: Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
+    /** Dev and staging: the dummy secrets of gitops/secrets/<env>/ (none where secrets come from Vault). */
+    readonly plainSecrets: readonly PlainSecret[];
 }
+
+/** The project's root folder, where gitops/ lives. */
+const ROOT = path.resolve(__dirname, "..");
 
 // The language host lists the keys set with `--secret`; the SDK keeps the check internal, so
 // it is reached through the module object rather than its typings.
@@ -63,9 +71,17 @@ export function loadConfig(): StackConfig {
     if (!result.ok) {
         throw new ConfigError(stack, result.problems);
     }
+    const { environment, profile } = result.settings;
+    const plain =
+        profile.secrets === "kubernetes"
+            ? parsePlainSecrets(readSecretFiles(ROOT, environment))
+            : { secrets: [], problems: [] };
+    if (plain.problems.length > 0) {
+        throw new ConfigError(stack, plain.problems);
+    }
     for (const warning of result.warnings) {
         void pulumi.log.warn(warning);
     }
     const secretValues = Object.fromEntries(present.map((key) => [key, config.requireSecret(key)]));
-    return { ...result.settings, secrets: secretValues };
+    return { ...result.settings, secrets: secretValues, plainSecrets: plain.secrets };
 }

@@ -1,6 +1,6 @@
 // One environment of the homelab: config first (validated before anything is registered), then
 // the cluster's provider, then the platform on it.
-import { clusterKubeconfig, kubernetesProvider } from "./cluster-access";
+import { apiServerUrl, clusterKubeconfig, kubernetesProvider } from "./cluster-access";
 import { loadConfig } from "./config";
 import { platform } from "./platform";
 
@@ -10,7 +10,7 @@ export function homelab() {
     const kubeconfig = clusterKubeconfig(config);
     // Every component gets this provider explicitly, so nothing ever lands on whatever cluster
     // an ambient kubeconfig points at.
-    const platformOutputs = platform(config, kubernetesProvider(kubeconfig));
+    const platformOutputs = platform(config, kubernetesProvider(kubeconfig), apiServerUrl(config, kubeconfig));
 
     const nodes = config.cluster.mode === "nodes" ? config.cluster.nodes : [];
     return {

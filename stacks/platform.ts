@@ -2,10 +2,15 @@
 // MetalLB, cert-manager and Argo CD install in parallel; monitoring waits for cert-manager,
 // which issues its admission webhook's certificate.
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
 import { ArgoCd } from "../components/argocd";
 import { CertManager, certManagerServiceMonitor, clusterIssuerName, IssuerArgs } from "../components/cert-manager";
+import { ExternalSecrets } from "../components/external-secrets";
+import { KubernetesSecretStore } from "../components/kubernetes-secret-store";
 import { MetalLb } from "../components/metallb";
 import { Monitoring } from "../components/monitoring";
+import { VaultSecretStore } from "../components/vault-secret-store";
 import { StackConfig } from "./config";
 import { checked, LETS_ENCRYPT } from "./validate";
 
@@ -29,8 +34,34 @@ export function issuerFor(config: StackConfig): IssuerArgs {
     };
 }
 
-/** Installs the platform components with `provider` and returns what admins need from them. */
-export function platform(config: StackConfig, provider: k8s.Provider) {
+/** The secret store of the profile: Vault (production) or plain Kubernetes secrets. Both are
+ *  the same-named ClusterSecretStore, so an application's ExternalSecret works everywhere. */
+function secretStore(
+    config: StackConfig,
+    externalSecrets: ExternalSecrets,
+    provider: k8s.Provider,
+    apiServer: pulumi.Input<string>,
+) {
+    if (config.vault === undefined) {
+        return new KubernetesSecretStore(
+            "secret-store",
+            { externalSecrets, secrets: config.plainSecrets },
+            { provider },
+        );
+    }
+    const settings = config.vault;
+    // Credentials from the secret vaultToken, else the provider reads VAULT_TOKEN from the environment.
+    const vaultProvider = new vault.Provider("vault", { address: settings.address, token: config.secrets.vaultToken });
+    return new VaultSecretStore(
+        "secret-store",
+        { externalSecrets, ...settings, kubernetesHost: apiServer, environment: config.environment },
+        { providers: { kubernetes: provider, vault: vaultProvider } },
+    );
+}
+
+/** Installs the platform components with `provider` and returns what admins need from them.
+ *  `apiServer` is the cluster's API URL as seen from outside (Vault reviews tokens there). */
+export function platform(config: StackConfig, provider: k8s.Provider, apiServer: pulumi.Input<string>) {
     const profile = config.profile;
     const shape = { resources: profile.resources, replicas: profile.controllerReplicas };
     const issuer = issuerFor(config);
@@ -91,6 +122,18 @@ export function platform(config: StackConfig, provider: k8s.Provider) {
         },
         { provider },
     );
+
+    const externalSecrets = new ExternalSecrets(
+        "external-secrets",
+        {
+            ...shape,
+            podDisruptionBudgets: profile.podDisruptionBudgets,
+            serviceMonitor: true,
+            values: components.externalSecrets?.values,
+        },
+        { provider },
+    );
+    secretStore(config, externalSecrets, provider, apiServer);
 
     return {
         argocdUrl: argocd.url,

@@ -33,7 +33,7 @@ for (const environment of ENVIRONMENTS) {
         it("runs one command, the kubeconfig read, and creates one Kubernetes provider", () => {
             const of = (prefix: string) => registered.filter((r) => r.type.startsWith(prefix)).map((r) => r.name);
             assert.deepEqual(of("command:"), ["kubeconfig"]);
-            assert.deepEqual(of("pulumi:providers:"), ["kubernetes"]);
+            assert.deepEqual(of("pulumi:providers:kubernetes"), ["kubernetes"]);
         });
 
         it("reads the kubeconfig from the first server over SSH with sudo", () => {

@@ -44,7 +44,40 @@ const EXPECTED = {
     },
 };
 
-/** Every resource a stack registers besides its issuer objects, as [type, name]. */
+const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
+
+/** The resources behind each environment's secret store. */
+const STORE_OBJECTS = {
+    dev: plainStore(),
+    staging: plainStore(),
+    production: [
+        ["pulumi:providers:vault", "vault"],
+        ["homelab:platform:VaultSecretStore", "secret-store"],
+        ["kubernetes:core/v1:ServiceAccount", "secret-store-token-reviewer"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "secret-store-token-reviewer"],
+        ["kubernetes:core/v1:Secret", "secret-store-token-reviewer"],
+        ["vault:index/authBackend:AuthBackend", "secret-store-auth"],
+        ["vault:kubernetes/authBackendConfig:AuthBackendConfig", "secret-store-auth"],
+        ["vault:index/mount:Mount", "secret-store-kv"],
+        ["vault:index/policy:Policy", "secret-store-read"],
+        ["vault:kubernetes/authBackendRole:AuthBackendRole", "secret-store-role"],
+        [STORE, "secret-store-store"],
+    ],
+};
+
+function plainStore(): string[][] {
+    return [
+        ["homelab:platform:KubernetesSecretStore", "secret-store"],
+        ["kubernetes:core/v1:Namespace", "secret-store-namespace"],
+        ["kubernetes:core/v1:Secret", "secret-store-example-app"],
+        ["kubernetes:core/v1:ServiceAccount", "secret-store-reader"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:Role", "secret-store-reader"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "secret-store-reader"],
+        [STORE, "secret-store-store"],
+    ];
+}
+
+/** Every resource a stack registers besides its issuer and store objects, as [type, name]. */
 const COMMON = [
     ["command:remote:Command", "kubeconfig"],
     ["pulumi:providers:kubernetes", "kubernetes"],
@@ -66,7 +99,10 @@ const COMMON = [
     ["random:index/randomPassword:RandomPassword", "monitoring-grafana-admin"],
     ["kubernetes:core/v1:Secret", "monitoring-grafana-admin"],
     [CHART, "monitoring-chart"],
-    ...["metallb-webhook-gate", "cert-manager-webhook-gate"].flatMap((gate) => [
+    ["homelab:platform:ExternalSecrets", "external-secrets"],
+    ["kubernetes:core/v1:Namespace", "external-secrets-namespace"],
+    [CHART, "external-secrets-chart"],
+    ...["metallb-webhook-gate", "cert-manager-webhook-gate", "secret-store-webhook-gate"].flatMap((gate) => [
         ["homelab:platform:WebhookGate", gate],
         ["kubernetes:core/v1:ServiceAccount", gate],
         ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", gate],
@@ -95,11 +131,11 @@ for (const environment of ENVIRONMENTS) {
         it("registers exactly the platform's resources", () => {
             assert.deepEqual(
                 registered.map((r) => [r.type, r.name]).sort(byKey),
-                [...COMMON, ...ISSUER_OBJECTS[environment]].sort(byKey),
+                [...COMMON, ...ISSUER_OBJECTS[environment], ...STORE_OBJECTS[environment]].sort(byKey),
             );
         });
 
-        it("installs the four pinned charts into their namespaces", () => {
+        it("installs the five pinned charts into their namespaces", () => {
             const charts = registered
                 .filter((r) => r.type === CHART)
                 .map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace])
@@ -107,6 +143,7 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(charts, [
                 ["argo-cd", "10.1.1", "argocd"],
                 ["cert-manager", "v1.21.1", "cert-manager"],
+                ["external-secrets", "2.9.0", "external-secrets"],
                 ["kube-prometheus-stack", "88.5.3", "monitoring"],
                 ["metallb", "0.16.1", "metallb-system"],
             ]);
@@ -213,6 +250,33 @@ for (const environment of ENVIRONMENTS) {
             assert.equal(outputs.clusterIssuer, expected.issuer);
             assert.deepEqual(outputs.metallbPools, [{ name: "default", addresses: [expected.pool] }]);
         });
+
+        it("names its ClusterSecretStore homelab, as every environment does", () => {
+            assert.equal((only(registered, STORE, "secret-store-store").inputs.metadata as any).name, "homelab");
+        });
+
+        it(`creates the secret store after ESO's chart${environment === "production" ? " and the Vault role" : ""}`, () => {
+            const deps = names(only(registered, STORE, "secret-store-store").dependencies);
+            assert.ok(deps.includes("external-secrets-chart"));
+            assert.equal(deps.includes("secret-store-role"), environment === "production");
+        });
+
+        it(
+            environment === "production" ? "configures Vault through its own provider" : "registers no Vault resource",
+            () => {
+                const vaultResources = registered.filter((r) => r.type.startsWith("vault:"));
+                if (environment !== "production") {
+                    assert.deepEqual(vaultResources, []);
+                    return;
+                }
+                const provider = `urn:pulumi:production::homelab::pulumi:providers:vault::vault::vault-id`;
+                assert.equal(vaultResources.length, 5);
+                assert.deepEqual(
+                    vaultResources.filter((r) => r.provider !== provider),
+                    [],
+                );
+            },
+        );
 
         it("exports Grafana's admin password as a secret", async () => {
             assert.equal(await isSecret(outputs.grafanaAdminPassword), true);
