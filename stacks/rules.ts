@@ -278,6 +278,37 @@ const storageClassWhereNeeded: Rule = ({ config, environment, profile }) => {
     return [];
 };
 
+const isHttps = (url: string) => url.startsWith("https://");
+
+// A token only works over https and a deploy key only over ssh; the wrong one would leave Argo CD
+// unable to read a private repository.
+const gitopsCredentials: Rule = ({ config, secrets }) => {
+    const problems: Problem[] = [];
+    const https = isHttps(config.gitops.repoUrl);
+    if (secrets.has("gitopsToken") && !https) {
+        problems.push({
+            key: "gitopsToken",
+            message: "is set, but gitops.repoUrl is an ssh URL; a token authenticates over https only",
+            example: SECRET_EXAMPLES.gitopsSshKey,
+        });
+    }
+    if (secrets.has("gitopsSshKey") && https) {
+        problems.push({
+            key: "gitopsSshKey",
+            message: "is set, but gitops.repoUrl is an https URL; a deploy key authenticates over ssh only",
+            example: SECRET_EXAMPLES.gitopsToken,
+        });
+    }
+    if (secrets.has("gitopsToken") && secrets.has("gitopsSshKey")) {
+        problems.push({
+            key: "gitopsSshKey",
+            message: "is set together with gitopsToken; keep the one that matches gitops.repoUrl",
+            example: "pulumi config rm gitopsSshKey",
+        });
+    }
+    return problems;
+};
+
 // The seed fixes these for production; a site override must not quietly undo them.
 const productionInvariants: Rule = ({ config, environment }) => {
     if (environment !== "production") {
@@ -313,6 +344,7 @@ export const RULES: readonly Rule[] = [
     acmeWhereNeeded,
     secretsEncrypted,
     storageClassWhereNeeded,
+    gitopsCredentials,
     productionInvariants,
 ];
 

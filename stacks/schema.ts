@@ -131,6 +131,8 @@ const gitopsSchema = z.strictObject({
     )
         .default("gitops")
         .meta({ example: "gitops" }),
+    /** User name sent with the secret gitopsToken (https). Default `git`. */
+    username: z.string().min(1).default("git").meta({ example: "git" }),
 });
 
 const vaultSchema = z.strictObject({
@@ -208,7 +210,14 @@ export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 
 /** Config keys whose values must be Pulumi secrets (`pulumi config set --secret`). */
-export const SECRET_KEYS = ["kubeconfig", "sshPrivateKey", "cloudflareApiToken", "vaultToken"] as const;
+export const SECRET_KEYS = [
+    "kubeconfig",
+    "sshPrivateKey",
+    "cloudflareApiToken",
+    "vaultToken",
+    "gitopsToken",
+    "gitopsSshKey",
+] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 /** How each secret key is set, for error messages. */
@@ -217,4 +226,6 @@ export const SECRET_EXAMPLES: Readonly<Record<SecretKey, string>> = {
     sshPrivateKey: "pulumi config set --secret sshPrivateKey < ~/.ssh/id_ed25519",
     cloudflareApiToken: "pulumi config set --secret cloudflareApiToken <token>",
     vaultToken: "pulumi config set --secret vaultToken <token> (or export VAULT_TOKEN)",
+    gitopsToken: "pulumi config set --secret gitopsToken <read-only access token>",
+    gitopsSshKey: "pulumi config set --secret gitopsSshKey < ~/.ssh/homelab_deploy_key",
 };

@@ -168,6 +168,34 @@ describe("cross-field rules", () => {
             ],
         },
         {
+            rule: "a GitOps token goes with an https repository",
+            stack: "dev",
+            values: values("dev", (v) => (v.gitops.repoUrl = "git@github.com:example/homelab.git")),
+            secrets: secrets({ gitopsToken: "secure" }),
+            expected: [
+                "gitopsToken: is set, but gitops.repoUrl is an ssh URL; a token authenticates over https only; e.g. pulumi config set --secret gitopsSshKey < ~/.ssh/homelab_deploy_key",
+            ],
+        },
+        {
+            rule: "a GitOps deploy key goes with an ssh repository",
+            stack: "dev",
+            values: values("dev"),
+            secrets: secrets({ gitopsSshKey: "secure" }),
+            expected: [
+                "gitopsSshKey: is set, but gitops.repoUrl is an https URL; a deploy key authenticates over ssh only; e.g. pulumi config set --secret gitopsToken <read-only access token>",
+            ],
+        },
+        {
+            rule: "a repository has one kind of GitOps credential",
+            stack: "dev",
+            values: values("dev", (v) => (v.gitops.repoUrl = "ssh://git@github.com/example/homelab.git")),
+            secrets: secrets({ gitopsToken: "secure", gitopsSshKey: "secure" }),
+            expected: [
+                "gitopsToken: is set, but gitops.repoUrl is an ssh URL; a token authenticates over https only; e.g. pulumi config set --secret gitopsSshKey < ~/.ssh/homelab_deploy_key",
+                "gitopsSshKey: is set together with gitopsToken; keep the one that matches gitops.repoUrl; e.g. pulumi config rm gitopsSshKey",
+            ],
+        },
+        {
             rule: "production keeps Vault as its secret source",
             stack: "production",
             values: values("production", (v) => (v.profile = { secrets: "kubernetes" })),

@@ -15,7 +15,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.domian = "x")),
             expected: [
-                "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken)",
+                "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken, gitopsToken, gitopsSshKey)",
             ],
         },
         {
@@ -191,6 +191,12 @@ describe("field rules", () => {
             expected: [
                 'gitops.repoUrl: "github.com/example/homelab" is not an https or ssh Git URL; e.g. "https://github.com/example/homelab.git"',
             ],
+        },
+        {
+            rule: "the GitOps user name is not empty",
+            stack: "dev",
+            values: values("dev", (v) => (v.gitops.username = "")),
+            expected: ['gitops.username: must not be empty; e.g. "git"'],
         },
         {
             rule: "the GitOps revision is not empty",
