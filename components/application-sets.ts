@@ -1,0 +1,229 @@
+// Hands the cluster to GitOps: two AppProjects and two ApplicationSets that reconcile the
+// gitops/ tree of the configured repository (the seed's workflow, sections 4 and 5).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ARGOCD_NAMESPACE, ArgoCd } from "./argocd";
+import { Manifest } from "./webhook-gate";
+
+/** The cluster Argo CD runs in, as Applications name it. */
+export const IN_CLUSTER = "https://kubernetes.default.svc";
+/** Namespace of the infrastructure umbrella chart's add-ons. */
+export const INFRASTRUCTURE_NAMESPACE = "infrastructure";
+
+/** Values every chart receives under `platform`, so Git never repeats the stack's settings. */
+export interface PlatformValues {
+    readonly environment: string;
+    readonly domain: string;
+    readonly clusterIssuer: string;
+    readonly ingressClass: string;
+}
+
+/** Credentials of a private repository. */
+export type RepoCredentials =
+    | { readonly username: string; readonly password: pulumi.Input<string> }
+    | { readonly sshPrivateKey: pulumi.Input<string> };
+
+export interface ApplicationSetsArgs {
+    /** The Argo CD install; projects and ApplicationSets wait for its chart. Required. */
+    argocd: ArgoCd;
+    /** Git repository of the GitOps tree. Required. */
+    repoUrl: string;
+    /** Branch, tag or commit this environment tracks. Required. */
+    revision: string;
+    /** Folder of the GitOps tree in the repository. Default `gitops`. */
+    path?: string;
+    /** Values every chart gets as `platform`. Required. */
+    platform: PlatformValues;
+    /** Suffix of application namespaces: `-dev`, `-staging`, or "" in production. Required. */
+    namespaceSuffix: string;
+    /** Applications sync by themselves (`automated`) or only when someone syncs them (`manual`). Required. */
+    applicationsSync: "automated" | "manual";
+    /** Namespaces applications may never deploy into (the platform's own). Default none. */
+    reservedNamespaces?: readonly string[];
+    /** Credentials for a private repository. Default none (a public repository). */
+    credentials?: RepoCredentials;
+}
+
+/** Retry of a failed sync: 5 times, 10 s doubling up to 5 min. */
+export const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } } as const;
+
+const argocdObject = (kind: string, name: string, spec: Record<string, unknown>): Manifest => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind,
+    metadata: { name, namespace: ARGOCD_NAMESPACE },
+    spec,
+});
+
+/** The AppProject of the infrastructure add-ons: cluster-wide, from this repository only. */
+export function infrastructureProject(repoUrl: string): Manifest {
+    return argocdObject("AppProject", "infrastructure", {
+        description: "Cluster add-ons of gitops/infrastructure; may manage cluster-scoped resources",
+        sourceRepos: [repoUrl],
+        destinations: [{ server: IN_CLUSTER, namespace: "*" }],
+        clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+    });
+}
+
+/** The AppProject of the applications: namespaced resources in their own namespaces only. */
+export function applicationsProject(
+    args: Pick<ApplicationSetsArgs, "repoUrl" | "namespaceSuffix" | "reservedNamespaces">,
+): Manifest {
+    const denied = (args.reservedNamespaces ?? []).map((namespace) => ({
+        server: IN_CLUSTER,
+        namespace: `!${namespace}`,
+    }));
+    return argocdObject("AppProject", "applications", {
+        description: "Workloads of gitops/applications, each in its own namespace",
+        sourceRepos: [args.repoUrl],
+        destinations: [...denied, { server: IN_CLUSTER, namespace: `*${args.namespaceSuffix}` }],
+        // Namespace is the one cluster-scoped kind: CreateNamespace=true creates the app's own.
+        clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+        // Quotas and limits are the cluster admin's, not the application's.
+        namespaceResourceBlacklist: [
+            { group: "", kind: "ResourceQuota" },
+            { group: "", kind: "LimitRange" },
+        ],
+    });
+}
+
+/** Go templates fail on a missing key instead of rendering "<no value>". */
+const GO_TEMPLATE = { goTemplate: true, goTemplateOptions: ["missingkey=error"] };
+
+/** The ApplicationSet of the infrastructure umbrella chart, synced automatically everywhere. */
+export function infrastructureApplicationSet(args: ApplicationSetsArgs): Manifest {
+    const root = args.path ?? "gitops";
+    return argocdObject("ApplicationSet", "infrastructure", {
+        ...GO_TEMPLATE,
+        generators: [{ list: { elements: [{ environment: args.platform.environment }] } }],
+        template: {
+            metadata: { name: "infrastructure" },
+            spec: {
+                project: "infrastructure",
+                source: {
+                    repoURL: args.repoUrl,
+                    targetRevision: args.revision,
+                    path: `${root}/infrastructure`,
+                    helm: {
+                        valueFiles: ["values.yaml", "../environments/{{.environment}}/values.yaml"],
+                        valuesObject: { platform: { ...args.platform } },
+                    },
+                },
+                destination: { server: IN_CLUSTER, namespace: INFRASTRUCTURE_NAMESPACE },
+                syncPolicy: {
+                    automated: { prune: true, selfHeal: true },
+                    syncOptions: ["CreateNamespace=true", "ServerSideApply=true"],
+                    retry: RETRY,
+                },
+            },
+        },
+        // Deleting the ApplicationSet (or this stack) never deletes what it deployed.
+        syncPolicy: { preserveResourcesOnDeletion: true },
+    });
+}
+
+/** The ApplicationSet of gitops/applications/*: one Application per folder. */
+export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest {
+    const root = args.path ?? "gitops";
+    const manual = args.applicationsSync === "manual";
+    return argocdObject("ApplicationSet", "applications", {
+        ...GO_TEMPLATE,
+        generators: [
+            {
+                git: {
+                    repoURL: args.repoUrl,
+                    revision: args.revision,
+                    directories: [{ path: `${root}/applications/*` }],
+                },
+            },
+        ],
+        template: {
+            metadata: { name: "{{.path.basename}}" },
+            spec: {
+                project: "applications",
+                source: {
+                    repoURL: args.repoUrl,
+                    targetRevision: args.revision,
+                    path: "{{.path.path}}",
+                    helm: {
+                        valueFiles: [
+                            "values.yaml",
+                            `../../environments/${args.platform.environment}/applications/{{.path.basename}}.yaml`,
+                        ],
+                        // An application without environment values uses its defaults.
+                        ignoreMissingValueFiles: true,
+                        valuesObject: { platform: { ...args.platform } },
+                    },
+                },
+                destination: { server: IN_CLUSTER, namespace: `{{.path.basename}}${args.namespaceSuffix}` },
+                // The sync policy is fixed here, not taken from generator parameters, so Git cannot
+                // turn production's manual sync into an automated one.
+                syncPolicy: {
+                    ...(manual ? {} : { automated: { prune: true, selfHeal: true } }),
+                    syncOptions: ["CreateNamespace=true"],
+                    retry: RETRY,
+                },
+            },
+        },
+        syncPolicy: {
+            preserveResourcesOnDeletion: true,
+            // Where syncs are manual, an application removed from Git is not deleted by the
+            // controller either: someone deletes it on purpose.
+            ...(manual ? { applicationsSync: "create-update" } : {}),
+        },
+    });
+}
+
+/** The Argo CD repository secret for a private repository. */
+function repositorySecret(repoUrl: string, credentials: RepoCredentials): Record<string, pulumi.Input<string>> {
+    return "sshPrivateKey" in credentials
+        ? { type: "git", url: repoUrl, sshPrivateKey: credentials.sshPrivateKey }
+        : { type: "git", url: repoUrl, username: credentials.username, password: credentials.password };
+}
+
+export class ApplicationSets extends pulumi.ComponentResource {
+    readonly projects: k8s.apiextensions.CustomResource[];
+    readonly applicationSets: k8s.apiextensions.CustomResource[];
+
+    constructor(name: string, args: ApplicationSetsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:ApplicationSets", name, {}, opts);
+        const after = [args.argocd.chart];
+
+        const credentials = args.credentials
+            ? [
+                  new k8s.core.v1.Secret(
+                      `${name}-repository`,
+                      {
+                          metadata: {
+                              name: "gitops-repository",
+                              namespace: ARGOCD_NAMESPACE,
+                              labels: { "argocd.argoproj.io/secret-type": "repository" },
+                          },
+                          stringData: pulumi.secret(repositorySecret(args.repoUrl, args.credentials)),
+                      },
+                      { parent: this, dependsOn: after },
+                  ),
+              ]
+            : [];
+
+        this.projects = [infrastructureProject(args.repoUrl), applicationsProject(args)].map(
+            (project) =>
+                new k8s.apiextensions.CustomResource(
+                    `${name}-project-${(project.metadata as { name: string }).name}`,
+                    project,
+                    {
+                        parent: this,
+                        dependsOn: after,
+                    },
+                ),
+        );
+        this.applicationSets = [infrastructureApplicationSet(args), applicationsApplicationSet(args)].map(
+            (set, i) =>
+                new k8s.apiextensions.CustomResource(`${name}-${(set.metadata as { name: string }).name}`, set, {
+                    parent: this,
+                    // Each set's Applications need their project, and the repository's credentials.
+                    dependsOn: [...after, this.projects[i], ...credentials],
+                }),
+        );
+        this.registerOutputs({ projects: this.projects, applicationSets: this.applicationSets });
+    }
+}

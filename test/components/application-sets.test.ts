@@ -1,0 +1,251 @@
+import * as assert from "node:assert/strict";
+import {
+    applicationsApplicationSet,
+    applicationsProject,
+    ApplicationSets,
+    ApplicationSetsArgs,
+    infrastructureApplicationSet,
+    infrastructureProject,
+} from "../../components/application-sets";
+import { ArgoCd } from "../../components/argocd";
+import { names, only, Registration, registrations } from "../harness";
+
+const REPO = "https://github.com/example/homelab.git";
+const PLATFORM = { environment: "dev", domain: "dev.home.arpa", clusterIssuer: "homelab-ca", ingressClass: "traefik" };
+const DEV: Omit<ApplicationSetsArgs, "argocd"> = {
+    repoUrl: REPO,
+    revision: "main",
+    platform: PLATFORM,
+    namespaceSuffix: "-dev",
+    applicationsSync: "automated",
+};
+const PRODUCTION: Omit<ApplicationSetsArgs, "argocd"> = {
+    ...DEV,
+    revision: "v1.4.0",
+    platform: { ...PLATFORM, environment: "production", domain: "lab.example.com" },
+    namespaceSuffix: "",
+    applicationsSync: "manual",
+    reservedNamespaces: ["kube-system", "argocd"],
+};
+const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } };
+const spec = (manifest: Record<string, unknown>) => manifest.spec as any;
+
+describe("infrastructureProject", () => {
+    it("may deploy anything, cluster-scoped too, from this repository only", () => {
+        assert.deepEqual(spec(infrastructureProject(REPO)), {
+            description: "Cluster add-ons of gitops/infrastructure; may manage cluster-scoped resources",
+            sourceRepos: [REPO],
+            destinations: [{ server: "https://kubernetes.default.svc", namespace: "*" }],
+            clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+        });
+    });
+});
+
+describe("applicationsProject", () => {
+    it("allows only namespaced resources, in namespaces with the environment's suffix, from this repository", () => {
+        assert.deepEqual(spec(applicationsProject(DEV)), {
+            description: "Workloads of gitops/applications, each in its own namespace",
+            sourceRepos: [REPO],
+            destinations: [{ server: "https://kubernetes.default.svc", namespace: "*-dev" }],
+            clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+            namespaceResourceBlacklist: [
+                { group: "", kind: "ResourceQuota" },
+                { group: "", kind: "LimitRange" },
+            ],
+        });
+    });
+
+    it("denies the reserved namespaces where applications have no suffix", () => {
+        assert.deepEqual(spec(applicationsProject(PRODUCTION)).destinations, [
+            { server: "https://kubernetes.default.svc", namespace: "!kube-system" },
+            { server: "https://kubernetes.default.svc", namespace: "!argocd" },
+            { server: "https://kubernetes.default.svc", namespace: "*" },
+        ]);
+    });
+});
+
+describe("infrastructureApplicationSet", () => {
+    const set = spec(infrastructureApplicationSet({ ...DEV, path: "gitops" } as ApplicationSetsArgs));
+
+    it("generates the environment's one infrastructure application with Go templates that fail on missing keys", () => {
+        assert.deepEqual(set.generators, [{ list: { elements: [{ environment: "dev" }] } }]);
+        assert.equal(set.goTemplate, true);
+        assert.deepEqual(set.goTemplateOptions, ["missingkey=error"]);
+    });
+
+    it("renders the umbrella chart with the environment's values and the platform's", () => {
+        assert.deepEqual(set.template.spec.source, {
+            repoURL: REPO,
+            targetRevision: "main",
+            path: "gitops/infrastructure",
+            helm: {
+                valueFiles: ["values.yaml", "../environments/{{.environment}}/values.yaml"],
+                valuesObject: { platform: PLATFORM },
+            },
+        });
+        assert.equal(set.template.spec.project, "infrastructure");
+        assert.deepEqual(set.template.spec.destination, {
+            server: "https://kubernetes.default.svc",
+            namespace: "infrastructure",
+        });
+    });
+
+    it("syncs automatically with prune and self-heal, retrying 5 times with exponential backoff", () => {
+        assert.deepEqual(set.template.spec.syncPolicy, {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ["CreateNamespace=true", "ServerSideApply=true"],
+            retry: RETRY,
+        });
+    });
+
+    it("preserves what it deployed when it is deleted", () => {
+        assert.deepEqual(set.syncPolicy, { preserveResourcesOnDeletion: true });
+    });
+});
+
+describe("applicationsApplicationSet", () => {
+    const dev = spec(applicationsApplicationSet(DEV as ApplicationSetsArgs));
+    const production = spec(applicationsApplicationSet(PRODUCTION as ApplicationSetsArgs));
+
+    it("generates one application per folder of gitops/applications", () => {
+        assert.deepEqual(dev.generators, [
+            { git: { repoURL: REPO, revision: "main", directories: [{ path: "gitops/applications/*" }] } },
+        ]);
+        assert.equal(dev.template.metadata.name, "{{.path.basename}}");
+        assert.deepEqual(dev.goTemplateOptions, ["missingkey=error"]);
+    });
+
+    it("tracks the environment's revision", () => {
+        assert.equal(production.generators[0].git.revision, "v1.4.0");
+        assert.equal(production.template.spec.source.targetRevision, "v1.4.0");
+    });
+
+    it("layers the environment's values for the application over its defaults", () => {
+        assert.deepEqual(dev.template.spec.source.helm, {
+            valueFiles: ["values.yaml", "../../environments/dev/applications/{{.path.basename}}.yaml"],
+            ignoreMissingValueFiles: true,
+            valuesObject: { platform: PLATFORM },
+        });
+    });
+
+    it("deploys into <app>-dev in dev and <app> in production", () => {
+        assert.equal(dev.template.spec.destination.namespace, "{{.path.basename}}-dev");
+        assert.equal(production.template.spec.destination.namespace, "{{.path.basename}}");
+        assert.equal(dev.template.spec.project, "applications");
+    });
+
+    it("syncs automatically, with prune and self-heal, where asked", () => {
+        assert.deepEqual(dev.template.spec.syncPolicy, {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ["CreateNamespace=true"],
+            retry: RETRY,
+        });
+    });
+
+    it("leaves out automated sync where syncs are manual", () => {
+        assert.deepEqual(production.template.spec.syncPolicy, { syncOptions: ["CreateNamespace=true"], retry: RETRY });
+    });
+
+    it("takes no template patch, so the generator cannot change the sync policy", () => {
+        assert.equal("templatePatch" in production, false);
+    });
+
+    it("preserves workloads on deletion and, with manual syncs, never deletes applications itself", () => {
+        assert.deepEqual(dev.syncPolicy, { preserveResourcesOnDeletion: true });
+        assert.deepEqual(production.syncPolicy, {
+            preserveResourcesOnDeletion: true,
+            applicationsSync: "create-update",
+        });
+    });
+});
+
+describe("ApplicationSets", () => {
+    const build = (args: Partial<ApplicationSetsArgs>) =>
+        registrations(() => {
+            const argocd = new ArgoCd("argocd", { host: "argocd.dev.home.arpa", clusterIssuer: "homelab-ca" });
+            new ApplicationSets("gitops", { argocd, ...DEV, ...args });
+        });
+
+    describe("for a public repository", () => {
+        let recorded: Registration[];
+        before(async () => {
+            recorded = await build({});
+        });
+
+        it("creates the projects and sets in argocd, after Argo CD's chart", () => {
+            for (const name of [
+                "gitops-project-infrastructure",
+                "gitops-project-applications",
+                "gitops-infrastructure",
+                "gitops-applications",
+            ]) {
+                const resource = recorded.find((r) => r.name === name)!;
+                assert.equal((resource.inputs.metadata as any).namespace, "argocd", name);
+                assert.ok(names(resource.dependencies).includes("argocd-chart"), name);
+            }
+        });
+
+        it("creates each ApplicationSet after its project", () => {
+            assert.ok(
+                names(recorded.find((r) => r.name === "gitops-applications")!.dependencies).includes(
+                    "gitops-project-applications",
+                ),
+            );
+            assert.ok(
+                names(recorded.find((r) => r.name === "gitops-infrastructure")!.dependencies).includes(
+                    "gitops-project-infrastructure",
+                ),
+            );
+        });
+
+        it("creates no repository secret", () => {
+            assert.deepEqual(
+                recorded.filter((r) => r.name === "gitops-repository"),
+                [],
+            );
+        });
+    });
+
+    describe("for a private repository over https", () => {
+        let recorded: Registration[];
+        before(async () => {
+            recorded = await build({ credentials: { username: "git", password: "read-token" } });
+        });
+
+        it("gives Argo CD the token in a repository secret, as a secret", () => {
+            const secret = only(recorded, "kubernetes:core/v1:Secret", "gitops-repository");
+            assert.deepEqual(secret.inputs.stringData, {
+                type: "git",
+                url: REPO,
+                username: "git",
+                password: "read-token",
+            });
+            assert.deepEqual((secret.inputs.metadata as any).labels, {
+                "argocd.argoproj.io/secret-type": "repository",
+            });
+            assert.deepEqual(secret.secretInputs, ["stringData"]);
+        });
+
+        it("creates the ApplicationSets after the credentials", () => {
+            assert.ok(
+                names(recorded.find((r) => r.name === "gitops-applications")!.dependencies).includes(
+                    "gitops-repository",
+                ),
+            );
+        });
+    });
+
+    describe("for a private repository over ssh", () => {
+        it("gives Argo CD the deploy key", async () => {
+            const recorded = await build({
+                repoUrl: "git@github.com:example/homelab.git",
+                credentials: { sshPrivateKey: "KEY" },
+            });
+            assert.deepEqual(only(recorded, "kubernetes:core/v1:Secret", "gitops-repository").inputs.stringData, {
+                type: "git",
+                url: "git@github.com:example/homelab.git",
+                sshPrivateKey: "KEY",
+            });
+        });
+    });
+});
