@@ -4,12 +4,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { ArgoCd } from "../components/argocd";
-import { CertManager, certManagerServiceMonitor, clusterIssuerName, IssuerArgs } from "../components/cert-manager";
-import { ExternalSecrets } from "../components/external-secrets";
-import { KubernetesSecretStore } from "../components/kubernetes-secret-store";
-import { MetalLb } from "../components/metallb";
-import { Monitoring } from "../components/monitoring";
+import { ApplicationSets, INFRASTRUCTURE_NAMESPACE, RepoCredentials } from "../components/application-sets";
+import { ARGOCD_NAMESPACE, ArgoCd } from "../components/argocd";
+import {
+    CERT_MANAGER_NAMESPACE,
+    CertManager,
+    certManagerServiceMonitor,
+    clusterIssuerName,
+    IssuerArgs,
+} from "../components/cert-manager";
+import { EXTERNAL_SECRETS_NAMESPACE, ExternalSecrets } from "../components/external-secrets";
+import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/kubernetes-secret-store";
+import { METALLB_NAMESPACE, MetalLb } from "../components/metallb";
+import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring";
 import { VaultSecretStore } from "../components/vault-secret-store";
 import { StackConfig } from "./config";
 import { checked, LETS_ENCRYPT } from "./validate";
@@ -57,6 +64,30 @@ function secretStore(
         { externalSecrets, ...settings, kubernetesHost: apiServer, environment: config.environment },
         { providers: { kubernetes: provider, vault: vaultProvider } },
     );
+}
+
+/** Namespaces applications may never deploy into: Kubernetes's own and the platform's. */
+export const RESERVED_NAMESPACES = [
+    "default",
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    ARGOCD_NAMESPACE,
+    CERT_MANAGER_NAMESPACE,
+    METALLB_NAMESPACE,
+    MONITORING_NAMESPACE,
+    EXTERNAL_SECRETS_NAMESPACE,
+    PLAIN_SECRETS_NAMESPACE,
+    INFRASTRUCTURE_NAMESPACE,
+    "longhorn-system",
+];
+
+/** Credentials of a private GitOps repository, from the secret config keys. */
+function repoCredentials(config: StackConfig): RepoCredentials | undefined {
+    const { gitopsToken, gitopsSshKey } = config.secrets;
+    if (gitopsSshKey !== undefined) return { sshPrivateKey: gitopsSshKey };
+    if (gitopsToken !== undefined) return { username: config.gitops.username, password: gitopsToken };
+    return undefined;
 }
 
 /** Installs the platform components with `provider` and returns what admins need from them.
@@ -134,6 +165,28 @@ export function platform(config: StackConfig, provider: k8s.Provider, apiServer:
         { provider },
     );
     secretStore(config, externalSecrets, provider, apiServer);
+
+    new ApplicationSets(
+        "gitops",
+        {
+            argocd,
+            repoUrl: config.gitops.repoUrl,
+            revision: config.gitops.revision,
+            path: config.gitops.path,
+            platform: {
+                environment: config.environment,
+                domain: config.domain,
+                clusterIssuer,
+                ingressClass: config.ingressClass,
+            },
+            // The seed's namespaces: <app>-dev, <app>-staging, and <app> in production.
+            namespaceSuffix: config.environment === "production" ? "" : `-${config.environment}`,
+            applicationsSync: profile.applicationsSync,
+            reservedNamespaces: RESERVED_NAMESPACES,
+            credentials: repoCredentials(config),
+        },
+        { provider },
+    );
 
     return {
         argocdUrl: argocd.url,

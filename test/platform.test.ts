@@ -5,6 +5,7 @@ import { ENVIRONMENTS } from "../stacks/profiles";
 import { isSecret, names, only, Registration, settle, stackConfigFile, useStack } from "./harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
+const REPO = "https://github.com/example/homelab.git";
 
 /** The custom resources that make up each environment's issuer. */
 const ISSUER_OBJECTS = {
@@ -102,6 +103,11 @@ const COMMON = [
     ["homelab:platform:ExternalSecrets", "external-secrets"],
     ["kubernetes:core/v1:Namespace", "external-secrets-namespace"],
     [CHART, "external-secrets-chart"],
+    ["homelab:platform:ApplicationSets", "gitops"],
+    ["kubernetes:argoproj.io/v1alpha1:AppProject", "gitops-project-infrastructure"],
+    ["kubernetes:argoproj.io/v1alpha1:AppProject", "gitops-project-applications"],
+    ["kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-infrastructure"],
+    ["kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-applications"],
     ...["metallb-webhook-gate", "cert-manager-webhook-gate", "secret-store-webhook-gate"].flatMap((gate) => [
         ["homelab:platform:WebhookGate", gate],
         ["kubernetes:core/v1:ServiceAccount", gate],
@@ -277,6 +283,99 @@ for (const environment of ENVIRONMENTS) {
                 );
             },
         );
+
+        it("reconciles gitops/applications/* into <app> with the environment's suffix and the profile's sync", () => {
+            const set = only(registered, "kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-applications");
+            const suffix = { dev: "-dev", staging: "-staging", production: "" }[environment];
+            const platform = {
+                environment,
+                domain: expected.domain,
+                clusterIssuer: expected.issuer,
+                ingressClass: "traefik",
+            };
+            const retry = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } };
+            assert.deepEqual(set.inputs.spec, {
+                goTemplate: true,
+                goTemplateOptions: ["missingkey=error"],
+                generators: [
+                    { git: { repoURL: REPO, revision: "main", directories: [{ path: "gitops/applications/*" }] } },
+                ],
+                template: {
+                    metadata: { name: "{{.path.basename}}" },
+                    spec: {
+                        project: "applications",
+                        source: {
+                            repoURL: REPO,
+                            targetRevision: "main",
+                            path: "{{.path.path}}",
+                            helm: {
+                                valueFiles: [
+                                    "values.yaml",
+                                    `../../environments/${environment}/applications/{{.path.basename}}.yaml`,
+                                ],
+                                ignoreMissingValueFiles: true,
+                                valuesObject: { platform },
+                            },
+                        },
+                        destination: {
+                            server: "https://kubernetes.default.svc",
+                            namespace: `{{.path.basename}}${suffix}`,
+                        },
+                        syncPolicy:
+                            environment === "production"
+                                ? { syncOptions: ["CreateNamespace=true"], retry }
+                                : {
+                                      automated: { prune: true, selfHeal: true },
+                                      syncOptions: ["CreateNamespace=true"],
+                                      retry,
+                                  },
+                    },
+                },
+                syncPolicy:
+                    environment === "production"
+                        ? { preserveResourcesOnDeletion: true, applicationsSync: "create-update" }
+                        : { preserveResourcesOnDeletion: true },
+            });
+        });
+
+        it("reconciles the infrastructure chart with this environment's values, automated", () => {
+            const set = only(registered, "kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-infrastructure")
+                .inputs.spec as any;
+            assert.deepEqual(set.generators, [{ list: { elements: [{ environment }] } }]);
+            assert.deepEqual(set.template.spec.syncPolicy.automated, { prune: true, selfHeal: true });
+            assert.deepEqual(set.template.spec.syncPolicy.retry, {
+                limit: 5,
+                backoff: { duration: "10s", factor: 2, maxDuration: "5m" },
+            });
+            assert.deepEqual(set.syncPolicy, { preserveResourcesOnDeletion: true });
+        });
+
+        it("limits applications to namespaces with the environment's suffix", () => {
+            const project = only(
+                registered,
+                "kubernetes:argoproj.io/v1alpha1:AppProject",
+                "gitops-project-applications",
+            ).inputs.spec as any;
+            const allowed = project.destinations.filter((d: { namespace: string }) => !d.namespace.startsWith("!"));
+            assert.deepEqual(allowed, [
+                {
+                    server: "https://kubernetes.default.svc",
+                    namespace: { dev: "*-dev", staging: "*-staging", production: "*" }[environment],
+                },
+            ]);
+            assert.deepEqual(project.sourceRepos, [REPO]);
+        });
+
+        it("registers the GitOps objects after Argo CD", () => {
+            for (const name of [
+                "gitops-project-infrastructure",
+                "gitops-project-applications",
+                "gitops-infrastructure",
+                "gitops-applications",
+            ]) {
+                assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("argocd-chart"), name);
+            }
+        });
 
         it("exports Grafana's admin password as a secret", async () => {
             assert.equal(await isSecret(outputs.grafanaAdminPassword), true);
