@@ -27,6 +27,10 @@ export const CHARTS = {
     externalSecrets: { chart: "external-secrets", version: "2.9.0", repo: "https://charts.external-secrets.io" },
 } as const satisfies Record<string, ChartPin>;
 
+/** K3s release installed on the nodes (homelab:cluster.k3sVersion overrides it). */
+// renovate: datasource=github-releases depName=k3s-io/k3s
+export const K3S_VERSION = "v1.34.2+k3s1";
+
 /** kubectl for the webhook gates' dry runs; within one minor version of the cluster's K3s. */
 // renovate: datasource=docker depName=registry.k8s.io/kubectl
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.2";

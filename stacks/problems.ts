@@ -14,9 +14,9 @@ export function keyPath(path: readonly PropertyKey[]): string {
     }, "");
 }
 
-type Wrapper = z.ZodOptional | z.ZodDefault | z.ZodNullable;
+type Wrapper = z.ZodOptional | z.ZodDefault | z.ZodPrefault | z.ZodNullable;
 const isWrapper = (s: z.ZodType): s is Wrapper =>
-    s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable;
+    s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodNullable;
 
 /** The schema layers (wrappers first, the inner type last) found by following `path` from `root`. */
 function layersAt(root: z.ZodType, path: readonly PropertyKey[]): z.ZodType[] {

@@ -309,6 +309,17 @@ const gitopsCredentials: Rule = ({ config, secrets }) => {
     return problems;
 };
 
+const snapshotTarget: Rule = ({ config, secrets }) =>
+    config.cluster.etcdS3 === undefined
+        ? []
+        : (["etcdS3AccessKey", "etcdS3SecretKey"] as const)
+              .filter((key) => !secrets.has(key))
+              .map((key) => ({
+                  key,
+                  message: "required: cluster.etcdS3 stores etcd snapshots in S3",
+                  example: SECRET_EXAMPLES[key],
+              }));
+
 // The seed fixes these for production; a site override must not quietly undo them.
 const productionInvariants: Rule = ({ config, environment }) => {
     if (environment !== "production") {
@@ -345,6 +356,7 @@ export const RULES: readonly Rule[] = [
     secretsEncrypted,
     storageClassWhereNeeded,
     gitopsCredentials,
+    snapshotTarget,
     productionInvariants,
 ];
 
@@ -364,6 +376,15 @@ export function unusedSettings({ config, environment, profile, secrets }: RuleCo
         if (secrets.has("vaultToken")) {
             warnings.push(`vaultToken: set, but ${environment} uses plain Kubernetes secrets; it is not used`);
         }
+    }
+    if (config.cluster.etcdS3 !== undefined && (config.cluster.nodes ?? []).length === 0) {
+        warnings.push(
+            "cluster.etcdS3: set, but there are no cluster.nodes; the program takes no snapshots of an existing cluster",
+        );
+    } else if (config.cluster.etcdS3 !== undefined && !profile.etcdSnapshots.enabled) {
+        warnings.push(
+            `cluster.etcdS3: set, but ${environment} takes no etcd snapshots (profile etcdSnapshots.enabled: false)`,
+        );
     }
     if (secrets.has("sshPrivateKey") && (config.cluster.nodes ?? []).length === 0) {
         warnings.push("sshPrivateKey: set, but there are no cluster.nodes to connect to; it is not used");

@@ -54,6 +54,23 @@ const nodeSchema = z
 
 const NODES_EXAMPLE = [NODE_EXAMPLE];
 
+const etcdS3Schema = z
+    .strictObject({
+        /** Endpoint host (and port) of the S3 API. Required. */
+        endpoint: hostname.meta({ example: "minio.home.arpa" }),
+        /** Bucket for the snapshots. Required. */
+        bucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name").meta({
+            example: "k3s-snapshots",
+        }),
+        /** Folder inside the bucket. Default: the bucket's root. */
+        folder: matching((v) => !v.startsWith("/") && !v.split("/").includes(".."), "is not a relative folder")
+            .optional()
+            .meta({ example: "production" }),
+        /** Region of the bucket. Default: the endpoint's default. */
+        region: z.string().min(1).optional().meta({ example: "us-east-1" }),
+    })
+    .meta({ example: { endpoint: "minio.home.arpa", bucket: "k3s-snapshots" } });
+
 const clusterSchema = z.strictObject({
     /** Nodes to install K3s on over SSH; leave out to use the secret `kubeconfig` instead. */
     nodes: z.array(nodeSchema).optional().meta({ example: NODES_EXAMPLE }),
@@ -62,7 +79,11 @@ const clusterSchema = z.strictObject({
     /** K3s release the bootstrap installs on the nodes. Default: the program's pinned release. */
     k3sVersion: matching(/^v\d+\.\d+\.\d+\+k3s\d+$/, "is not a K3s release tag")
         .optional()
-        .meta({ example: "v1.33.5+k3s1" }),
+        .meta({ example: "v1.34.2+k3s1" }),
+    /** Keep K3s's packaged Traefik as the ingress controller. Default true. */
+    traefik: z.boolean().default(true).meta({ example: false }),
+    /** S3-compatible target for etcd snapshots, besides the servers' disks. Default none. */
+    etcdS3: etcdS3Schema.optional(),
 });
 
 const POOL_EXAMPLE = { name: "default", addresses: ["192.168.10.200-192.168.10.220"] };
@@ -181,7 +202,8 @@ const componentsSchema = z.strictObject({
 /** The non-secret `homelab:*` keys. Secret keys are read separately (see SECRET_KEYS). */
 export const configSchema = z.strictObject({
     /** How to reach the cluster: nodes to bootstrap over SSH (or the secret `kubeconfig`). */
-    cluster: clusterSchema.default({}).meta({ example: { nodes: NODES_EXAMPLE } }),
+    // prefault, not default: the empty object is parsed, so its fields' defaults apply.
+    cluster: clusterSchema.prefault({}).meta({ example: { nodes: NODES_EXAMPLE } }),
     /** Base DNS domain; platform hosts are `<service>.<domain>`. Required. */
     domain: dnsName.meta({ example: "dev.home.arpa" }),
     /** Ingress class of the platform's ingresses. Default `traefik` (bundled with K3s). */
@@ -195,7 +217,7 @@ export const configSchema = z.strictObject({
     /** Git repository ArgoCD reconciles from. Required. */
     gitops: gitopsSchema.meta({ example: { repoUrl: "https://github.com/example/homelab.git", revision: "main" } }),
     /** Vault for External Secrets. Required in profiles with `secrets: vault`. */
-    vault: vaultSchema.default({ createKvMount: true }).meta({ example: { address: "https://vault.home.arpa:8200" } }),
+    vault: vaultSchema.prefault({}).meta({ example: { address: "https://vault.home.arpa:8200" } }),
     /** Storage class of persistent volumes. Default `local-path` where the profile's storage is local. */
     storageClass: matching((v) => DNS_NAME.test(v) || DNS_LABEL.test(v), "is not a storage class name")
         .optional()
@@ -217,6 +239,8 @@ export const SECRET_KEYS = [
     "vaultToken",
     "gitopsToken",
     "gitopsSshKey",
+    "etcdS3AccessKey",
+    "etcdS3SecretKey",
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
@@ -228,4 +252,6 @@ export const SECRET_EXAMPLES: Readonly<Record<SecretKey, string>> = {
     vaultToken: "pulumi config set --secret vaultToken <token> (or export VAULT_TOKEN)",
     gitopsToken: "pulumi config set --secret gitopsToken <read-only access token>",
     gitopsSshKey: "pulumi config set --secret gitopsSshKey < ~/.ssh/homelab_deploy_key",
+    etcdS3AccessKey: "pulumi config set --secret etcdS3AccessKey <access key>",
+    etcdS3SecretKey: "pulumi config set --secret etcdS3SecretKey <secret key>",
 };

@@ -1,6 +1,7 @@
 // Validates a stack's raw config and resolves it into the settings the program runs on. Pure:
 // it sees neither Pulumi nor secret values (only which secret keys are set, and how), so it is
 // tested directly and can never leak a secret into an error message.
+import { K3S_VERSION } from "../components/versions";
 import { applyOverrides, Environment, ENVIRONMENTS, EnvironmentProfile, PROFILES } from "./profiles";
 import { formatProblem, problemsOf } from "./problems";
 import { checkRules, Problem, unusedSettings } from "./rules";
@@ -23,7 +24,9 @@ export type ClusterSettings =
           readonly mode: "nodes";
           readonly nodes: readonly Node[];
           readonly apiAddress: string;
-          readonly k3sVersion?: string;
+          readonly k3sVersion: string;
+          readonly traefik: boolean;
+          readonly etcdS3?: ParsedConfig["cluster"]["etcdS3"];
       }
     | { readonly mode: "kubeconfig" };
 
@@ -113,7 +116,9 @@ function resolve(environment: Environment, profile: EnvironmentProfile, config: 
                               nodes.find((n) => n.role === "server"),
                               "cluster.nodes server",
                           ).address,
-                      k3sVersion: config.cluster.k3sVersion,
+                      k3sVersion: config.cluster.k3sVersion ?? K3S_VERSION,
+                      traefik: config.cluster.traefik,
+                      etcdS3: config.cluster.etcdS3,
                   }
                 : { mode: "kubeconfig" },
         domain: config.domain,

@@ -5,7 +5,8 @@ import { configSchema } from "../stacks/schema";
 
 /** Every key path the schema accepts: object keys, and list items as index 0. */
 function paths(schema: z.ZodType, at: PropertyKey[] = []): PropertyKey[][] {
-    while (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) schema = schema.unwrap() as z.ZodType;
+    while (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault)
+        schema = schema.unwrap() as z.ZodType;
     if (schema instanceof z.ZodObject) {
         return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([k, s]) => [
             [...at, k],

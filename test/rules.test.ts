@@ -196,6 +196,18 @@ describe("cross-field rules", () => {
             ],
         },
         {
+            rule: "an S3 snapshot target has its access and secret keys",
+            stack: "staging",
+            values: values(
+                "staging",
+                (v) => (v.cluster.etcdS3 = { endpoint: "minio.home.arpa", bucket: "k3s-snapshots" }),
+            ),
+            secrets: secrets({ etcdS3AccessKey: "secure" }),
+            expected: [
+                "etcdS3SecretKey: required: cluster.etcdS3 stores etcd snapshots in S3; e.g. pulumi config set --secret etcdS3SecretKey <secret key>",
+            ],
+        },
+        {
             rule: "production keeps Vault as its secret source",
             stack: "production",
             values: values("production", (v) => (v.profile = { secrets: "kubernetes" })),
@@ -251,6 +263,13 @@ describe("unused settings", () => {
             values: values("dev"),
             secrets: secrets({ vaultToken: "secure" }),
             expected: ["vaultToken: set, but dev uses plain Kubernetes secrets; it is not used"],
+        },
+        {
+            rule: "warns that an S3 snapshot target is unused without snapshots",
+            stack: "dev",
+            values: values("dev", (v) => (v.cluster.etcdS3 = { endpoint: "minio.home.arpa", bucket: "k3s-snapshots" })),
+            secrets: secrets({ etcdS3AccessKey: "secure", etcdS3SecretKey: "secure" }),
+            expected: ["cluster.etcdS3: set, but dev takes no etcd snapshots (profile etcdSnapshots.enabled: false)"],
         },
         {
             rule: "warns that an SSH key is unused without nodes",

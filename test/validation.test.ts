@@ -15,7 +15,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.domian = "x")),
             expected: [
-                "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken, gitopsToken, gitopsSshKey)",
+                "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken, gitopsToken, gitopsSshKey, etcdS3AccessKey, etcdS3SecretKey)",
             ],
         },
         {
@@ -106,7 +106,33 @@ describe("field rules", () => {
             rule: "the K3s version is a K3s release tag",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.k3sVersion = "1.33")),
-            expected: ['cluster.k3sVersion: "1.33" is not a K3s release tag; e.g. "v1.33.5+k3s1"'],
+            expected: ['cluster.k3sVersion: "1.33" is not a K3s release tag; e.g. "v1.34.2+k3s1"'],
+        },
+        {
+            rule: "keeping Traefik is true or false",
+            stack: "dev",
+            values: values("dev", (v) => (v.cluster.traefik = "no")),
+            expected: ['cluster.traefik: must be true or false, got string "no"; e.g. false'],
+        },
+        {
+            rule: "the snapshot S3 endpoint is a host",
+            stack: "staging",
+            values: values(
+                "staging",
+                (v) => (v.cluster.etcdS3 = { endpoint: "https://minio:9000", bucket: "k3s-snapshots" }),
+            ),
+            expected: [
+                'cluster.etcdS3.endpoint: "https://minio:9000" is not an IPv4 address or DNS name; e.g. "minio.home.arpa"',
+            ],
+        },
+        {
+            rule: "the snapshot S3 bucket is a bucket name",
+            stack: "staging",
+            values: values(
+                "staging",
+                (v) => (v.cluster.etcdS3 = { endpoint: "minio.home.arpa", bucket: "K3s_Snapshots" }),
+            ),
+            expected: ['cluster.etcdS3.bucket: "K3s_Snapshots" is not an S3 bucket name; e.g. "k3s-snapshots"'],
         },
         {
             rule: "a pool address is a CIDR or range",
