@@ -1,0 +1,152 @@
+// K3s on the homelab's nodes over SSH: the first server forms the cluster, the other servers
+// join one at a time (etcd membership changes must not race), agents join in parallel once the
+// first server is Ready. One command per node runs components/k3s/install.sh, which first saves
+// the node's settings, the cluster token included, as a root-only /etc/rancher/k3s/config.yaml.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { stringify } from "yaml";
+import { agentConfig, ClusterSettings, K3sNode, serverConfig, SnapshotTarget } from "./k3s-config";
+import { K3sMetrics } from "./monitoring";
+
+/** The script every node runs, read from the repository so that shellcheck sees it too. */
+export const INSTALL_SCRIPT = fs.readFileSync(path.join(__dirname, "k3s", "install.sh"), "utf8");
+/** Where K3s writes the admin kubeconfig on a server. */
+export const K3S_KUBECONFIG_PATH = "/etc/rancher/k3s/k3s.yaml";
+
+/** What a node's install command reads: the script, then the node's config.yaml after its last line. */
+export function installInput(settings: Record<string, unknown>): string {
+    return `${INSTALL_SCRIPT}${stringify(settings)}`;
+}
+
+export interface K3sClusterArgs {
+    /** The nodes; the first server forms the cluster. At least one server. Required. */
+    nodes: readonly K3sNode[];
+    /** K3s release, e.g. `v1.34.2+k3s1`. Required. */
+    version: string;
+    /** Address clients use for the API (TLS SAN, kubeconfig). Default: the first server's. */
+    apiAddress?: string;
+    /** Private key for SSH. Default: the SSH agent (SSH_AUTH_SOCK). */
+    sshPrivateKey?: pulumi.Input<string>;
+    /** Keep K3s's packaged Traefik. Default true. */
+    traefik?: boolean;
+    /** Encrypt Secrets at rest. Default false. */
+    secretsEncryption?: boolean;
+    /** Scheduled etcd snapshots (they imply embedded etcd). Default none. */
+    snapshots?: { schedule: string; retention: number; s3?: SnapshotTarget };
+    /** Credentials of the snapshots' S3 target. Required with `snapshots.s3`. */
+    snapshotCredentials?: { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> };
+}
+
+/** SSH connection to a node; without a private key the SSH agent (SSH_AUTH_SOCK) is used. */
+export function sshConnection(
+    node: K3sNode,
+    privateKey: pulumi.Input<string> | undefined,
+): command.types.input.remote.ConnectionArgs {
+    return { host: node.address, port: node.port, user: node.user, privateKey };
+}
+
+/** The kubeconfig with K3s's loopback server address replaced by the API address clients use. */
+export function pointAt(kubeconfig: string, apiAddress: string): string {
+    return kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:6443/g, `server: https://${apiAddress}:6443`);
+}
+
+/** The command that removes K3s from a node that leaves the cluster. */
+export function uninstallCommand(node: K3sNode): string {
+    // The node's object goes first: for a server, that also takes it out of etcd's membership.
+    const kubectl =
+        node.role === "server"
+            ? "k3s kubectl"
+            : "k3s kubectl --kubeconfig /var/lib/rancher/k3s/agent/kubelet.kubeconfig";
+    const uninstall =
+        node.role === "server" ? "/usr/local/bin/k3s-uninstall.sh" : "/usr/local/bin/k3s-agent-uninstall.sh";
+    return `sudo -n sh -c '${kubectl} delete node ${node.name} --ignore-not-found --wait=false || true; ${uninstall}'`;
+}
+
+export class K3sCluster extends pulumi.ComponentResource {
+    /** Admin kubeconfig pointed at the API address (secret). */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** Where the control plane serves metrics, for monitoring. */
+    readonly metrics: K3sMetrics;
+    /** Install commands by node name; each completes once its node is Ready. */
+    readonly installs: Record<string, command.remote.Command>;
+
+    constructor(name: string, args: K3sClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:K3sCluster", name, {}, opts);
+        const servers = args.nodes.filter((n) => n.role === "server");
+        const agents = args.nodes.filter((n) => n.role === "agent");
+        const first = servers[0];
+        if (first === undefined) throw new Error(`${name}: a K3s cluster needs a server`);
+        const apiAddress = args.apiAddress ?? first.address;
+        const cluster: ClusterSettings = {
+            apiAddress,
+            joinAddress: first.address,
+            traefik: args.traefik ?? true,
+            // etcd lets more servers join, and is what snapshots are taken of.
+            embeddedEtcd: servers.length > 1 || args.snapshots !== undefined,
+            secretsEncryption: args.secretsEncryption ?? false,
+            snapshots: args.snapshots,
+        };
+
+        const token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, { parent: this });
+        const secretSettings = pulumi
+            .all([token.result, args.snapshotCredentials?.accessKey, args.snapshotCredentials?.secretKey])
+            .apply(([tokenValue, accessKey, secretKey]) => ({
+                token: tokenValue,
+                ...(args.snapshots?.s3 && accessKey && secretKey
+                    ? { "etcd-s3-access-key": accessKey, "etcd-s3-secret-key": secretKey }
+                    : {}),
+            }));
+
+        /** A node's install, waiting for `after`; new settings or a new release run it again. */
+        const install = (node: K3sNode, settings: Record<string, unknown>, after: pulumi.Resource[]) => {
+            const run = `sudo -n bash -s -- ${node.role} ${args.version} ${node.name}`;
+            return new command.remote.Command(
+                `${name}-${node.name}`,
+                {
+                    connection: sshConnection(node, args.sshPrivateKey),
+                    create: run,
+                    // `update` as well: without it a change would replace the command, and a
+                    // replacement runs `delete`, the uninstall.
+                    update: run,
+                    delete: uninstallCommand(node),
+                    stdin: pulumi.secret(secretSettings.apply((secrets) => installInput({ ...settings, ...secrets }))),
+                },
+                { parent: this, dependsOn: after, customTimeouts: { create: "20m", update: "20m" } },
+            );
+        };
+
+        this.installs = {};
+        let previous = install(first, serverConfig(cluster, first, "first"), []);
+        const firstReady = previous;
+        this.installs[first.name] = previous;
+        for (const server of servers.slice(1)) {
+            previous = install(server, serverConfig(cluster, server, "joining"), [previous]);
+            this.installs[server.name] = previous;
+        }
+        for (const agent of agents) {
+            this.installs[agent.name] = install(agent, agentConfig(cluster, agent), [firstReady]);
+        }
+
+        const read = new command.remote.Command(
+            `${name}-kubeconfig`,
+            {
+                connection: sshConnection(first, args.sshPrivateKey),
+                // -n: fail at once instead of waiting for a sudo password nobody can type.
+                create: `sudo -n cat ${K3S_KUBECONFIG_PATH}`,
+                // stdout is the kubeconfig; only stderr (sudo or file errors) may reach the logs.
+                logging: command.types.enums.remote.Logging.Stderr,
+            },
+            { parent: this, dependsOn: [firstReady], additionalSecretOutputs: ["stdout"] },
+        );
+        this.kubeconfig = pulumi.secret(read.stdout.apply((text) => pointAt(text, apiAddress)));
+        this.metrics = {
+            servers: servers.map((s) => s.address),
+            nodes: args.nodes.map((n) => n.address),
+            etcd: cluster.embeddedEtcd,
+        };
+        this.registerOutputs({ kubeconfig: this.kubeconfig });
+    }
+}

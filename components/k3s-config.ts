@@ -1,0 +1,100 @@
+// K3s's settings for each node, as the /etc/rancher/k3s/config.yaml the installer reads (keys
+// are the `k3s server` / `k3s agent` flags without their dashes; see docs.k3s.io/cli).
+
+/** One node of the cluster. */
+export interface K3sNode {
+    readonly name: string;
+    readonly address: string;
+    readonly role: "server" | "agent";
+    readonly user: string;
+    readonly port: number;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly taints: readonly string[];
+}
+
+/** An S3-compatible target for etcd snapshots; the keys are secrets, filled in separately. */
+export interface SnapshotTarget {
+    readonly endpoint: string;
+    readonly bucket: string;
+    readonly folder?: string;
+    readonly region?: string;
+}
+
+/** The settings every server shares (K3s refuses servers whose cluster-wide flags differ). */
+export interface ClusterSettings {
+    /** Address clients use for the API; a TLS SAN of every server. */
+    readonly apiAddress: string;
+    /** Address new nodes join through: the first server's. */
+    readonly joinAddress: string;
+    /** Keep K3s's packaged Traefik as the ingress controller. */
+    readonly traefik: boolean;
+    /** Embedded etcd (HA, snapshots) instead of SQLite. */
+    readonly embeddedEtcd: boolean;
+    /** Encrypt Secrets at rest. */
+    readonly secretsEncryption: boolean;
+    /** Scheduled etcd snapshots, when embedded etcd runs. */
+    readonly snapshots?: { readonly schedule: string; readonly retention: number; readonly s3?: SnapshotTarget };
+}
+
+/** Where a server stands in the cluster's formation. */
+export type ServerPlace = "first" | "joining";
+
+// Metrics of the control plane, off localhost so Prometheus (monitoring) can scrape them; the
+// controller-manager and scheduler still require an authorized token.
+const CONTROL_PLANE_METRICS = {
+    "kube-controller-manager-arg": ["bind-address=0.0.0.0"],
+    "kube-scheduler-arg": ["bind-address=0.0.0.0"],
+};
+const PROXY_METRICS = { "kube-proxy-arg": ["metrics-bind-address=0.0.0.0:10249"] };
+
+function nodeSettings(node: K3sNode): Record<string, unknown> {
+    return {
+        "node-name": node.name,
+        "node-ip": node.address,
+        ...(Object.keys(node.labels).length > 0
+            ? { "node-label": Object.entries(node.labels).map(([key, value]) => `${key}=${value}`) }
+            : {}),
+        ...(node.taints.length > 0 ? { "node-taint": [...node.taints] } : {}),
+    };
+}
+
+/** A server's config.yaml settings, without the token and S3 keys (the secrets). */
+export function serverConfig(cluster: ClusterSettings, node: K3sNode, place: ServerPlace): Record<string, unknown> {
+    const snapshots = cluster.embeddedEtcd ? cluster.snapshots : undefined;
+    return {
+        ...(place === "first"
+            ? cluster.embeddedEtcd
+                ? { "cluster-init": true }
+                : {}
+            : { server: `https://${cluster.joinAddress}:6443` }),
+        ...nodeSettings(node),
+        "tls-san": [cluster.apiAddress],
+        // MetalLB hands out LoadBalancer addresses, so K3s's servicelb stays off.
+        disable: cluster.traefik ? ["servicelb"] : ["servicelb", "traefik"],
+        "write-kubeconfig-mode": "0600",
+        ...(cluster.secretsEncryption ? { "secrets-encryption": true } : {}),
+        ...(snapshots
+            ? {
+                  "etcd-snapshot-schedule-cron": snapshots.schedule,
+                  "etcd-snapshot-retention": snapshots.retention,
+                  ...(snapshots.s3
+                      ? {
+                            "etcd-s3": true,
+                            "etcd-s3-endpoint": snapshots.s3.endpoint,
+                            "etcd-s3-bucket": snapshots.s3.bucket,
+                            ...(snapshots.s3.folder ? { "etcd-s3-folder": snapshots.s3.folder } : {}),
+                            ...(snapshots.s3.region ? { "etcd-s3-region": snapshots.s3.region } : {}),
+                        }
+                      : {}),
+              }
+            : {}),
+        ...CONTROL_PLANE_METRICS,
+        ...PROXY_METRICS,
+        ...(cluster.embeddedEtcd ? { "etcd-expose-metrics": true } : {}),
+    };
+}
+
+/** An agent's config.yaml settings, without the token. */
+export function agentConfig(cluster: ClusterSettings, node: K3sNode): Record<string, unknown> {
+    return { server: `https://${cluster.joinAddress}:6443`, ...nodeSettings(node), ...PROXY_METRICS };
+}

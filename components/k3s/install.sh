@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs, upgrades or reconfigures K3s on this node and waits until the node is Ready.
+# Run as root: bash -s -- <server|agent> <k3s release> <node name>, with this script on stdin
+# followed by the node's config.yaml. Bash reads a script from a pipe one byte at a time, so
+# when it reaches the last line the rest of stdin is exactly that config: main saves it
+# (root-only) as /etc/rancher/k3s/config.yaml. The cluster token lives only there, never in a
+# command line, an environment or a log.
+set -euo pipefail
+
+role="$1"
+version="$2"
+node="$3"
+timeout_seconds=600
+agent_kubeconfig=/var/lib/rancher/k3s/agent/kubelet.kubeconfig
+
+log() { printf '%s %s\n' "[homelab]" "$*" >&2; }
+
+# kubectl as this node is allowed to use it: the admin kubeconfig on a server, the kubelet's
+# credentials (which may read nodes) on an agent.
+node_kubectl() {
+  if [ "$role" = server ]; then
+    k3s kubectl "$@"
+  else
+    k3s kubectl --kubeconfig "$agent_kubeconfig" "$@"
+  fi
+}
+
+# An agent upgrades only once every server runs the new release: a kubelet must never be
+# newer than the API servers it talks to.
+wait_for_servers() {
+  local deadline=$((SECONDS + timeout_seconds)) versions
+  while :; do
+    versions=$(node_kubectl get nodes -l node-role.kubernetes.io/control-plane=true \
+      -o jsonpath='{range .items[*]}{.status.nodeInfo.kubeletVersion}{"\n"}{end}' 2>/dev/null || true)
+    if [ -n "$versions" ] && ! grep -qv -x -F "$version" <<<"$versions"; then
+      return 0
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "servers are not all on $version after ${timeout_seconds}s; not upgrading this agent"
+      return 1
+    fi
+    sleep 10
+  done
+}
+
+save_config() {
+  umask 077
+  mkdir -p /etc/rancher/k3s
+  cat >/etc/rancher/k3s/config.yaml
+}
+
+wait_until_ready() {
+  local deadline=$((SECONDS + timeout_seconds)) status
+  while :; do
+    status=$(node_kubectl get node "$node" \
+      -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+    if [ "$status" = True ]; then
+      log "node $node is Ready on $version"
+      return 0
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "node $node is not Ready after ${timeout_seconds}s; see: journalctl -u k3s*"
+      return 1
+    fi
+    sleep 5
+  done
+}
+
+main() {
+  case "$role" in
+    server | agent) ;;
+    *)
+      log "role must be server or agent, not '$role'"
+      exit 2
+      ;;
+  esac
+  save_config
+  if [ "$role" = agent ] && [ -f "$agent_kubeconfig" ]; then
+    wait_for_servers
+  fi
+  # The official installer verifies the binary's checksum and (re)starts the k3s service, which
+  # reads config.yaml.
+  curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION="$version" sh -s - "$role"
+  wait_until_ready
+}
+
+# Must stay the last line: the config follows it on stdin.
+main "$@"

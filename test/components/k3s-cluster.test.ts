@@ -1,0 +1,237 @@
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { K3sNode } from "../../components/k3s-config";
+import { INSTALL_SCRIPT, K3sCluster, uninstallCommand } from "../../components/k3s-cluster";
+import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
+
+const COMMAND = "command:remote:Command";
+const TOKEN = "password-k3s-token"; // what the mocks return for the generated token
+
+function nodes(servers: number, agents: number): K3sNode[] {
+    const node = (name: string, address: string, role: "server" | "agent"): K3sNode => ({
+        name,
+        address,
+        role,
+        user: "admin",
+        port: 22,
+        labels: {},
+        taints: [],
+    });
+    return [
+        ...Array.from({ length: servers }, (_, i) => node(`server-${i + 1}`, `10.0.1.${i + 1}`, "server")),
+        ...Array.from({ length: agents }, (_, i) => node(`agent-${i + 1}`, `10.0.2.${i + 1}`, "agent")),
+    ];
+}
+
+const build = (servers: number, agents: number, extra: object = {}) => {
+    let cluster: K3sCluster | undefined;
+    return registrations(() => {
+        cluster = new K3sCluster("k3s", { nodes: nodes(servers, agents), version: "v1.34.2+k3s1", ...extra });
+    }).then((recorded) => ({ recorded, cluster: cluster! }));
+};
+
+/** The config.yaml a node's install command hands over after the script. */
+function configOf(recorded: Registration[], node: string): Record<string, unknown> {
+    const stdin = only(recorded, COMMAND, `k3s-${node}`).inputs.stdin as string;
+    assert.ok(stdin.startsWith(INSTALL_SCRIPT));
+    return parse(stdin.slice(INSTALL_SCRIPT.length)) as Record<string, unknown>;
+}
+
+/** The longest chain of dependencies among the registrations. */
+function longestChain(recorded: Registration[]): number {
+    const byUrn = new Map(recorded.map((r) => [`${r.type}::${r.name}`, r]));
+    const memo = new Map<Registration, number>();
+    const depth = (r: Registration): number => {
+        if (!memo.has(r)) {
+            const parents = r.dependencies
+                .map((urn) => byUrn.get(urn.split("::").slice(-2).join("::")))
+                .filter(Boolean);
+            memo.set(r, 1 + Math.max(0, ...parents.map((p) => depth(p!))));
+        }
+        return memo.get(r)!;
+    };
+    return Math.max(...recorded.map(depth));
+}
+
+describe("K3sCluster with 3 servers and 2 agents", () => {
+    let recorded: Registration[];
+    let cluster: K3sCluster;
+    before(async () => {
+        ({ recorded, cluster } = await build(3, 2, { apiAddress: "k3s.home.arpa" }));
+    });
+
+    it("initialises the cluster once, on the first server", () => {
+        const initialising = ["server-1", "server-2", "server-3"].filter(
+            (n) => configOf(recorded, n)["cluster-init"] === true,
+        );
+        assert.deepEqual(initialising, ["server-1"]);
+    });
+
+    it("joins the other servers through the first", () => {
+        for (const server of ["server-2", "server-3"]) {
+            assert.equal(configOf(recorded, server).server, "https://10.0.1.1:6443", server);
+        }
+    });
+
+    it("joins the servers one after another", () => {
+        // (k3s-token too: each install's config carries it.)
+        const deps = (node: string) => names(only(recorded, COMMAND, `k3s-${node}`).dependencies).sort();
+        assert.deepEqual(deps("server-1"), ["k3s-token"]);
+        assert.deepEqual(deps("server-2"), ["k3s-server-1", "k3s-token"]);
+        assert.deepEqual(deps("server-3"), ["k3s-server-2", "k3s-token"]);
+    });
+
+    it("joins each agent once the first server is ready, never after another agent", () => {
+        for (const agent of ["agent-1", "agent-2"]) {
+            const deps = names(only(recorded, COMMAND, `k3s-${agent}`).dependencies).sort();
+            assert.deepEqual(deps, ["k3s-server-1", "k3s-token"]);
+        }
+    });
+
+    it("installs the pinned release with servicelb disabled on every server", () => {
+        for (const server of ["server-1", "server-2", "server-3"]) {
+            assert.equal(
+                only(recorded, COMMAND, `k3s-${server}`).inputs.create,
+                `sudo -n bash -s -- server v1.34.2+k3s1 ${server}`,
+            );
+            assert.deepEqual(configOf(recorded, server).disable, ["servicelb"], server);
+        }
+    });
+
+    it("names the API address as a TLS SAN of every server", () => {
+        for (const server of ["server-1", "server-2", "server-3"]) {
+            assert.deepEqual(configOf(recorded, server)["tls-san"], ["k3s.home.arpa"]);
+        }
+    });
+
+    it("hands the token only through the config file on stdin, as a secret", () => {
+        for (const node of ["server-1", "server-2", "server-3", "agent-1", "agent-2"]) {
+            assert.equal(configOf(recorded, node).token, TOKEN);
+            assert.deepEqual(
+                only(recorded, COMMAND, `k3s-${node}`).secretInputs.filter((p) => p === "stdin"),
+                ["stdin"],
+            );
+        }
+    });
+
+    it("never puts the token in a command line or the install script", () => {
+        for (const command of recorded.filter((r) => r.type === COMMAND)) {
+            for (const key of ["create", "update", "delete"]) {
+                assert.ok(!JSON.stringify(command.inputs[key] ?? "").includes(TOKEN), `${command.name}.${key}`);
+            }
+        }
+        assert.ok(!INSTALL_SCRIPT.includes(TOKEN));
+    });
+
+    it("ends the script with the call that reads the config following it", () => {
+        assert.equal(INSTALL_SCRIPT.trimEnd().split("\n").at(-1), 'main "$@"');
+    });
+
+    it("generates the token and keeps it secret", () => {
+        const token = only(recorded, "random:index/randomPassword:RandomPassword", "k3s-token");
+        assert.deepEqual(token.inputs, { length: 48, special: false });
+        assert.ok(token.additionalSecretOutputs.includes("result"));
+    });
+
+    it("reads the kubeconfig from the first server once it is ready, as a secret", async () => {
+        const read = only(recorded, COMMAND, "k3s-kubeconfig");
+        assert.deepEqual(names(read.dependencies), ["k3s-server-1"]);
+        assert.deepEqual(
+            read.additionalSecretOutputs.filter((o) => o === "stdout"),
+            ["stdout"],
+        );
+        assert.equal(await isSecret(cluster.kubeconfig), true);
+        assert.match(await unwrap(cluster.kubeconfig), /server: https:\/\/k3s\.home\.arpa:6443/);
+    });
+
+    it("updates installs in place, so a change never runs the uninstall", () => {
+        for (const node of ["server-1", "agent-1"]) {
+            const install = only(recorded, COMMAND, `k3s-${node}`);
+            assert.equal(install.inputs.update, install.inputs.create);
+        }
+    });
+
+    it("uninstalls K3s from a node removed from the config", () => {
+        assert.equal(
+            only(recorded, COMMAND, "k3s-server-2").inputs.delete,
+            "sudo -n sh -c 'k3s kubectl delete node server-2 --ignore-not-found --wait=false || true; /usr/local/bin/k3s-uninstall.sh'",
+        );
+        assert.equal(
+            only(recorded, COMMAND, "k3s-agent-1").inputs.delete,
+            "sudo -n sh -c 'k3s kubectl --kubeconfig /var/lib/rancher/k3s/agent/kubelet.kubeconfig delete node agent-1 --ignore-not-found --wait=false || true; /usr/local/bin/k3s-agent-uninstall.sh'",
+        );
+    });
+
+    it("reports where the control plane serves metrics", () => {
+        assert.deepEqual(cluster.metrics, {
+            servers: ["10.0.1.1", "10.0.1.2", "10.0.1.3"],
+            nodes: ["10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.2.1", "10.0.2.2"],
+            etcd: true,
+        });
+    });
+});
+
+describe("K3sCluster at scale", () => {
+    it("keeps the longest dependency chain when agents are added", async () => {
+        const small = await build(3, 2);
+        const large = await build(3, 50);
+        assert.equal(large.recorded.filter((r) => r.type === COMMAND).length, 53 + 1);
+        assert.equal(longestChain(large.recorded), longestChain(small.recorded));
+    });
+});
+
+describe("K3sCluster with one server", () => {
+    it("runs SQLite without cluster-init when it takes no snapshots", async () => {
+        const { recorded } = await build(1, 0);
+        assert.equal("cluster-init" in configOf(recorded, "server-1"), false);
+    });
+
+    it("runs embedded etcd when it takes snapshots", async () => {
+        const { recorded } = await build(1, 0, { snapshots: { schedule: "0 */12 * * *", retention: 10 } });
+        const config = configOf(recorded, "server-1");
+        assert.deepEqual(
+            [config["cluster-init"], config["etcd-snapshot-schedule-cron"], config["etcd-snapshot-retention"]],
+            [true, "0 */12 * * *", 10],
+        );
+    });
+
+    it("adds the S3 keys to the config file, as secrets", async () => {
+        const { recorded } = await build(1, 0, {
+            snapshots: { schedule: "0 */6 * * *", retention: 28, s3: { endpoint: "minio.home.arpa", bucket: "snaps" } },
+            snapshotCredentials: { accessKey: "AKID", secretKey: "SECRETKEY" },
+        });
+        const config = configOf(recorded, "server-1");
+        assert.deepEqual([config["etcd-s3-access-key"], config["etcd-s3-secret-key"]], ["AKID", "SECRETKEY"]);
+        assert.ok(only(recorded, COMMAND, "k3s-server-1").secretInputs.includes("stdin"));
+    });
+});
+
+describe("shell the nodes run", function () {
+    const shellcheck = (() => {
+        try {
+            execFileSync("shellcheck", ["--version"], { stdio: "ignore" });
+            return true;
+        } catch {
+            return false;
+        }
+    })();
+    const check = (script: string) => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sh-")), "script.sh");
+        fs.writeFileSync(file, script);
+        execFileSync("shellcheck", ["--shell=bash", file], { encoding: "utf8" });
+    };
+    before(function () {
+        if (!shellcheck) this.skip(); // shellcheck is a Debian package; .ci/run installs it
+    });
+
+    it("passes shellcheck: install.sh", () => check(INSTALL_SCRIPT));
+
+    it("passes shellcheck: the uninstall commands", () => {
+        const [server, agent] = [nodes(1, 0)[0], nodes(0, 1)[0]];
+        check(["#!/usr/bin/env bash", uninstallCommand(server), uninstallCommand(agent), ""].join("\n"));
+    });
+});

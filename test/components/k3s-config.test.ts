@@ -1,0 +1,115 @@
+import * as assert from "node:assert/strict";
+import { agentConfig, ClusterSettings, K3sNode, serverConfig } from "../../components/k3s-config";
+
+const node = (name: string, address: string, role: "server" | "agent" = "server"): K3sNode => ({
+    name,
+    address,
+    role,
+    user: "admin",
+    port: 22,
+    labels: {},
+    taints: [],
+});
+const HA: ClusterSettings = {
+    apiAddress: "k3s.home.arpa",
+    joinAddress: "192.168.30.11",
+    traefik: true,
+    embeddedEtcd: true,
+    secretsEncryption: true,
+    snapshots: { schedule: "0 */6 * * *", retention: 28 },
+};
+const METRICS = {
+    "kube-controller-manager-arg": ["bind-address=0.0.0.0"],
+    "kube-scheduler-arg": ["bind-address=0.0.0.0"],
+    "kube-proxy-arg": ["metrics-bind-address=0.0.0.0:10249"],
+};
+
+describe("serverConfig", () => {
+    it("initialises embedded etcd on the first server, with the cluster-wide settings", () => {
+        assert.deepEqual(serverConfig(HA, node("s1", "192.168.30.11"), "first"), {
+            "cluster-init": true,
+            "node-name": "s1",
+            "node-ip": "192.168.30.11",
+            "tls-san": ["k3s.home.arpa"],
+            disable: ["servicelb"],
+            "write-kubeconfig-mode": "0600",
+            "secrets-encryption": true,
+            "etcd-snapshot-schedule-cron": "0 */6 * * *",
+            "etcd-snapshot-retention": 28,
+            ...METRICS,
+            "etcd-expose-metrics": true,
+        });
+    });
+
+    it("joins the other servers through the first", () => {
+        const joining = serverConfig(HA, node("s2", "192.168.30.12"), "joining");
+        assert.equal(joining.server, "https://192.168.30.11:6443");
+        assert.equal("cluster-init" in joining, false);
+    });
+
+    it("gives every server the same cluster-wide settings", () => {
+        const shared = (config: Record<string, unknown>) => {
+            const { server: _server, "cluster-init": _init, "node-name": _name, "node-ip": _ip, ...rest } = config;
+            return rest;
+        };
+        assert.deepEqual(
+            shared(serverConfig(HA, node("s1", "192.168.30.11"), "first")),
+            shared(serverConfig(HA, node("s2", "192.168.30.12"), "joining")),
+        );
+    });
+
+    it("runs a single server without snapshots on SQLite", () => {
+        const single = serverConfig(
+            { ...HA, embeddedEtcd: false, secretsEncryption: false, snapshots: undefined },
+            node("s1", "10.0.0.1"),
+            "first",
+        );
+        assert.equal("cluster-init" in single, false);
+        assert.equal("etcd-snapshot-schedule-cron" in single, false);
+        assert.equal("secrets-encryption" in single, false);
+        assert.equal("etcd-expose-metrics" in single, false);
+    });
+
+    it("sends snapshots to S3 when given a target", () => {
+        const s3 = { endpoint: "minio.home.arpa", bucket: "k3s-snapshots", folder: "production", region: "us-east-1" };
+        const config = serverConfig({ ...HA, snapshots: { ...HA.snapshots!, s3 } }, node("s1", "10.0.0.1"), "first");
+        assert.deepEqual(Object.fromEntries(Object.entries(config).filter(([key]) => key.startsWith("etcd-s3"))), {
+            "etcd-s3": true,
+            "etcd-s3-endpoint": "minio.home.arpa",
+            "etcd-s3-bucket": "k3s-snapshots",
+            "etcd-s3-folder": "production",
+            "etcd-s3-region": "us-east-1",
+        });
+    });
+
+    it("disables Traefik too when it is not kept", () => {
+        assert.deepEqual(serverConfig({ ...HA, traefik: false }, node("s1", "10.0.0.1"), "first").disable, [
+            "servicelb",
+            "traefik",
+        ]);
+    });
+
+    it("labels and taints the node", () => {
+        const labelled = {
+            ...node("s1", "10.0.0.1"),
+            labels: { zone: "rack-1" },
+            taints: ["dedicated=storage:NoSchedule"],
+        };
+        const config = serverConfig(HA, labelled, "first");
+        assert.deepEqual(
+            [config["node-label"], config["node-taint"]],
+            [["zone=rack-1"], ["dedicated=storage:NoSchedule"]],
+        );
+    });
+});
+
+describe("agentConfig", () => {
+    it("joins through the first server with only node settings and kube-proxy's metrics", () => {
+        assert.deepEqual(agentConfig(HA, node("a1", "192.168.30.21", "agent")), {
+            server: "https://192.168.30.11:6443",
+            "node-name": "a1",
+            "node-ip": "192.168.30.21",
+            "kube-proxy-arg": ["metrics-bind-address=0.0.0.0:10249"],
+        });
+    });
+});
