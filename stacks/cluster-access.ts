@@ -1,60 +1,43 @@
 // The stack's one Kubernetes provider, built from the cluster access settings: an existing
 // cluster's kubeconfig, or the kubeconfig K3s wrote on the first server of `cluster.nodes`.
-import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { K3sCluster } from "../components/k3s-cluster";
 import { StackConfig } from "./config";
-import { checked, Node } from "./validate";
+import { checked } from "./validate";
 
-/** Where K3s writes the admin kubeconfig on a server. */
-export const K3S_KUBECONFIG_PATH = "/etc/rancher/k3s/k3s.yaml";
-
-/** SSH connection to a node; without a private key the SSH agent (SSH_AUTH_SOCK) is used. */
-export function sshConnection(
-    node: Node,
-    privateKey: pulumi.Output<string> | undefined,
-): command.types.input.remote.ConnectionArgs {
-    return { host: node.address, port: node.port, user: node.user, privateKey };
+/** How the stack reaches its cluster: the kubeconfig, and the K3s it installed (nodes mode). */
+export interface ClusterAccess {
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly k3s?: K3sCluster;
 }
 
-/** The kubeconfig with K3s's loopback server address replaced by the API address clients use. */
-export function pointAt(kubeconfig: string, apiAddress: string): string {
-    return kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:6443/g, `server: https://${apiAddress}:6443`);
-}
-
-/** Reads the admin kubeconfig from a K3s server over SSH; it holds a client key, so it stays secret. */
-export function readKubeconfig(
-    server: Node,
-    apiAddress: string,
-    privateKey: pulumi.Output<string> | undefined,
-    opts?: pulumi.CustomResourceOptions,
-): pulumi.Output<string> {
-    const read = new command.remote.Command(
-        "kubeconfig",
-        {
-            connection: sshConnection(server, privateKey),
-            // -n: fail at once instead of waiting for a sudo password nobody can type.
-            create: `sudo -n cat ${K3S_KUBECONFIG_PATH}`,
-            // stdout is the kubeconfig; only stderr (sudo or file errors) may reach the logs.
-            logging: command.types.enums.remote.Logging.Stderr,
-        },
-        pulumi.mergeOptions(opts, { additionalSecretOutputs: ["stdout"] }),
-    );
-    return pulumi.secret(read.stdout.apply((text) => pointAt(text, apiAddress)));
-}
-
-/** The kubeconfig of the cluster this stack manages. */
-export function clusterKubeconfig(config: StackConfig): pulumi.Output<string> {
+/** Installs K3s on `cluster.nodes` and reads its kubeconfig, or takes the secret `kubeconfig`. */
+export function clusterAccess(config: StackConfig): ClusterAccess {
     const cluster = config.cluster;
     if (cluster.mode === "kubeconfig") {
-        return checked(config.secrets.kubeconfig, "kubeconfig");
+        return { kubeconfig: checked(config.secrets.kubeconfig, "kubeconfig") };
     }
-    const firstServer = checked(
-        cluster.nodes.find((n) => n.role === "server"),
-        "cluster.nodes server",
-    );
-    return readKubeconfig(firstServer, cluster.apiAddress, config.secrets.sshPrivateKey);
+    const snapshots = config.profile.etcdSnapshots;
+    const k3s = new K3sCluster("k3s", {
+        nodes: cluster.nodes,
+        version: cluster.k3sVersion,
+        apiAddress: cluster.apiAddress,
+        sshPrivateKey: config.secrets.sshPrivateKey,
+        traefik: cluster.traefik,
+        secretsEncryption: config.profile.secretsEncryption,
+        snapshots: snapshots.enabled
+            ? { schedule: snapshots.schedule, retention: snapshots.retention, s3: cluster.etcdS3 }
+            : undefined,
+        snapshotCredentials: cluster.etcdS3
+            ? {
+                  accessKey: checked(config.secrets.etcdS3AccessKey, "etcdS3AccessKey"),
+                  secretKey: checked(config.secrets.etcdS3SecretKey, "etcdS3SecretKey"),
+              }
+            : undefined,
+    });
+    return { kubeconfig: k3s.kubeconfig, k3s };
 }
 
 /** The API server URL of a kubeconfig's current context (or its only cluster). */

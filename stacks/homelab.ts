@@ -1,16 +1,17 @@
 // One environment of the homelab: config first (validated before anything is registered), then
-// the cluster's provider, then the platform on it.
-import { apiServerUrl, clusterKubeconfig, kubernetesProvider } from "./cluster-access";
+// the cluster (K3s on the nodes, or an existing one) and its provider, then the platform on it.
+import { apiServerUrl, clusterAccess, kubernetesProvider } from "./cluster-access";
 import { loadConfig } from "./config";
 import { platform } from "./platform";
 
 /** Builds the stack and returns its outputs. */
 export function homelab() {
     const config = loadConfig();
-    const kubeconfig = clusterKubeconfig(config);
+    const { kubeconfig, k3s } = clusterAccess(config);
     // Every component gets this provider explicitly, so nothing ever lands on whatever cluster
     // an ambient kubeconfig points at.
-    const platformOutputs = platform(config, kubernetesProvider(kubeconfig), apiServerUrl(config, kubeconfig));
+    const provider = kubernetesProvider(kubeconfig);
+    const platformOutputs = platform(config, provider, apiServerUrl(config, kubeconfig), k3s?.metrics);
 
     const nodes = config.cluster.mode === "nodes" ? config.cluster.nodes : [];
     return {
@@ -20,6 +21,7 @@ export function homelab() {
             mode: config.cluster.mode,
             servers: nodes.filter((n) => n.role === "server").map((n) => n.name),
             agents: nodes.filter((n) => n.role === "agent").map((n) => n.name),
+            ...(config.cluster.mode === "nodes" ? { k3sVersion: config.cluster.k3sVersion } : {}),
         },
         domain: config.domain,
         kubeconfig,

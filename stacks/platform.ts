@@ -16,7 +16,7 @@ import {
 import { EXTERNAL_SECRETS_NAMESPACE, ExternalSecrets } from "../components/external-secrets";
 import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/kubernetes-secret-store";
 import { METALLB_NAMESPACE, MetalLb } from "../components/metallb";
-import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring";
+import { K3sMetrics, Monitoring, MONITORING_NAMESPACE } from "../components/monitoring";
 import { VaultSecretStore } from "../components/vault-secret-store";
 import { StackConfig } from "./config";
 import { checked, LETS_ENCRYPT } from "./validate";
@@ -92,7 +92,12 @@ function repoCredentials(config: StackConfig): RepoCredentials | undefined {
 
 /** Installs the platform components with `provider` and returns what admins need from them.
  *  `apiServer` is the cluster's API URL as seen from outside (Vault reviews tokens there). */
-export function platform(config: StackConfig, provider: k8s.Provider, apiServer: pulumi.Input<string>) {
+export function platform(
+    config: StackConfig,
+    provider: k8s.Provider,
+    apiServer: pulumi.Input<string>,
+    k3sMetrics?: K3sMetrics,
+) {
     const profile = config.profile;
     const shape = { resources: profile.resources, replicas: profile.controllerReplicas };
     const issuer = issuerFor(config);
@@ -144,9 +149,10 @@ export function platform(config: StackConfig, provider: k8s.Provider, apiServer:
             storage: profile.monitoring.persistentStorage
                 ? { storageClass: config.storageClass, size: profile.monitoring.storageSize }
                 : undefined,
-            // K3s serves its control-plane metrics only when started with the flags that expose
-            // them; until the K3s bootstrap sets them, those scrapes stay off (no false TargetDown).
-            k3s: undefined,
+            // K3s serves its control-plane metrics off localhost only where the program installed it
+            // (with the flags that expose them); on an existing cluster those scrapes stay off, so
+            // there is no false TargetDown.
+            k3s: k3sMetrics,
             certManager,
             additionalServiceMonitors: [certManagerServiceMonitor()],
             values: components.monitoring?.values,

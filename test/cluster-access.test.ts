@@ -1,6 +1,6 @@
 // The two ways to reach a cluster: an existing cluster's kubeconfig, or the nodes over SSH.
 import * as assert from "node:assert/strict";
-import { pointAt } from "../stacks/cluster-access";
+import { pointAt } from "../components/k3s-cluster";
 import { homelab } from "../stacks/homelab";
 import { PROJECT, Registration, settle, stackConfigFile, StackConfigFile, useStack, withConfig } from "./harness";
 
@@ -38,6 +38,14 @@ describe("existing cluster (secret kubeconfig, no nodes)", () => {
         assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
     });
 
+    it("scrapes no K3s control-plane endpoint, which an existing cluster may not expose", () => {
+        const chart = registered.find((r) => r.name === "monitoring-chart")!;
+        const values = chart.inputs.values as Record<string, unknown>;
+        for (const key of ["kubeControllerManager", "kubeScheduler", "kubeProxy", "kubeEtcd"]) {
+            assert.deepEqual(values[key], { enabled: false }, key);
+        }
+    });
+
     it("exports the cluster mode without nodes", () => {
         assert.deepEqual(outputs.cluster, { mode: "kubeconfig", servers: [], agents: [] });
     });
@@ -55,7 +63,7 @@ describe("nodes with an SSH private key", () => {
     });
 
     it("connects with the key, kept secret", () => {
-        const read = registered.find((r) => r.name === "kubeconfig") as Registration;
+        const read = registered.find((r) => r.name === "k3s-kubeconfig") as Registration;
         assert.equal(
             (read.inputs.connection as Record<string, unknown>).privateKey,
             "-----BEGIN OPENSSH PRIVATE KEY-----",
@@ -73,7 +81,7 @@ describe("nodes without an SSH private key", () => {
     });
 
     it("leaves the key out so the SSH agent is used", () => {
-        const read = registered.find((r) => r.name === "kubeconfig") as Registration;
+        const read = registered.find((r) => r.name === "k3s-kubeconfig") as Registration;
         assert.equal("privateKey" in (read.inputs.connection as Record<string, unknown>), false);
     });
 });

@@ -1,6 +1,8 @@
 // Each environment as a whole: the program evaluated with its own Pulumi.<env>.yaml, the way
 // `pulumi up --stack <env>` feeds it config.
 import * as assert from "node:assert/strict";
+import { parse } from "yaml";
+import { INSTALL_SCRIPT } from "../components/k3s-cluster";
 import { ENVIRONMENTS, PROFILES } from "../stacks/profiles";
 import { homelab } from "../stacks/homelab";
 import { isSecret, K3S_KUBECONFIG, Registration, settle, stackConfigFile, unwrap, useStack } from "./harness";
@@ -30,14 +32,15 @@ for (const environment of ENVIRONMENTS) {
             await settle();
         });
 
-        it("runs one command, the kubeconfig read, and creates one Kubernetes provider", () => {
+        it("configures and installs K3s on every node, reads the kubeconfig, and creates one Kubernetes provider", () => {
             const of = (prefix: string) => registered.filter((r) => r.type.startsWith(prefix)).map((r) => r.name);
-            assert.deepEqual(of("command:"), ["kubeconfig"]);
+            const nodes = [...expected.servers, ...expected.agents];
+            assert.deepEqual(of("command:").sort(), [...nodes.map((n) => `k3s-${n}`), "k3s-kubeconfig"].sort());
             assert.deepEqual(of("pulumi:providers:kubernetes"), ["kubernetes"]);
         });
 
         it("reads the kubeconfig from the first server over SSH with sudo", () => {
-            assert.deepEqual(byName("kubeconfig").inputs, {
+            assert.deepEqual(byName("k3s-kubeconfig").inputs, {
                 connection: {
                     host: expected.firstServer,
                     port: 22,
@@ -51,7 +54,7 @@ for (const environment of ENVIRONMENTS) {
         });
 
         it("keeps the read kubeconfig secret in state and out of the logs", () => {
-            const read = byName("kubeconfig");
+            const read = byName("k3s-kubeconfig");
             assert.deepEqual([...read.additionalSecretOutputs].sort(), ["connection", "stdout"]);
             assert.equal(read.inputs.logging, "stderr");
         });
@@ -66,8 +69,28 @@ for (const environment of ENVIRONMENTS) {
 
         it("creates the provider after the kubeconfig is read", () => {
             assert.deepEqual(byName("kubernetes").dependencies, [
-                `urn:pulumi:${environment}::homelab::command:remote:Command::kubeconfig`,
+                `urn:pulumi:${environment}::homelab::homelab:platform:K3sCluster$command:remote:Command::k3s-kubeconfig`,
             ]);
+        });
+
+        it("configures K3s with the profile's secrets encryption and etcd snapshots", () => {
+            const stdin = byName(`k3s-${expected.servers[0]}`).inputs.stdin as string;
+            const config = parse(stdin.slice(INSTALL_SCRIPT.length)) as Record<string, unknown>;
+            const k3s = {
+                dev: {},
+                staging: {
+                    "secrets-encryption": true,
+                    "etcd-snapshot-schedule-cron": "0 */12 * * *",
+                    "etcd-snapshot-retention": 10,
+                },
+                production: {
+                    "secrets-encryption": true,
+                    "etcd-snapshot-schedule-cron": "0 */6 * * *",
+                    "etcd-snapshot-retention": 28,
+                },
+            }[environment];
+            const keys = ["secrets-encryption", "etcd-snapshot-schedule-cron", "etcd-snapshot-retention"];
+            assert.deepEqual(Object.fromEntries(Object.entries(config).filter(([key]) => keys.includes(key))), k3s);
         });
 
         it("exports the environment and its profile", () => {
@@ -76,7 +99,12 @@ for (const environment of ENVIRONMENTS) {
         });
 
         it("exports the cluster's servers and agents", () => {
-            assert.deepEqual(outputs.cluster, { mode: "nodes", servers: expected.servers, agents: expected.agents });
+            assert.deepEqual(outputs.cluster, {
+                mode: "nodes",
+                servers: expected.servers,
+                agents: expected.agents,
+                k3sVersion: "v1.34.2+k3s1",
+            });
         });
 
         it("exports the kubeconfig as a secret output", async () => {

@@ -26,6 +26,9 @@ const EXPECTED = {
         ha: false,
         preset: "reduced",
         pool: "192.168.10.200-192.168.10.219",
+        nodes: { "dev-k3s-1": "192.168.10.11" },
+        servers: ["192.168.10.11"],
+        etcd: false,
     },
     staging: {
         domain: "staging.lab.example.com",
@@ -34,6 +37,9 @@ const EXPECTED = {
         ha: false,
         preset: "reduced",
         pool: "192.168.20.200-192.168.20.219",
+        nodes: { "staging-k3s-1": "192.168.20.11", "staging-k3s-2": "192.168.20.21" },
+        servers: ["192.168.20.11"],
+        etcd: true,
     },
     production: {
         domain: "lab.example.com",
@@ -42,6 +48,15 @@ const EXPECTED = {
         ha: true,
         preset: "full",
         pool: "192.168.30.200-192.168.30.239",
+        nodes: {
+            "prod-k3s-1": "192.168.30.11",
+            "prod-k3s-2": "192.168.30.12",
+            "prod-k3s-3": "192.168.30.13",
+            "prod-k3s-4": "192.168.30.21",
+            "prod-k3s-5": "192.168.30.22",
+        },
+        servers: ["192.168.30.11", "192.168.30.12", "192.168.30.13"],
+        etcd: true,
     },
 };
 
@@ -80,7 +95,6 @@ function plainStore(): string[][] {
 
 /** Every resource a stack registers besides its issuer and store objects, as [type, name]. */
 const COMMON = [
-    ["command:remote:Command", "kubeconfig"],
     ["pulumi:providers:kubernetes", "kubernetes"],
     ["homelab:platform:MetalLb", "metallb"],
     ["kubernetes:core/v1:Namespace", "metallb-namespace"],
@@ -118,6 +132,16 @@ const COMMON = [
     ]),
 ];
 
+/** The K3s resources of a stack with these nodes. */
+function k3sObjects(nodes: readonly string[]): string[][] {
+    return [
+        ["homelab:platform:K3sCluster", "k3s"],
+        ["random:index/randomPassword:RandomPassword", "k3s-token"],
+        ...nodes.map((node) => ["command:remote:Command", `k3s-${node}`]),
+        ["command:remote:Command", "k3s-kubeconfig"],
+    ];
+}
+
 const byKey = (a: string[], b: string[]) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`);
 
 for (const environment of ENVIRONMENTS) {
@@ -137,7 +161,12 @@ for (const environment of ENVIRONMENTS) {
         it("registers exactly the platform's resources", () => {
             assert.deepEqual(
                 registered.map((r) => [r.type, r.name]).sort(byKey),
-                [...COMMON, ...ISSUER_OBJECTS[environment], ...STORE_OBJECTS[environment]].sort(byKey),
+                [
+                    ...COMMON,
+                    ...ISSUER_OBJECTS[environment],
+                    ...STORE_OBJECTS[environment],
+                    ...k3sObjects(Object.keys(expected.nodes)),
+                ].sort(byKey),
             );
         });
 
@@ -243,11 +272,34 @@ for (const environment of ENVIRONMENTS) {
             }
         });
 
-        it("scrapes no K3s control-plane endpoint the cluster does not expose", () => {
+        it("scrapes K3s's control plane on the servers, kube-proxy on every node, and etcd where it runs", () => {
             const monitoring = values("monitoring");
-            for (const key of ["kubeControllerManager", "kubeScheduler", "kubeProxy", "kubeEtcd"]) {
-                assert.deepEqual(monitoring[key], { enabled: false }, key);
-            }
+            const https = { https: true, insecureSkipVerify: true };
+            assert.deepEqual(
+                [monitoring.kubeControllerManager, monitoring.kubeScheduler, monitoring.kubeProxy, monitoring.kubeEtcd],
+                [
+                    {
+                        enabled: true,
+                        endpoints: expected.servers,
+                        service: { port: 10257, targetPort: 10257 },
+                        serviceMonitor: https,
+                    },
+                    {
+                        enabled: true,
+                        endpoints: expected.servers,
+                        service: { port: 10259, targetPort: 10259 },
+                        serviceMonitor: https,
+                    },
+                    {
+                        enabled: true,
+                        endpoints: Object.values(expected.nodes),
+                        service: { port: 10249, targetPort: 10249 },
+                    },
+                    expected.etcd
+                        ? { enabled: true, endpoints: expected.servers, service: { port: 2381, targetPort: 2381 } }
+                        : { enabled: false },
+                ],
+            );
         });
 
         it("exports the Argo CD and Grafana URLs, the issuer and the MetalLB pools", () => {
