@@ -1,0 +1,49 @@
+// Benchmark: how the program's evaluation time grows with the number of K3s agents.
+// `npm run bench` evaluates the production stack under Pulumi's mocks with 3 servers and 2, then
+// 50, agents and prints the median of several runs of each.
+import { homelab } from "../stacks/homelab";
+import { settle, stackConfigFile, useStack, withConfig } from "../test/harness";
+
+const RUNS = 7;
+
+function nodes(agents: number) {
+    const servers = [1, 2, 3].map((i) => ({
+        name: `server-${i}`,
+        address: `192.168.30.${10 + i}`,
+        role: "server",
+        user: "admin",
+    }));
+    const workers = Array.from({ length: agents }, (_, i) => ({
+        name: `agent-${i + 1}`,
+        address: `192.168.31.${i + 1}`,
+        role: "agent",
+        user: "admin",
+    }));
+    return [...servers, ...workers];
+}
+
+async function evaluate(agents: number): Promise<number> {
+    const file = withConfig(stackConfigFile("production"), { cluster: { nodes: nodes(agents) } });
+    const start = process.hrtime.bigint();
+    await useStack("production", file);
+    homelab();
+    await settle();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function median(agents: number): Promise<number> {
+    const times: number[] = [];
+    for (let run = 0; run < RUNS; run++) times.push(await evaluate(agents));
+    return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+}
+
+async function main(): Promise<void> {
+    await evaluate(2); // warm up the module cache and the JIT
+    const small = await median(2);
+    const large = await median(50);
+    console.log(`3 servers + 2 agents:  ${small.toFixed(0)} ms`);
+    console.log(`3 servers + 50 agents: ${large.toFixed(0)} ms`);
+    console.log(`ratio: ${(large / small).toFixed(2)}`);
+}
+
+void main();
