@@ -2,16 +2,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ownNamespace, pinnedChart } from "./chart";
+import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
 
 export const ARGOCD_NAMESPACE = "argocd";
+// Baseline, warning on restricted: not every container of redis-ha is known to pass restricted.
+const POD_SECURITY: PodSecurityLevel = "baseline";
 /** The Redis password secret the chart's workloads read (name and key fixed by the chart). */
 export const REDIS_SECRET = "argocd-redis";
 
-export interface ArgoCdArgs {
+export interface ArgoCdArgs extends Guards {
     /** Host name of the UI and API, e.g. `argocd.home.arpa`. Required. */
     host: string;
     /** cert-manager ClusterIssuer of the server's certificate. Required. */
@@ -80,6 +82,8 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
 }
 
 export class ArgoCd extends pulumi.ComponentResource {
+    /** The component's namespace. */
+    readonly namespace: k8s.core.v1.Namespace;
     readonly chart: k8s.helm.v4.Chart;
     /** The UI's URL. */
     readonly url: string;
@@ -87,7 +91,8 @@ export class ArgoCd extends pulumi.ComponentResource {
     constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:ArgoCd", name, {}, opts);
 
-        const namespace = ownNamespace(this, name, ARGOCD_NAMESPACE);
+        this.namespace = ownNamespace(this, name, ARGOCD_NAMESPACE, POD_SECURITY, args);
+        const namespace = this.namespace;
         const password = new random.RandomPassword(`${name}-redis`, { length: 32, special: false }, { parent: this });
         const redisSecret = new k8s.core.v1.Secret(
             `${name}-redis`,
@@ -102,6 +107,7 @@ export class ArgoCd extends pulumi.ComponentResource {
             release: "argocd",
             namespace,
             values: argocdValues(args),
+            protect: args.protect,
             // Redis and every component that talks to it read the password at start.
             dependsOn: [redisSecret],
         });

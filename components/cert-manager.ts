@@ -1,13 +1,15 @@
 // cert-manager and the environment's ClusterIssuer: a private CA (self-signed root) or ACME.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ownNamespace, pinnedChart } from "./chart";
+import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
 import { Manifest, WebhookGate } from "./webhook-gate";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
+// cert-manager, its webhook, cainjector and the webhook gate all run restricted.
+const POD_SECURITY: PodSecurityLevel = "restricted";
 /** Helm release name; the chart's object names derive from it. */
 const RELEASE = "cert-manager";
 
@@ -39,7 +41,7 @@ export type IssuerArgs =
           readonly solver: AcmeSolver;
       };
 
-export interface CertManagerArgs {
+export interface CertManagerArgs extends Guards {
     /** The ClusterIssuer that signs the platform's certificates. Required. */
     issuer: IssuerArgs;
     /** Replicas of the controller, webhook and cainjector. Default 1. */
@@ -144,6 +146,8 @@ function issuerObjects(issuer: IssuerArgs): Manifest[] {
 }
 
 export class CertManager extends pulumi.ComponentResource {
+    /** The component's namespace. */
+    readonly namespace: k8s.core.v1.Namespace;
     readonly chart: k8s.helm.v4.Chart;
     /** The issuer objects in creation order; for the CA: self-signed issuer, root certificate, CA issuer. */
     readonly chain: k8s.apiextensions.CustomResource[];
@@ -153,12 +157,14 @@ export class CertManager extends pulumi.ComponentResource {
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:CertManager", name, {}, opts);
 
-        const namespace = ownNamespace(this, name, CERT_MANAGER_NAMESPACE);
+        this.namespace = ownNamespace(this, name, CERT_MANAGER_NAMESPACE, POD_SECURITY, args);
+        const namespace = this.namespace;
         this.chart = pinnedChart(this, name, {
             pin: CHARTS.certManager,
             release: RELEASE,
             namespace,
             values: certManagerValues(args),
+            protect: args.protect,
         });
 
         const solver = args.issuer.kind === "acme" ? args.issuer.solver : undefined;

@@ -1,12 +1,46 @@
-// The two steps every platform component starts with: a namespace of its own, and its pinned
-// chart installed into it through Helm v4 (each object a Pulumi resource, diffed in previews).
+// The steps every platform component starts with: a namespace of its own (with Pod Security
+// Admission where the profile enforces it) and its pinned chart installed into it through Helm
+// v4 (each object a Pulumi resource, diffed in previews), guarded against deletion where asked.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartPin } from "./versions";
 
+/** Pod Security Standard levels (kubernetes.io/docs/concepts/security/pod-security-standards). */
+export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+
+/** How a component guards itself; the environment profile decides. */
+export interface Guards {
+    /** Enforce Pod Security Admission on the component's namespace at its level. Default false. */
+    podSecurity?: boolean;
+    /** Protect the namespace and chart from deletion, and keep the chart's objects (its CRDs
+     *  and so users' custom resources) if the chart is removed. Default false. */
+    protect?: boolean;
+}
+
+/** Pod Security Admission labels: enforce the level, and warn and audit against restricted so
+ *  a workload that could be tightened shows up. */
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+    return {
+        "pod-security.kubernetes.io/enforce": level,
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+    };
+}
+
 /** The component's namespace, `<name>-namespace`, with a fixed name the chart's objects use. */
-export function ownNamespace(parent: pulumi.ComponentResource, name: string, namespace: string): k8s.core.v1.Namespace {
-    return new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: namespace } }, { parent });
+export function ownNamespace(
+    parent: pulumi.ComponentResource,
+    name: string,
+    namespace: string,
+    level: PodSecurityLevel,
+    guards: Guards = {},
+): k8s.core.v1.Namespace {
+    return new k8s.core.v1.Namespace(
+        `${name}-namespace`,
+        { metadata: { name: namespace, ...(guards.podSecurity ? { labels: podSecurityLabels(level) } : {}) } },
+        { parent, protect: guards.protect },
+    );
 }
 
 export interface ChartInstall {
@@ -18,6 +52,8 @@ export interface ChartInstall {
     readonly values: Record<string, unknown>;
     /** What the chart's objects need before they start. Default none. */
     readonly dependsOn?: pulumi.Resource[];
+    /** Protect the chart and retain its objects on deletion. Default false. */
+    readonly protect?: boolean;
 }
 
 /** The pinned chart, `<name>-chart`, installed into the component's namespace. */
@@ -32,6 +68,13 @@ export function pinnedChart(parent: pulumi.ComponentResource, name: string, inst
             namespace: install.namespace.metadata.name,
             values: install.values,
         },
-        { parent, dependsOn: install.dependsOn },
+        {
+            parent,
+            dependsOn: install.dependsOn,
+            protect: install.protect,
+            // Removing the chart keeps its objects, CRDs first of all: deleting a CRD deletes
+            // every custom resource of its kind.
+            retainOnDelete: install.protect,
+        },
     );
 }

@@ -1,12 +1,14 @@
 // External Secrets Operator: the one way workloads get secrets, whatever store backs it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ownNamespace, pinnedChart } from "./chart";
+import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
 
 export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
+// The controller, webhook, cert controller and the webhook gate all run restricted.
+const POD_SECURITY: PodSecurityLevel = "restricted";
 /** Helm release name; the controller's service account is named after it. */
 const RELEASE = "external-secrets";
 /** The controller's service account, which a secret store authenticates as. */
@@ -15,7 +17,7 @@ export const EXTERNAL_SECRETS_ACCOUNT = { name: RELEASE, namespace: EXTERNAL_SEC
  *  application's ExternalSecret is the same everywhere. */
 export const SECRET_STORE_NAME = "homelab";
 
-export interface ExternalSecretsArgs {
+export interface ExternalSecretsArgs extends Guards {
     /** Replicas of the controller, webhook and cert controller. Default 1. */
     replicas?: number;
     /** PodDisruptionBudgets (where replicas > 1). Default false. */
@@ -58,12 +60,13 @@ export class ExternalSecrets extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:ExternalSecrets", name, {}, opts);
-        this.namespace = ownNamespace(this, name, EXTERNAL_SECRETS_NAMESPACE);
+        this.namespace = ownNamespace(this, name, EXTERNAL_SECRETS_NAMESPACE, POD_SECURITY, args);
         this.chart = pinnedChart(this, name, {
             pin: CHARTS.externalSecrets,
             release: RELEASE,
             namespace: this.namespace,
             values: externalSecretsValues(args),
+            protect: args.protect,
         });
         this.registerOutputs({ chart: this.chart });
     }

@@ -38,6 +38,8 @@ export interface K3sClusterArgs {
     snapshots?: { schedule: string; retention: number; s3?: SnapshotTarget };
     /** Credentials of the snapshots' S3 target. Required with `snapshots.s3`. */
     snapshotCredentials?: { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> };
+    /** Protect the servers' installs: deleting one uninstalls K3s and its etcd data. Default false. */
+    protect?: boolean;
 }
 
 /** SSH connection to a node; without a private key the SSH agent (SSH_AUTH_SOCK) is used. */
@@ -114,7 +116,12 @@ export class K3sCluster extends pulumi.ComponentResource {
                     delete: uninstallCommand(node),
                     stdin: pulumi.secret(secretSettings.apply((secrets) => installInput({ ...settings, ...secrets }))),
                 },
-                { parent: this, dependsOn: after, customTimeouts: { create: "20m", update: "20m" } },
+                {
+                    parent: this,
+                    dependsOn: after,
+                    protect: args.protect && node.role === "server",
+                    customTimeouts: { create: "20m", update: "20m" },
+                },
             );
         };
 

@@ -3,12 +3,14 @@
 // read that namespace's secrets and nothing else.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ownNamespace } from "./chart";
+import { Guards, ownNamespace, PodSecurityLevel } from "./chart";
 import { ExternalSecrets, SECRET_STORE_NAME } from "./external-secrets";
 import { Manifest, WebhookGate } from "./webhook-gate";
 
 /** The namespace holding the plain secrets the store serves. */
 export const PLAIN_SECRETS_NAMESPACE = "homelab-secrets";
+// Only Secrets live here; no pod needs more than restricted.
+const POD_SECURITY: PodSecurityLevel = "restricted";
 /** The service account the store authenticates as. */
 export const STORE_READER = "secret-store-reader";
 
@@ -18,7 +20,7 @@ export interface PlainSecret {
     readonly stringData: Readonly<Record<string, string>>;
 }
 
-export interface KubernetesSecretStoreArgs {
+export interface KubernetesSecretStoreArgs extends Guards {
     /** The operator the store belongs to; the store waits for its chart and webhook. Required. */
     externalSecrets: ExternalSecrets;
     /** The secrets to serve. Default none. */
@@ -52,11 +54,14 @@ export function kubernetesStore(): Manifest {
 }
 
 export class KubernetesSecretStore extends pulumi.ComponentResource {
+    /** The component's namespace. */
+    readonly namespace: k8s.core.v1.Namespace;
     readonly store: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: KubernetesSecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:KubernetesSecretStore", name, {}, opts);
-        const namespace = ownNamespace(this, name, PLAIN_SECRETS_NAMESPACE);
+        this.namespace = ownNamespace(this, name, PLAIN_SECRETS_NAMESPACE, POD_SECURITY, args);
+        const namespace = this.namespace;
         const secrets = (args.secrets ?? []).map(
             (secret) =>
                 new k8s.core.v1.Secret(

@@ -2,13 +2,15 @@
 // Traefik's LoadBalancer service takes its address from here).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ownNamespace, pinnedChart } from "./chart";
+import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
 import { Manifest, WebhookGate } from "./webhook-gate";
 
 export const METALLB_NAMESPACE = "metallb-system";
+// The speaker answers ARP on the host network and needs NET_RAW: privileged.
+const POD_SECURITY: PodSecurityLevel = "privileged";
 
 /** One MetalLB IPAddressPool. */
 export interface AddressPool {
@@ -20,7 +22,7 @@ export interface AddressPool {
     readonly autoAssign: boolean;
 }
 
-export interface MetalLbArgs {
+export interface MetalLbArgs extends Guards {
     /** Address pools for LoadBalancer services, all advertised over L2. Required. */
     pools: readonly AddressPool[];
     /** Requests/limits preset. Default `reduced`. */
@@ -69,6 +71,8 @@ function advertisementObject(pools: readonly AddressPool[]): Manifest {
 }
 
 export class MetalLb extends pulumi.ComponentResource {
+    /** The component's namespace. */
+    readonly namespace: k8s.core.v1.Namespace;
     readonly chart: k8s.helm.v4.Chart;
     readonly pools: k8s.apiextensions.CustomResource[];
     readonly advertisement: k8s.apiextensions.CustomResource;
@@ -76,12 +80,14 @@ export class MetalLb extends pulumi.ComponentResource {
     constructor(name: string, args: MetalLbArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:MetalLb", name, {}, opts);
 
-        const namespace = ownNamespace(this, name, METALLB_NAMESPACE);
+        this.namespace = ownNamespace(this, name, METALLB_NAMESPACE, POD_SECURITY, args);
+        const namespace = this.namespace;
         this.chart = pinnedChart(this, name, {
             pin: CHARTS.metallb,
             release: "metallb",
             namespace,
             values: metallbValues(args),
+            protect: args.protect,
         });
 
         const pools = args.pools.map(poolObject);

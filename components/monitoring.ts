@@ -3,12 +3,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ownNamespace, pinnedChart } from "./chart";
+import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
 
 export const MONITORING_NAMESPACE = "monitoring";
+// node-exporter reads the host through hostNetwork, hostPID and hostPath: privileged.
+const POD_SECURITY: PodSecurityLevel = "privileged";
 /** Helm release name; the chart's object names derive from it. */
 const RELEASE = "kube-prometheus-stack";
 /** Secret holding Grafana's admin login, created by the program. */
@@ -31,7 +33,7 @@ export interface MonitoringStorage {
     readonly size: string;
 }
 
-export interface MonitoringArgs {
+export interface MonitoringArgs extends Guards {
     /** The cert-manager install that issues the operator's webhook certificate; the chart waits for it. Required. */
     certManager: pulumi.Resource;
     /** Grafana's host name, e.g. `grafana.home.arpa`. Required. */
@@ -163,6 +165,8 @@ export function monitoringValues(args: Omit<MonitoringArgs, "certManager">): Rec
 }
 
 export class Monitoring extends pulumi.ComponentResource {
+    /** The component's namespace. */
+    readonly namespace: k8s.core.v1.Namespace;
     readonly chart: k8s.helm.v4.Chart;
     /** Grafana's URL. */
     readonly grafanaUrl: string;
@@ -172,7 +176,8 @@ export class Monitoring extends pulumi.ComponentResource {
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:Monitoring", name, {}, opts);
 
-        const namespace = ownNamespace(this, name, MONITORING_NAMESPACE);
+        this.namespace = ownNamespace(this, name, MONITORING_NAMESPACE, POD_SECURITY, args);
+        const namespace = this.namespace;
         const password = new random.RandomPassword(
             `${name}-grafana-admin`,
             { length: 32, special: false },
@@ -191,6 +196,7 @@ export class Monitoring extends pulumi.ComponentResource {
             release: RELEASE,
             namespace,
             values: monitoringValues(args),
+            protect: args.protect,
             dependsOn: [adminSecret, args.certManager],
         });
         this.grafanaUrl = `https://${args.host}`;

@@ -33,6 +33,8 @@ export interface VaultSecretStoreArgs {
     kubernetesHost: pulumi.Input<string>;
     /** Environment name, for the policy's name. Required. */
     environment: string;
+    /** Protect the auth backend and the KV mount (which holds the secrets) from deletion. Default false. */
+    protect?: boolean;
 }
 
 /** The read-only policy: this environment's KV v2 mount, nothing else. */
@@ -125,7 +127,7 @@ export class VaultSecretStore extends pulumi.ComponentResource {
                 path: args.authMount,
                 description: `Kubernetes auth for the ${args.environment} cluster`,
             },
-            { parent: this },
+            { parent: this, protect: args.protect },
         );
         const authConfig = new vault.kubernetes.AuthBackendConfig(
             `${name}-auth`,
@@ -147,7 +149,8 @@ export class VaultSecretStore extends pulumi.ComponentResource {
                           options: { version: "2" },
                           description: `Application secrets of the ${args.environment} environment`,
                       },
-                      { parent: this },
+                      // Unmounting a secrets engine deletes every secret in it.
+                      { parent: this, protect: args.protect },
                   )
                 : undefined;
         const policy = new vault.Policy(

@@ -45,6 +45,8 @@ export const profileSchema = z.strictObject({
     podSecurity: z.enum(["off", "enforced"]).meta({ example: "enforced" }),
     /** Full hardening: K3s CIS flags and the strictest pod security each component allows. */
     hardening: z.boolean().meta({ example: true }),
+    /** Protect state from deletion: namespaces, charts (their CRDs kept), Vault's backend and mount, K3s servers. */
+    deletionProtection: z.boolean().meta({ example: true }),
     /** Network policies in the platform's namespaces. */
     networkPolicies: z.enum(["none", "default-deny"]).meta({ example: "default-deny" }),
     /** `local` volumes (K3s local-path) or `distributed` ones (storage class from config). */
@@ -84,6 +86,7 @@ const dev: EnvironmentProfile = {
     // Off for flexibility: dev is where workloads are tried before they are made compliant.
     podSecurity: "off",
     hardening: false,
+    deletionProtection: false,
     networkPolicies: "none",
     storage: "local",
     etcdSnapshots: { enabled: false, schedule: "0 */12 * * *", retention: 5 },
@@ -102,6 +105,7 @@ const staging: EnvironmentProfile = {
     podDisruptionBudgets: false,
     podSecurity: "enforced",
     hardening: false,
+    deletionProtection: false,
     networkPolicies: "default-deny",
     storage: "local",
     etcdSnapshots: { enabled: true, schedule: "0 */12 * * *", retention: 10 },
@@ -121,6 +125,7 @@ const production: EnvironmentProfile = {
     podDisruptionBudgets: true,
     podSecurity: "enforced",
     hardening: true,
+    deletionProtection: true,
     networkPolicies: "default-deny",
     storage: "distributed",
     etcdSnapshots: { enabled: true, schedule: "0 */6 * * *", retention: 28 },

@@ -42,6 +42,8 @@ export interface Registration {
     readonly parent: string;
     /** Provider reference (`<urn>::<id>`), "" for a default provider or a component. */
     readonly provider: string;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
     readonly additionalSecretOutputs: string[];
     /** Paths of the inputs that carry a secret value (`connection`, `kubeconfig`, ...). */
     readonly secretInputs: string[];
@@ -105,6 +107,8 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getParent(): string;
     getProvider(): string;
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
     getAdditionalsecretoutputsList(): string[];
 }
 
@@ -136,6 +140,8 @@ monitor.registerResource = function (this: unknown, req, callback) {
         dependencies: req.getDependenciesList(),
         parent: req.getParent(),
         provider: req.getProvider(),
+        protect: req.getProtect(),
+        retainOnDelete: req.getRetainondelete(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         secretInputs: secretPaths(req.getObject().toJavaScript(), ""),
     });
