@@ -14,7 +14,9 @@ import {
     IssuerArgs,
 } from "../components/cert-manager";
 import { EXTERNAL_SECRETS_NAMESPACE, ExternalSecrets } from "../components/external-secrets";
+import { Guards } from "../components/chart";
 import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/kubernetes-secret-store";
+import { NetworkPolicies } from "../components/network-policies";
 import { METALLB_NAMESPACE, MetalLb } from "../components/metallb";
 import { K3sMetrics, Monitoring, MONITORING_NAMESPACE } from "../components/monitoring";
 import { VaultSecretStore } from "../components/vault-secret-store";
@@ -48,11 +50,12 @@ function secretStore(
     externalSecrets: ExternalSecrets,
     provider: k8s.Provider,
     apiServer: pulumi.Input<string>,
+    guards: Guards,
 ) {
     if (config.vault === undefined) {
         return new KubernetesSecretStore(
             "secret-store",
-            { externalSecrets, secrets: config.plainSecrets },
+            { ...guards, externalSecrets, secrets: config.plainSecrets },
             { provider },
         );
     }
@@ -61,7 +64,13 @@ function secretStore(
     const vaultProvider = new vault.Provider("vault", { address: settings.address, token: config.secrets.vaultToken });
     return new VaultSecretStore(
         "secret-store",
-        { externalSecrets, ...settings, kubernetesHost: apiServer, environment: config.environment },
+        {
+            externalSecrets,
+            ...settings,
+            kubernetesHost: apiServer,
+            environment: config.environment,
+            protect: guards.protect,
+        },
         { providers: { kubernetes: provider, vault: vaultProvider } },
     );
 }
@@ -103,20 +112,17 @@ export function platform(
     const issuer = issuerFor(config);
     const clusterIssuer = clusterIssuerName(issuer);
     const components = config.components;
+    const guards: Guards = { podSecurity: profile.podSecurity === "enforced", protect: profile.deletionProtection };
 
-    new MetalLb(
+    const metallb = new MetalLb(
         "metallb",
-        {
-            pools: config.metallb.pools,
-            resources: profile.resources,
-
-            values: components.metallb?.values,
-        },
+        { ...guards, pools: config.metallb.pools, resources: profile.resources, values: components.metallb?.values },
         { provider },
     );
     const certManager = new CertManager(
         "cert-manager",
         {
+            ...guards,
             ...shape,
             issuer,
             podDisruptionBudgets: profile.podDisruptionBudgets,
@@ -127,6 +133,7 @@ export function platform(
     const argocd = new ArgoCd(
         "argocd",
         {
+            ...guards,
             ...shape,
             host: `argocd.${config.domain}`,
             clusterIssuer,
@@ -141,6 +148,7 @@ export function platform(
     const monitoring = new Monitoring(
         "monitoring",
         {
+            ...guards,
             ...shape,
             host: `grafana.${config.domain}`,
             clusterIssuer,
@@ -163,6 +171,7 @@ export function platform(
     const externalSecrets = new ExternalSecrets(
         "external-secrets",
         {
+            ...guards,
             ...shape,
             podDisruptionBudgets: profile.podDisruptionBudgets,
             serviceMonitor: true,
@@ -170,7 +179,19 @@ export function platform(
         },
         { provider },
     );
-    secretStore(config, externalSecrets, provider, apiServer);
+    const store = secretStore(config, externalSecrets, provider, apiServer, guards);
+
+    if (profile.networkPolicies === "default-deny") {
+        const namespaces = {
+            [METALLB_NAMESPACE]: metallb.namespace,
+            [CERT_MANAGER_NAMESPACE]: certManager.namespace,
+            [ARGOCD_NAMESPACE]: argocd.namespace,
+            [MONITORING_NAMESPACE]: monitoring.namespace,
+            [EXTERNAL_SECRETS_NAMESPACE]: externalSecrets.namespace,
+            ...(store instanceof KubernetesSecretStore ? { [PLAIN_SECRETS_NAMESPACE]: store.namespace } : {}),
+        };
+        new NetworkPolicies("network-policies", { namespaces }, { provider });
+    }
 
     new ApplicationSets(
         "gitops",

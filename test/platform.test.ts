@@ -132,6 +132,28 @@ const COMMON = [
     ]),
 ];
 
+/** The NetworkPolicies of a stack whose profile denies ingress by default. */
+function networkPolicies(environment: string): string[][] {
+    if (environment === "dev") return [];
+    const allows: Record<string, string[]> = {
+        argocd: ["same-namespace", "prometheus", "ui", "acme-http01"],
+        "cert-manager": ["same-namespace", "prometheus", "webhook"],
+        "metallb-system": ["same-namespace", "prometheus", "webhook"],
+        monitoring: ["same-namespace", "prometheus", "grafana", "operator-webhook", "acme-http01"],
+        "external-secrets": ["same-namespace", "prometheus", "webhook"],
+        ...(environment === "production" ? {} : { "homelab-secrets": [] }),
+    };
+    return [
+        ["homelab:platform:NetworkPolicies", "network-policies"],
+        ...Object.entries(allows).flatMap(([namespace, names]) =>
+            ["default-deny-ingress", ...names.map((n) => `allow-${n}`)].map((policy) => [
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+                `network-policies-${namespace}-${policy}`,
+            ]),
+        ),
+    ];
+}
+
 /** The K3s resources of a stack with these nodes. */
 function k3sObjects(nodes: readonly string[]): string[][] {
     return [
@@ -166,6 +188,7 @@ for (const environment of ENVIRONMENTS) {
                     ...ISSUER_OBJECTS[environment],
                     ...STORE_OBJECTS[environment],
                     ...k3sObjects(Object.keys(expected.nodes)),
+                    ...networkPolicies(environment),
                 ].sort(byKey),
             );
         });
@@ -428,6 +451,82 @@ for (const environment of ENVIRONMENTS) {
                 assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("argocd-chart"), name);
             }
         });
+
+        it(
+            environment === "dev"
+                ? "labels no namespace for Pod Security"
+                : "enforces each namespace's Pod Security level",
+            () => {
+                const levels = {
+                    "metallb-namespace": "privileged",
+                    "cert-manager-namespace": "restricted",
+                    "argocd-namespace": "baseline",
+                    "monitoring-namespace": "privileged",
+                    "external-secrets-namespace": "restricted",
+                    ...(environment === "production" ? {} : { "secret-store-namespace": "restricted" }),
+                };
+                for (const [name, level] of Object.entries(levels)) {
+                    const labels = (only(registered, "kubernetes:core/v1:Namespace", name).inputs.metadata as any)
+                        .labels;
+                    assert.deepEqual(
+                        labels,
+                        environment === "dev"
+                            ? undefined
+                            : {
+                                  "pod-security.kubernetes.io/enforce": level,
+                                  "pod-security.kubernetes.io/enforce-version": "latest",
+                                  "pod-security.kubernetes.io/warn": "restricted",
+                                  "pod-security.kubernetes.io/audit": "restricted",
+                              },
+                        name,
+                    );
+                }
+            },
+        );
+
+        it(environment === "production" ? "protects what holds state" : "protects nothing from deletion", () => {
+            const protectedOnes = registered
+                .filter((r) => r.protect)
+                .map((r) => `${r.type.split(":").pop()} ${r.name}`)
+                .sort();
+            const production = [
+                ...["argocd", "cert-manager", "external-secrets", "metallb", "monitoring"].flatMap((c) => [
+                    `Chart ${c}-chart`,
+                    `Namespace ${c}-namespace`,
+                ]),
+                // Servers hold etcd; agents hold nothing a reinstall would not bring back.
+                "Command k3s-prod-k3s-1",
+                "Command k3s-prod-k3s-2",
+                "Command k3s-prod-k3s-3",
+                "AuthBackend secret-store-auth",
+                "Mount secret-store-kv",
+            ].sort();
+            assert.deepEqual(protectedOnes, environment === "production" ? production : []);
+        });
+
+        it(
+            environment === "production"
+                ? "keeps the charts' objects, CRDs first, when a chart is removed"
+                : "retains nothing on delete",
+            () => {
+                const retained = registered
+                    .filter((r) => r.retainOnDelete)
+                    .map((r) => r.name)
+                    .sort();
+                assert.deepEqual(
+                    retained,
+                    environment === "production"
+                        ? [
+                              "argocd-chart",
+                              "cert-manager-chart",
+                              "external-secrets-chart",
+                              "metallb-chart",
+                              "monitoring-chart",
+                          ]
+                        : [],
+                );
+            },
+        );
 
         it("exports Grafana's admin password as a secret", async () => {
             assert.equal(await isSecret(outputs.grafanaAdminPassword), true);
