@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
-import { sized, SizingPreset } from "./sizing";
+import { disruptionBudget, sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
 
 export const ARGOCD_NAMESPACE = "argocd";
@@ -39,8 +39,7 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
     const preset = args.resources ?? "reduced";
     const replicas = args.replicas ?? 1;
     const ha = args.highAvailability ?? false;
-    // A budget on a single replica would block every node drain.
-    const pdb = args.podDisruptionBudgets && replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false };
+    const pdb = disruptionBudget(args.podDisruptionBudgets, replicas);
     const metrics = {
         enabled: args.serviceMonitors ?? false,
         serviceMonitor: { enabled: args.serviceMonitors ?? false },

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
-import { sized, SizingPreset } from "./sizing";
+import { disruptionBudget, sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
 import { Manifest, WebhookGate } from "./webhook-gate";
 
@@ -63,9 +63,7 @@ export function clusterIssuerName(issuer: IssuerArgs): string {
 export function certManagerValues(args: CertManagerArgs): Record<string, unknown> {
     const replicas = args.replicas ?? 1;
     const resources = sized(args.resources ?? "reduced", "small");
-    // A budget on a single replica would block every node drain.
-    const podDisruptionBudget =
-        args.podDisruptionBudgets && replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false };
+    const podDisruptionBudget = disruptionBudget(args.podDisruptionBudgets, replicas);
     const workload = { replicaCount: replicas, podDisruptionBudget, resources };
     return deepMerge(
         {

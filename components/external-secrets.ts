@@ -3,8 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
-import { sized, SizingPreset } from "./sizing";
+import { disruptionBudget, sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
+import { Manifest, WebhookGate } from "./webhook-gate";
 
 export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
 // The controller, webhook, cert controller and the webhook gate all run restricted.
@@ -34,9 +35,7 @@ export interface ExternalSecretsArgs extends Guards {
 export function externalSecretsValues(args: ExternalSecretsArgs): Record<string, unknown> {
     const replicas = args.replicas ?? 1;
     const resources = sized(args.resources ?? "reduced", "small");
-    // A budget on a single replica would block every node drain.
-    const podDisruptionBudget =
-        args.podDisruptionBudgets && replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false };
+    const podDisruptionBudget = disruptionBudget(args.podDisruptionBudgets, replicas);
     const workload = { replicaCount: replicas, podDisruptionBudget, resources };
     return deepMerge(
         {
@@ -52,6 +51,41 @@ export function externalSecretsValues(args: ExternalSecretsArgs): Record<string,
         },
         args.values ?? {},
     );
+}
+
+/** The ClusterSecretStore `homelab` with the given provider (`{ vault: ... }` or `{ kubernetes: ... }`). */
+export function secretStore(provider: Record<string, unknown>): Manifest {
+    return {
+        apiVersion: "external-secrets.io/v1",
+        kind: "ClusterSecretStore",
+        metadata: { name: SECRET_STORE_NAME },
+        spec: { provider },
+    };
+}
+
+/** Creates `store` under `parent` once ESO's chart is installed and its webhook accepts the
+ *  store (see webhook-gate.ts), and after `after`. */
+export function createStore(
+    parent: pulumi.ComponentResource,
+    name: string,
+    externalSecrets: ExternalSecrets,
+    store: Manifest,
+    after: pulumi.Resource[],
+): k8s.apiextensions.CustomResource {
+    const chart = externalSecrets.chart;
+    const gate = new WebhookGate(
+        `${name}-webhook-gate`,
+        {
+            namespace: externalSecrets.namespace.metadata.name,
+            objects: [store],
+            access: { apiGroup: "external-secrets.io", resources: ["clustersecretstores"] },
+        },
+        { parent, dependsOn: [chart] },
+    );
+    return new k8s.apiextensions.CustomResource(`${name}-store`, store, {
+        parent,
+        dependsOn: [chart, gate.job, ...after],
+    });
 }
 
 export class ExternalSecrets extends pulumi.ComponentResource {

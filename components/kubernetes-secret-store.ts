@@ -4,8 +4,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Guards, ownNamespace, PodSecurityLevel } from "./chart";
-import { ExternalSecrets, SECRET_STORE_NAME } from "./external-secrets";
-import { Manifest, WebhookGate } from "./webhook-gate";
+import { createStore, ExternalSecrets, secretStore } from "./external-secrets";
+import { Manifest } from "./webhook-gate";
 
 /** The namespace holding the plain secrets the store serves. */
 export const PLAIN_SECRETS_NAMESPACE = "homelab-secrets";
@@ -29,28 +29,21 @@ export interface KubernetesSecretStoreArgs extends Guards {
 
 /** The ClusterSecretStore, reading the plain-secrets namespace as STORE_READER. */
 export function kubernetesStore(): Manifest {
-    return {
-        apiVersion: "external-secrets.io/v1",
-        kind: "ClusterSecretStore",
-        metadata: { name: SECRET_STORE_NAME },
-        spec: {
-            provider: {
-                kubernetes: {
-                    remoteNamespace: PLAIN_SECRETS_NAMESPACE,
-                    // Every namespace carries the cluster's CA in this ConfigMap.
-                    server: {
-                        caProvider: {
-                            type: "ConfigMap",
-                            name: "kube-root-ca.crt",
-                            key: "ca.crt",
-                            namespace: PLAIN_SECRETS_NAMESPACE,
-                        },
-                    },
-                    auth: { serviceAccount: { name: STORE_READER, namespace: PLAIN_SECRETS_NAMESPACE } },
+    return secretStore({
+        kubernetes: {
+            remoteNamespace: PLAIN_SECRETS_NAMESPACE,
+            // Every namespace carries the cluster's CA in this ConfigMap.
+            server: {
+                caProvider: {
+                    type: "ConfigMap",
+                    name: "kube-root-ca.crt",
+                    key: "ca.crt",
+                    namespace: PLAIN_SECRETS_NAMESPACE,
                 },
             },
+            auth: { serviceAccount: { name: STORE_READER, namespace: PLAIN_SECRETS_NAMESPACE } },
         },
-    };
+    });
 }
 
 export class KubernetesSecretStore extends pulumi.ComponentResource {
@@ -99,21 +92,7 @@ export class KubernetesSecretStore extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const store = kubernetesStore();
-        const chart = args.externalSecrets.chart;
-        const gate = new WebhookGate(
-            `${name}-webhook-gate`,
-            {
-                namespace: args.externalSecrets.namespace.metadata.name,
-                objects: [store],
-                access: { apiGroup: "external-secrets.io", resources: ["clustersecretstores"] },
-            },
-            { parent: this, dependsOn: [chart] },
-        );
-        this.store = new k8s.apiextensions.CustomResource(`${name}-store`, store, {
-            parent: this,
-            dependsOn: [chart, gate.job, binding, ...secrets],
-        });
+        this.store = createStore(this, name, args.externalSecrets, kubernetesStore(), [binding, ...secrets]);
         this.registerOutputs({ store: this.store });
     }
 }

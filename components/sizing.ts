@@ -25,6 +25,15 @@ const TABLE: Readonly<Record<SizingPreset, Readonly<Record<Weight, Resources>>>>
     },
 };
 
+/** A PodDisruptionBudget in the charts' common shape: at least one pod stays while nodes drain.
+ *  None on a single replica, where a budget would block every drain. */
+export function disruptionBudget(
+    wanted: boolean | undefined,
+    replicas: number,
+): { enabled: boolean; minAvailable?: number } {
+    return wanted && replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false };
+}
+
 /** The requests/limits of a workload of `weight` under `preset`. */
 export function sized(preset: SizingPreset, weight: Weight): Resources {
     return TABLE[preset][weight];

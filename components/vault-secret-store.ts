@@ -5,8 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { EXTERNAL_SECRETS_ACCOUNT, ExternalSecrets, SECRET_STORE_NAME } from "./external-secrets";
-import { Manifest, WebhookGate } from "./webhook-gate";
+import { createStore, EXTERNAL_SECRETS_ACCOUNT, ExternalSecrets, secretStore } from "./external-secrets";
+import { Manifest } from "./webhook-gate";
 
 /** The Vault role the External Secrets controller logs in with. */
 export const VAULT_ROLE = "external-secrets";
@@ -53,28 +53,21 @@ export function readOnlyPolicy(kvMount: string): string {
 
 /** The ClusterSecretStore, reading the KV mount through the role. */
 export function vaultStore(args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "kvMount" | "caCert">): Manifest {
-    return {
-        apiVersion: "external-secrets.io/v1",
-        kind: "ClusterSecretStore",
-        metadata: { name: SECRET_STORE_NAME },
-        spec: {
-            provider: {
-                vault: {
-                    server: args.address,
-                    path: args.kvMount,
-                    version: "v2",
-                    ...(args.caCert ? { caBundle: Buffer.from(args.caCert).toString("base64") } : {}),
-                    auth: {
-                        kubernetes: {
-                            mountPath: args.authMount,
-                            role: VAULT_ROLE,
-                            serviceAccountRef: { ...EXTERNAL_SECRETS_ACCOUNT, audiences: [VAULT_AUDIENCE] },
-                        },
-                    },
+    return secretStore({
+        vault: {
+            server: args.address,
+            path: args.kvMount,
+            version: "v2",
+            ...(args.caCert ? { caBundle: Buffer.from(args.caCert).toString("base64") } : {}),
+            auth: {
+                kubernetes: {
+                    mountPath: args.authMount,
+                    role: VAULT_ROLE,
+                    serviceAccountRef: { ...EXTERNAL_SECRETS_ACCOUNT, audiences: [VAULT_AUDIENCE] },
                 },
             },
         },
-    };
+    });
 }
 
 /** A value of a service-account token secret, decoded; the API server fills these in and the
@@ -174,21 +167,7 @@ export class VaultSecretStore extends pulumi.ComponentResource {
             { parent: this, dependsOn: [authConfig] },
         );
 
-        const store = vaultStore(args);
-        const chart = args.externalSecrets.chart;
-        const gate = new WebhookGate(
-            `${name}-webhook-gate`,
-            {
-                namespace,
-                objects: [store],
-                access: { apiGroup: "external-secrets.io", resources: ["clustersecretstores"] },
-            },
-            { parent: this, dependsOn: [chart] },
-        );
-        this.store = new k8s.apiextensions.CustomResource(`${name}-store`, store, {
-            parent: this,
-            dependsOn: [chart, gate.job, this.role],
-        });
+        this.store = createStore(this, name, args.externalSecrets, vaultStore(args), [this.role]);
         this.registerOutputs({ authBackend: this.authBackend, role: this.role, store: this.store });
     }
 }
