@@ -1,6 +1,7 @@
 // Valid configs for the pure validation tests, one per environment; each failing case changes
 // exactly one thing in one of them.
 import * as assert from "node:assert/strict";
+import { K3sNode } from "../components/k3s-config";
 import { SecretKey } from "../stacks/schema";
 import { ConfigInput, validateConfig } from "../stacks/validate";
 
@@ -93,4 +94,17 @@ export function eachCase(cases: readonly Case[], outcome: (c: Case) => readonly 
     for (const c of cases) {
         it(c.rule, () => assert.deepEqual(outcome(c), c.expected));
     }
+}
+
+/** A K3s node reached as admin on port 22, without labels or taints. */
+export function k3sNode(name: string, address: string, role: "server" | "agent" = "server"): K3sNode {
+    return { name, address, role, user: "admin", port: 22, labels: {}, taints: [] };
+}
+
+/** `servers` servers (10.0.1.x) and `agents` agents (10.0.2.x). */
+export function k3sNodes(servers: number, agents: number): K3sNode[] {
+    return [
+        ...Array.from({ length: servers }, (_, i) => k3sNode(`server-${i + 1}`, `10.0.1.${i + 1}`, "server")),
+        ...Array.from({ length: agents }, (_, i) => k3sNode(`agent-${i + 1}`, `10.0.2.${i + 1}`, "agent")),
+    ];
 }

@@ -4,28 +4,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { K3sNode } from "../../components/k3s-config";
 import { INSTALL_SCRIPT, K3sCluster, uninstallCommand } from "../../components/k3s-cluster";
+import { k3sNodes } from "../fixtures";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
 
 const COMMAND = "command:remote:Command";
 const TOKEN = "password-k3s-token"; // what the mocks return for the generated token
 
-function nodes(servers: number, agents: number): K3sNode[] {
-    const node = (name: string, address: string, role: "server" | "agent"): K3sNode => ({
-        name,
-        address,
-        role,
-        user: "admin",
-        port: 22,
-        labels: {},
-        taints: [],
-    });
-    return [
-        ...Array.from({ length: servers }, (_, i) => node(`server-${i + 1}`, `10.0.1.${i + 1}`, "server")),
-        ...Array.from({ length: agents }, (_, i) => node(`agent-${i + 1}`, `10.0.2.${i + 1}`, "agent")),
-    ];
-}
+const nodes = k3sNodes;
 
 const build = (servers: number, agents: number, extra: object = {}) => {
     let cluster: K3sCluster | undefined;

@@ -1,15 +1,8 @@
 import * as assert from "node:assert/strict";
-import { agentConfig, ClusterSettings, K3sNode, serverConfig } from "../../components/k3s-config";
+import { agentConfig, ClusterSettings, serverConfig } from "../../components/k3s-config";
+import { k3sNode } from "../fixtures";
 
-const node = (name: string, address: string, role: "server" | "agent" = "server"): K3sNode => ({
-    name,
-    address,
-    role,
-    user: "admin",
-    port: 22,
-    labels: {},
-    taints: [],
-});
+const node = k3sNode;
 const HA: ClusterSettings = {
     apiAddress: "k3s.home.arpa",
     joinAddress: "192.168.30.11",
