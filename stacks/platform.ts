@@ -1,6 +1,8 @@
-// The platform on the stack's cluster: each component shaped by the environment profile.
-// MetalLB, cert-manager and Argo CD install in parallel; monitoring waits for cert-manager,
-// which issues its admission webhook's certificate.
+// The platform on the stack's cluster, each component shaped by the environment profile:
+// MetalLB, cert-manager, Argo CD and External Secrets (with the profile's secret store) install
+// in parallel; monitoring waits for cert-manager, which issues its admission webhook's
+// certificate; network policies guard the namespaces where the profile asks; the
+// ApplicationSets hand the cluster to GitOps once Argo CD is ready.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
