@@ -2,28 +2,13 @@
 // `npm run bench` evaluates the production stack under Pulumi's mocks with 3 servers and 2, then
 // 50, agents and prints the median of several runs of each.
 import { homelab } from "../stacks/homelab";
+import { k3sNodes } from "../test/fixtures";
 import { settle, stackConfigFile, useStack, withConfig } from "../test/harness";
 
 const RUNS = 7;
 
-function nodes(agents: number) {
-    const servers = [1, 2, 3].map((i) => ({
-        name: `server-${i}`,
-        address: `192.168.30.${10 + i}`,
-        role: "server",
-        user: "admin",
-    }));
-    const workers = Array.from({ length: agents }, (_, i) => ({
-        name: `agent-${i + 1}`,
-        address: `192.168.31.${i + 1}`,
-        role: "agent",
-        user: "admin",
-    }));
-    return [...servers, ...workers];
-}
-
 async function evaluate(agents: number): Promise<number> {
-    const file = withConfig(stackConfigFile("production"), { cluster: { nodes: nodes(agents) } });
+    const file = withConfig(stackConfigFile("production"), { cluster: { nodes: k3sNodes(3, agents) } });
     const start = process.hrtime.bigint();
     await useStack("production", file);
     homelab();

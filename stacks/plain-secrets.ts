@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { PlainSecret } from "../components/kubernetes-secret-store";
+import { DNS_LABEL } from "./fields";
 
 /** One file's path (as shown in messages) and text. */
 export interface SecretFile {
@@ -11,7 +12,6 @@ export interface SecretFile {
     readonly text: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const EXAMPLE = "apiVersion: v1, kind: Secret, metadata: {name: example-app}, stringData: {api-key: dummy}";
 
 function isStringMap(value: unknown): value is Record<string, string> {

@@ -1,11 +1,10 @@
 // The shape of the project's `homelab:*` config keys, field by field. Every field carries an
 // example (zod `meta`) that error messages quote; rules that span fields live in rules.ts.
 import { z } from "zod";
-import { matching } from "./fields";
+import { DNS_LABEL, matching } from "./fields";
 import { parseBlock, parseIPv4 } from "./network";
 import { profileOverridesSchema } from "./profiles";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const ipv4 = matching((v) => parseIPv4(v) !== undefined, "is not an IPv4 address");
