@@ -26,6 +26,41 @@ export interface K3sMetrics {
     readonly etcd: boolean;
 }
 
+/** Where Alertmanager sends alerts; the URL (a credential) stays in a Secret it reads as a file. */
+export interface AlertReceiver {
+    /** A Slack or Discord webhook, or a generic webhook receiver. */
+    readonly kind: "slack" | "discord" | "webhook";
+    readonly url: pulumi.Input<string>;
+    /** Slack channel; default the webhook's own. */
+    readonly channel?: string;
+}
+
+/** Secret holding the alert receiver's URL, mounted into Alertmanager. */
+export const ALERT_RECEIVER_SECRET = "alertmanager-receiver";
+const RECEIVER_URL_FILE = `/etc/alertmanager/secrets/${ALERT_RECEIVER_SECRET}/url`;
+
+/** Alertmanager's route and receivers: every alert (but the Watchdog heartbeat) to the receiver. */
+export function alertmanagerConfig(receiver: AlertReceiver): Record<string, unknown> {
+    const send =
+        receiver.kind === "slack"
+            ? {
+                  slack_configs: [
+                      {
+                          api_url_file: RECEIVER_URL_FILE,
+                          send_resolved: true,
+                          ...(receiver.channel ? { channel: receiver.channel } : {}),
+                      },
+                  ],
+              }
+            : receiver.kind === "discord"
+              ? { discord_configs: [{ webhook_url_file: RECEIVER_URL_FILE, send_resolved: true }] }
+              : { webhook_configs: [{ url_file: RECEIVER_URL_FILE, send_resolved: true }] };
+    return {
+        route: { receiver: "default", routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }] },
+        receivers: [{ name: "null" }, { name: "default", ...send }],
+    };
+}
+
 /** Persistent volumes for Prometheus and Alertmanager. */
 export interface MonitoringStorage {
     readonly storageClass: string;
@@ -50,6 +85,8 @@ export interface MonitoringArgs extends Guards {
     resources?: SizingPreset;
     /** Persistent volumes; without them data lives in emptyDir and is lost with the pod. Default none. */
     storage?: MonitoringStorage;
+    /** Where Alertmanager sends alerts. Default: nowhere; they show in Alertmanager's UI only. */
+    alerts?: AlertReceiver;
     /** K3s control-plane metrics to scrape; without them those scrapes are off. Default none. */
     k3s?: K3sMetrics;
     /** ServiceMonitors the chart creates for other components (`prometheus.additionalServiceMonitors`). Default none. */
@@ -143,7 +180,9 @@ export function monitoringValues(args: Omit<MonitoringArgs, "certManager">): Rec
                     replicas,
                     resources: sized(preset, "small"),
                     ...(storage ? { storage: volumeClaim(storage.storageClass, "1Gi") } : {}),
+                    ...(args.alerts ? { secrets: [ALERT_RECEIVER_SECRET] } : {}),
                 },
+                ...(args.alerts ? { config: alertmanagerConfig(args.alerts) } : {}),
             },
             grafana: {
                 admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
@@ -191,13 +230,25 @@ export class Monitoring extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const receiverSecret = args.alerts
+            ? [
+                  new k8s.core.v1.Secret(
+                      `${name}-alert-receiver`,
+                      {
+                          metadata: { name: ALERT_RECEIVER_SECRET, namespace: namespace.metadata.name },
+                          stringData: { url: pulumi.secret(args.alerts.url) },
+                      },
+                      { parent: this },
+                  ),
+              ]
+            : [];
         this.chart = pinnedChart(this, name, {
             pin: CHARTS.monitoring,
             release: RELEASE,
             namespace,
             values: monitoringValues(args),
             protect: args.protect,
-            dependsOn: [adminSecret, args.certManager],
+            dependsOn: [adminSecret, ...receiverSecret, args.certManager],
         });
         this.grafanaUrl = `https://${args.host}`;
         this.grafanaAdminPassword = pulumi.secret(password.result);

@@ -163,6 +163,11 @@ export function platform(
             // (with the flags that expose them); on an existing cluster those scrapes stay off, so
             // there is no false TargetDown.
             k3s: k3sMetrics,
+            alerts: config.alerting && {
+                kind: config.alerting.receiver,
+                channel: config.alerting.channel,
+                url: checked(config.secrets.alertingUrl, "alertingUrl"),
+            },
             certManager,
             additionalServiceMonitors: [certManagerServiceMonitor()],
             values: components.monitoring?.values,

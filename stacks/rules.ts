@@ -320,6 +320,17 @@ const snapshotTarget: Rule = ({ config, secrets }) =>
                   example: SECRET_EXAMPLES[key],
               }));
 
+const alertReceiver: Rule = ({ config, secrets }) =>
+    config.alerting !== undefined && !secrets.has("alertingUrl")
+        ? [
+              {
+                  key: "alertingUrl",
+                  message: "required: alerting names a receiver, and this is its webhook URL",
+                  example: SECRET_EXAMPLES.alertingUrl,
+              },
+          ]
+        : [];
+
 // The seed fixes these for production; a site override must not quietly undo them.
 const productionInvariants: Rule = ({ config, environment }) => {
     if (environment !== "production") {
@@ -357,6 +368,7 @@ export const RULES: readonly Rule[] = [
     storageClassWhereNeeded,
     gitopsCredentials,
     snapshotTarget,
+    alertReceiver,
     productionInvariants,
 ];
 
@@ -384,6 +396,15 @@ export function unusedSettings({ config, environment, profile, secrets }: RuleCo
     } else if (config.cluster.etcdS3 !== undefined && !profile.etcdSnapshots.enabled) {
         warnings.push(
             `cluster.etcdS3: set, but ${environment} takes no etcd snapshots (profile etcdSnapshots.enabled: false)`,
+        );
+    }
+    if (profile.monitoring.alertRouting && config.alerting === undefined) {
+        warnings.push(
+            `alerting: not set, so ${environment}'s alerts show in Alertmanager only; e.g. { receiver: discord } and the secret alertingUrl`,
+        );
+    } else if (!profile.monitoring.alertRouting && config.alerting !== undefined) {
+        warnings.push(
+            `alerting: set, but ${environment} does not route alerts (profile monitoring.alertRouting: false)`,
         );
     }
     if (secrets.has("sshPrivateKey") && (config.cluster.nodes ?? []).length === 0) {

@@ -182,6 +182,17 @@ const vaultSchema = z.strictObject({
         .meta({ example: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----" }),
 });
 
+const alertingSchema = z
+    .strictObject({
+        /** Kind of receiver: a Slack or Discord webhook, or a generic webhook (e.g. ntfy). Required. */
+        receiver: z.enum(["slack", "discord", "webhook"]).meta({ example: "discord" }),
+        /** Slack channel, when the webhook may post to several. Default: the webhook's own. */
+        channel: matching(/^#[\w-]+$/, "is not a Slack channel")
+            .optional()
+            .meta({ example: "#homelab-alerts" }),
+    })
+    .meta({ example: { receiver: "discord" } });
+
 const valuesSchema = z.record(z.string(), z.unknown()).meta({ example: { server: { replicas: 3 } } });
 const componentSchema = z
     .strictObject({
@@ -221,6 +232,8 @@ export const configSchema = z.strictObject({
     storageClass: matching((v) => DNS_NAME.test(v) || DNS_LABEL.test(v), "is not a storage class name")
         .optional()
         .meta({ example: "longhorn" }),
+    /** Where Alertmanager sends alerts (URL: the secret alertingUrl), where the profile routes them. */
+    alerting: alertingSchema.optional(),
     /** Overrides of the environment profile's knobs. */
     profile: profileOverridesSchema.default({}).meta({ example: { monitoring: { retention: "15d" } } }),
     /** Per-component escape hatches. */
@@ -240,6 +253,7 @@ export const SECRET_KEYS = [
     "gitopsSshKey",
     "etcdS3AccessKey",
     "etcdS3SecretKey",
+    "alertingUrl",
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
@@ -253,4 +267,5 @@ export const SECRET_EXAMPLES: Readonly<Record<SecretKey, string>> = {
     gitopsSshKey: "pulumi config set --secret gitopsSshKey < ~/.ssh/homelab_deploy_key",
     etcdS3AccessKey: "pulumi config set --secret etcdS3AccessKey <access key>",
     etcdS3SecretKey: "pulumi config set --secret etcdS3SecretKey <secret key>",
+    alertingUrl: "pulumi config set --secret alertingUrl https://discord.com/api/webhooks/<id>/<token>",
 };

@@ -61,6 +61,8 @@ export interface Settings {
     readonly metallb: ParsedConfig["metallb"];
     readonly tls: TlsSettings;
     readonly gitops: ParsedConfig["gitops"];
+    /** Where Alertmanager sends alerts, where the profile routes them. */
+    readonly alerting?: ParsedConfig["alerting"];
     /** Present where the profile reads secrets from Vault. */
     readonly vault?: VaultSettings;
     readonly storageClass: string;
@@ -137,6 +139,7 @@ function resolve(environment: Environment, profile: EnvironmentProfile, config: 
                   }
                 : undefined,
         storageClass: config.storageClass ?? LOCAL_STORAGE_CLASS,
+        alerting: profile.monitoring.alertRouting ? config.alerting : undefined,
         components: config.components,
     };
 }

@@ -208,6 +208,14 @@ describe("cross-field rules", () => {
             ],
         },
         {
+            rule: "an alert receiver has its URL",
+            stack: "production",
+            values: values("production", (v) => (v.alerting = { receiver: "discord" })),
+            expected: [
+                "alertingUrl: required: alerting names a receiver, and this is its webhook URL; e.g. pulumi config set --secret alertingUrl https://discord.com/api/webhooks/<id>/<token>",
+            ],
+        },
+        {
             rule: "production keeps Vault as its secret source",
             stack: "production",
             values: values("production", (v) => (v.profile = { secrets: "kubernetes" })),
@@ -270,6 +278,21 @@ describe("unused settings", () => {
             values: values("dev", (v) => (v.cluster.etcdS3 = { endpoint: "minio.home.arpa", bucket: "k3s-snapshots" })),
             secrets: secrets({ etcdS3AccessKey: "secure", etcdS3SecretKey: "secure" }),
             expected: ["cluster.etcdS3: set, but dev takes no etcd snapshots (profile etcdSnapshots.enabled: false)"],
+        },
+        {
+            rule: "warns that production's alerts go nowhere without a receiver",
+            stack: "production",
+            values: values("production"),
+            expected: [
+                "alerting: not set, so production's alerts show in Alertmanager only; e.g. { receiver: discord } and the secret alertingUrl",
+            ],
+        },
+        {
+            rule: "warns that a receiver is unused where alerts are not routed",
+            stack: "staging",
+            values: values("staging", (v) => (v.alerting = { receiver: "webhook" })),
+            secrets: secrets({ alertingUrl: "secure" }),
+            expected: ["alerting: set, but staging does not route alerts (profile monitoring.alertRouting: false)"],
         },
         {
             rule: "warns that an SSH key is unused without nodes",

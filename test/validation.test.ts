@@ -15,7 +15,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.domian = "x")),
             expected: [
-                "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken, gitopsToken, gitopsSshKey, etcdS3AccessKey, etcdS3SecretKey)",
+                "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, alerting, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken, gitopsToken, gitopsSshKey, etcdS3AccessKey, etcdS3SecretKey, alertingUrl)",
             ],
         },
         {
@@ -275,6 +275,18 @@ describe("field rules", () => {
             stack: "production",
             values: values("production", (v) => (v.storageClass = "Longhorn SSD")),
             expected: ['storageClass: "Longhorn SSD" is not a storage class name; e.g. "longhorn"'],
+        },
+        {
+            rule: "the alert receiver is slack, discord or webhook",
+            stack: "production",
+            values: values("production", (v) => (v.alerting = { receiver: "email" })),
+            expected: ['alerting.receiver: "email" is not one of "slack", "discord", "webhook"; e.g. "discord"'],
+        },
+        {
+            rule: "the Slack channel is a channel",
+            stack: "production",
+            values: values("production", (v) => (v.alerting = { receiver: "slack", channel: "alerts" })),
+            expected: ['alerting.channel: "alerts" is not a Slack channel; e.g. "#homelab-alerts"'],
         },
         {
             rule: "a profile override names a known knob",

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
-import { k3sScrapeValues, Monitoring, monitoringValues } from "../../components/monitoring";
+import { alertmanagerConfig, k3sScrapeValues, Monitoring, monitoringValues } from "../../components/monitoring";
 import { sized } from "../../components/sizing";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
 
@@ -121,6 +121,59 @@ describe("monitoringValues", () => {
             userKey: "admin-user",
             passwordKey: "admin-password",
         });
+    });
+});
+
+describe("alert routing", () => {
+    it("sends every alert but the Watchdog to the receiver, reading its URL from a file", () => {
+        assert.deepEqual(alertmanagerConfig({ kind: "slack", url: "https://hooks.slack.com/x", channel: "#alerts" }), {
+            route: { receiver: "default", routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }] },
+            receivers: [
+                { name: "null" },
+                {
+                    name: "default",
+                    slack_configs: [
+                        {
+                            api_url_file: "/etc/alertmanager/secrets/alertmanager-receiver/url",
+                            send_resolved: true,
+                            channel: "#alerts",
+                        },
+                    ],
+                },
+            ],
+        });
+    });
+
+    it("uses Discord's and generic webhooks' file settings", () => {
+        assert.deepEqual((alertmanagerConfig({ kind: "discord", url: "u" }).receivers as any[])[1].discord_configs, [
+            { webhook_url_file: "/etc/alertmanager/secrets/alertmanager-receiver/url", send_resolved: true },
+        ]);
+        assert.deepEqual((alertmanagerConfig({ kind: "webhook", url: "u" }).receivers as any[])[1].webhook_configs, [
+            { url_file: "/etc/alertmanager/secrets/alertmanager-receiver/url", send_resolved: true },
+        ]);
+    });
+
+    it("keeps the URL out of the chart values, in a secret Alertmanager mounts", async () => {
+        const recorded = await registrations(() => {
+            new Monitoring("monitoring", {
+                ...BASE,
+                certManager: certManagerStandIn(),
+                alerts: { kind: "discord", url: "https://discord.com/api/webhooks/1/abc" },
+            });
+        });
+        const secret = only(recorded, "kubernetes:core/v1:Secret", "monitoring-alert-receiver");
+        assert.deepEqual(secret.inputs.stringData, { url: "https://discord.com/api/webhooks/1/abc" });
+        assert.deepEqual(secret.secretInputs, ["stringData"]);
+        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "monitoring-chart");
+        assert.deepEqual((chart.inputs.values as any).alertmanager.alertmanagerSpec.secrets, ["alertmanager-receiver"]);
+        assert.equal(JSON.stringify(chart.inputs.values).includes("discord.com"), false);
+        assert.ok(names(chart.dependencies).includes("monitoring-alert-receiver"));
+    });
+
+    it("routes nothing without a receiver", () => {
+        const values = monitoringValues(BASE) as any;
+        assert.equal("config" in values.alertmanager, false);
+        assert.equal("secrets" in values.alertmanager.alertmanagerSpec, false);
     });
 });
 
