@@ -240,7 +240,6 @@ export const configSchema = z.strictObject({
     components: componentsSchema.default({}).meta({ example: { argocd: { values: { server: { replicas: 3 } } } } }),
 });
 
-export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 
 /** Config keys whose values must be Pulumi secrets (`pulumi config set --secret`). */
