@@ -2,7 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
+import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
 import { disruptionBudget, sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
@@ -28,8 +28,11 @@ export interface ArgoCdArgs extends Guards {
     podDisruptionBudgets?: boolean;
     /** Requests/limits preset. Default `reduced`. */
     resources?: SizingPreset;
-    /** Metrics services and ServiceMonitors (needs the Prometheus Operator's CRDs). Default false. */
+    /** Metrics services and ServiceMonitors. Default false. */
     serviceMonitors?: boolean;
+    /** What installs the Prometheus Operator's CRDs; with serviceMonitors the chart waits for it,
+     *  because it renders its ServiceMonitors only once the API serves them. Default none. */
+    monitoringCrds?: pulumi.Resource;
     /** Helm values merged over the program's own, last. Default none. */
     values?: Record<string, unknown>;
 }
@@ -62,7 +65,7 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
                 ingress: {
                     enabled: true,
                     ingressClassName: args.ingressClass ?? "traefik",
-                    annotations: { "cert-manager.io/cluster-issuer": args.clusterIssuer },
+                    annotations: ingressAnnotations(args.clusterIssuer),
                     tls: true,
                 },
             },
@@ -73,7 +76,16 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
             "redis-ha": {
                 enabled: ha,
                 podDisruptionBudget: haPdb,
-                haproxy: { podDisruptionBudget: haPdb },
+                redis: { resources: sized(preset, "medium") },
+                sentinel: { resources: sized(preset, "small") },
+                // The config-init containers of the Redis servers.
+                init: { resources: sized(preset, "small") },
+                splitBrainDetection: { resources: sized(preset, "small") },
+                haproxy: {
+                    podDisruptionBudget: haPdb,
+                    resources: sized(preset, "small"),
+                    init: { resources: sized(preset, "small") },
+                },
             },
         },
         args.values ?? {},
@@ -106,9 +118,8 @@ export class ArgoCd extends pulumi.ComponentResource {
             release: "argocd",
             namespace,
             values: argocdValues(args),
-            protect: args.protect,
             // Redis and every component that talks to it read the password at start.
-            dependsOn: [redisSecret],
+            dependsOn: [redisSecret, ...(args.serviceMonitors && args.monitoringCrds ? [args.monitoringCrds] : [])],
         });
         this.url = `https://${args.host}`;
         this.registerOutputs({ chart: this.chart, url: this.url });

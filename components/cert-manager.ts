@@ -162,7 +162,6 @@ export class CertManager extends pulumi.ComponentResource {
             release: RELEASE,
             namespace,
             values: certManagerValues(args),
-            protect: args.protect,
         });
 
         const solver = args.issuer.kind === "acme" ? args.issuer.solver : undefined;

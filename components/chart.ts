@@ -1,6 +1,8 @@
 // The steps every platform component starts with: a namespace of its own (with Pod Security
 // Admission where the profile enforces it) and its pinned chart installed into it through Helm
-// v4 (each object a Pulumi resource, diffed in previews), guarded against deletion where asked.
+// v4 (each object a Pulumi resource, diffed in previews). Deletion protection guards the
+// namespace, which holds the component's state; never the chart, whose children inherit
+// `protect`, so an ordinary upgrade that drops or replaces an object would fail.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartPin } from "./versions";
@@ -12,8 +14,8 @@ export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 export interface Guards {
     /** Enforce Pod Security Admission on the component's namespace at its level. Default false. */
     podSecurity?: boolean;
-    /** Protect the namespace and chart from deletion, and keep the chart's objects (its CRDs
-     *  and so users' custom resources) if the chart is removed. Default false. */
+    /** Protect the namespace from deletion (deleting it deletes everything in it). The charts
+     *  keep their CRDs through `helm.sh/resource-policy: keep` whatever this says. Default false. */
     protect?: boolean;
 }
 
@@ -52,8 +54,14 @@ export interface ChartInstall {
     readonly values: Record<string, unknown>;
     /** What the chart's objects need before they start. Default none. */
     readonly dependsOn?: pulumi.Resource[];
-    /** Protect the chart and retain its objects on deletion. Default false. */
-    readonly protect?: boolean;
+}
+
+/** Annotations of the platform's Ingresses: a certificate from `clusterIssuer`, and no wait for a
+ *  load-balancer address. The provider otherwise awaits `.status.loadBalancer.ingress` for ten
+ *  minutes, which an ingress controller that does not publish status never sets, and the
+ *  platform's readiness must not hang on it. */
+export function ingressAnnotations(clusterIssuer: string): Record<string, string> {
+    return { "cert-manager.io/cluster-issuer": clusterIssuer, "pulumi.com/skipAwait": "true" };
 }
 
 /** The pinned chart, `<name>-chart`, installed into the component's namespace. */
@@ -68,13 +76,6 @@ export function pinnedChart(parent: pulumi.ComponentResource, name: string, inst
             namespace: install.namespace.metadata.name,
             values: install.values,
         },
-        {
-            parent,
-            dependsOn: install.dependsOn,
-            protect: install.protect,
-            // Removing the chart keeps its objects, CRDs first of all: deleting a CRD deletes
-            // every custom resource of its kind.
-            retainOnDelete: install.protect,
-        },
+        { parent, dependsOn: install.dependsOn },
     );
 }

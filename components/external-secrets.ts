@@ -25,8 +25,10 @@ export interface ExternalSecretsArgs extends Guards {
     podDisruptionBudgets?: boolean;
     /** Requests/limits preset. Default `reduced`. */
     resources?: SizingPreset;
-    /** A ServiceMonitor (needs the Prometheus Operator's CRDs). Default false. */
+    /** ServiceMonitors of the controller, webhook and cert controller. Default false. */
     serviceMonitor?: boolean;
+    /** What installs the Prometheus Operator's CRDs; with serviceMonitor the chart waits for it. Default none. */
+    monitoringCrds?: pulumi.Resource;
     /** Helm values merged over the program's own, last. Default none. */
     values?: Record<string, unknown>;
 }
@@ -40,11 +42,13 @@ export function externalSecretsValues(args: ExternalSecretsArgs): Record<string,
     return deepMerge(
         {
             installCRDs: true,
+            // Removing the chart must not delete every ExternalSecret and store with their CRDs.
+            crds: { annotations: { "helm.sh/resource-policy": "keep" } },
             ...workload,
             // Replicas share the work through a lease; harmless with one.
             leaderElect: true,
-            // Always render: the chart would otherwise check for the CRD at render time and the
-            // ServiceMonitor would appear only on a later run.
+            // Always render: the chart would otherwise look for the CRD at render time; it waits
+            // for the CRDs instead, so the first run renders what every later run does.
             serviceMonitor: { enabled: args.serviceMonitor ?? false, renderMode: "alwaysRender" },
             webhook: workload,
             certController: workload,
@@ -100,7 +104,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
             release: RELEASE,
             namespace: this.namespace,
             values: externalSecretsValues(args),
-            protect: args.protect,
+            dependsOn: args.serviceMonitor && args.monitoringCrds ? [args.monitoringCrds] : [],
         });
         this.registerOutputs({ chart: this.chart });
     }

@@ -87,7 +87,6 @@ export class MetalLb extends pulumi.ComponentResource {
             release: "metallb",
             namespace,
             values: metallbValues(args),
-            protect: args.protect,
         });
 
         const pools = args.pools.map(poolObject);

@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
+import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
 import { deepMerge } from "./merge";
 import { sized, SizingPreset } from "./sizing";
 import { CHARTS } from "./versions";
@@ -71,6 +71,8 @@ export interface MonitoringStorage {
 export interface MonitoringArgs extends Guards {
     /** The cert-manager install that issues the operator's webhook certificate; the chart waits for it. Required. */
     certManager: pulumi.Resource;
+    /** What installs the Prometheus Operator's CRDs (the chart's own `crds` are off); the chart waits for it. Required. */
+    crds: pulumi.Resource;
     /** Grafana's host name, e.g. `grafana.home.arpa`. Required. */
     host: string;
     /** cert-manager ClusterIssuer of Grafana's certificate. Required. */
@@ -141,12 +143,14 @@ export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unk
 }
 
 /** The chart values, from the args. */
-export function monitoringValues(args: Omit<MonitoringArgs, "certManager">): Record<string, unknown> {
+export function monitoringValues(args: Omit<MonitoringArgs, "certManager" | "crds">): Record<string, unknown> {
     const preset = args.resources ?? "reduced";
     const replicas = args.replicas ?? 1;
     const storage = args.storage;
     return deepMerge(
         {
+            // Installed apart, before every chart that renders monitoring objects.
+            crds: { enabled: false },
             prometheusOperator: {
                 admissionWebhooks: {
                     // v4 charts skip the hook jobs that would create the webhook certificate;
@@ -187,10 +191,12 @@ export function monitoringValues(args: Omit<MonitoringArgs, "certManager">): Rec
             grafana: {
                 admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
                 resources: sized(preset, "medium"),
+                // The dashboard and datasource sidecars.
+                sidecar: { resources: sized(preset, "small") },
                 ingress: {
                     enabled: true,
                     ingressClassName: args.ingressClass ?? "traefik",
-                    annotations: { "cert-manager.io/cluster-issuer": args.clusterIssuer },
+                    annotations: ingressAnnotations(args.clusterIssuer),
                     hosts: [args.host],
                     tls: [{ secretName: "grafana-tls", hosts: [args.host] }],
                 },
@@ -247,8 +253,7 @@ export class Monitoring extends pulumi.ComponentResource {
             release: RELEASE,
             namespace,
             values: monitoringValues(args),
-            protect: args.protect,
-            dependsOn: [adminSecret, ...receiverSecret, args.certManager],
+            dependsOn: [adminSecret, ...receiverSecret, args.certManager, args.crds],
         });
         this.grafanaUrl = `https://${args.host}`;
         this.grafanaAdminPassword = pulumi.secret(password.result);

@@ -73,7 +73,12 @@ export class WebhookGate extends pulumi.ComponentResource {
         this.job = new k8s.batch.v1.Job(
             `${name}`,
             {
-                metadata: { namespace },
+                metadata: {
+                    namespace,
+                    // A Job that failed its await stays failed, and the provider would await the
+                    // same failed Job on every later `up`: replace it, so the gate runs again.
+                    annotations: { "pulumi.com/replaceUnready": "true" },
+                },
                 spec: {
                     backoffLimit: GATE_RETRIES,
                     template: {

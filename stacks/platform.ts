@@ -1,7 +1,8 @@
-// The platform on the stack's cluster, each component shaped by the environment profile:
-// MetalLB, cert-manager, Argo CD and External Secrets (with the profile's secret store) install
-// in parallel; monitoring waits for cert-manager, which issues its admission webhook's
-// certificate; network policies guard the namespaces where the profile asks; the
+// The platform on the stack's cluster, each component shaped by the environment profile: the
+// Prometheus Operator's CRDs first, since Argo CD, External Secrets and monitoring render
+// ServiceMonitors and rules; MetalLB, cert-manager, Argo CD and External Secrets (with the
+// profile's secret store) install in parallel; monitoring waits for cert-manager, which issues
+// its admission webhook's certificate; network policies guard the namespaces where the profile asks; the
 // ApplicationSets hand the cluster to GitOps once Argo CD is ready.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,6 +22,7 @@ import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/ku
 import { NetworkPolicies } from "../components/network-policies";
 import { METALLB_NAMESPACE, MetalLb } from "../components/metallb";
 import { K3sMetrics, Monitoring, MONITORING_NAMESPACE } from "../components/monitoring";
+import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/vault-secret-store";
 import { StackConfig } from "./config";
 import { checked, LETS_ENCRYPT } from "./validate";
@@ -116,6 +118,11 @@ export function platform(
     const components = config.components;
     const guards: Guards = { podSecurity: profile.podSecurity === "enforced", protect: profile.deletionProtection };
 
+    const monitoringCrds = new PrometheusOperatorCrds(
+        "prometheus-operator-crds",
+        { protect: profile.deletionProtection },
+        { provider },
+    );
     const metallb = new MetalLb(
         "metallb",
         { ...guards, pools: config.metallb.pools, resources: profile.resources, values: components.metallb?.values },
@@ -143,6 +150,7 @@ export function platform(
             highAvailability: profile.highAvailability,
             podDisruptionBudgets: profile.podDisruptionBudgets,
             serviceMonitors: true,
+            monitoringCrds,
             values: components.argocd?.values,
         },
         { provider },
@@ -169,6 +177,7 @@ export function platform(
                 url: checked(config.secrets.alertingUrl, "alertingUrl"),
             },
             certManager,
+            crds: monitoringCrds,
             additionalServiceMonitors: [certManagerServiceMonitor()],
             values: components.monitoring?.values,
         },
@@ -182,6 +191,7 @@ export function platform(
             ...shape,
             podDisruptionBudgets: profile.podDisruptionBudgets,
             serviceMonitor: true,
+            monitoringCrds,
             values: components.externalSecrets?.values,
         },
         { provider },

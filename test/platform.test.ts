@@ -96,6 +96,8 @@ function plainStore(): string[][] {
 /** Every resource a stack registers besides its issuer and store objects, as [type, name]. */
 const COMMON = [
     ["pulumi:providers:kubernetes", "kubernetes"],
+    ["homelab:platform:PrometheusOperatorCrds", "prometheus-operator-crds"],
+    [CHART, "prometheus-operator-crds-chart"],
     ["homelab:platform:MetalLb", "metallb"],
     ["kubernetes:core/v1:Namespace", "metallb-namespace"],
     [CHART, "metallb-chart"],
@@ -193,18 +195,32 @@ for (const environment of ENVIRONMENTS) {
             );
         });
 
-        it("installs the five pinned charts into their namespaces", () => {
+        it("installs the five pinned charts into their namespaces, and the operator's CRDs apart", () => {
             const charts = registered
                 .filter((r) => r.type === CHART)
-                .map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace])
+                .map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace, r.inputs.name])
                 .sort();
             assert.deepEqual(charts, [
-                ["argo-cd", "10.1.1", "argocd"],
-                ["cert-manager", "v1.21.1", "cert-manager"],
-                ["external-secrets", "2.9.0", "external-secrets"],
-                ["kube-prometheus-stack", "88.5.3", "monitoring"],
-                ["metallb", "0.16.1", "metallb-system"],
+                ["argo-cd", "10.1.1", "argocd", "argocd"],
+                ["cert-manager", "v1.21.1", "cert-manager", "cert-manager"],
+                ["external-secrets", "2.9.0", "external-secrets", "external-secrets"],
+                ["kube-prometheus-stack", "88.5.3", "kube-system", "prometheus-operator-crds"],
+                ["kube-prometheus-stack", "88.5.3", "monitoring", "kube-prometheus-stack"],
+                ["metallb", "0.16.1", "metallb-system", "metallb"],
             ]);
+        });
+
+        it("installs the Prometheus Operator's CRDs first, with nothing before them", () => {
+            assert.deepEqual(only(registered, CHART, "prometheus-operator-crds-chart").dependencies, []);
+        });
+
+        it("makes every chart that renders monitoring objects wait for the operator's CRDs", () => {
+            for (const chart of ["argocd-chart", "external-secrets-chart", "monitoring-chart"]) {
+                assert.ok(
+                    names(only(registered, CHART, chart).dependencies).includes("prometheus-operator-crds-chart"),
+                    chart,
+                );
+            }
         });
 
         it("creates every Kubernetes object with the stack's provider", () => {
@@ -220,7 +236,7 @@ for (const environment of ENVIRONMENTS) {
             for (const chart of ["metallb-chart", "cert-manager-chart", "argocd-chart"]) {
                 const deps = names(only(registered, CHART, chart).dependencies);
                 assert.deepEqual(
-                    deps.filter((d) => d.endsWith("-chart")),
+                    deps.filter((d) => d.endsWith("-chart") && d !== "prometheus-operator-crds-chart"),
                     [],
                     chart,
                 );
@@ -490,10 +506,12 @@ for (const environment of ENVIRONMENTS) {
                 .map((r) => `${r.type.split(":").pop()} ${r.name}`)
                 .sort();
             const production = [
-                ...["argocd", "cert-manager", "external-secrets", "metallb", "monitoring"].flatMap((c) => [
-                    `Chart ${c}-chart`,
-                    `Namespace ${c}-namespace`,
-                ]),
+                // Namespaces and CRDs hold state; the other charts stay unprotected, so an
+                // upgrade that drops or replaces one of their objects goes through.
+                ...["argocd", "cert-manager", "external-secrets", "metallb", "monitoring"].map(
+                    (c) => `Namespace ${c}-namespace`,
+                ),
+                "Chart prometheus-operator-crds-chart",
                 // Servers hold etcd; agents hold nothing a reinstall would not bring back.
                 "Command k3s-prod-k3s-1",
                 "Command k3s-prod-k3s-2",
@@ -504,29 +522,10 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(protectedOnes, environment === "production" ? production : []);
         });
 
-        it(
-            environment === "production"
-                ? "keeps the charts' objects, CRDs first, when a chart is removed"
-                : "retains nothing on delete",
-            () => {
-                const retained = registered
-                    .filter((r) => r.retainOnDelete)
-                    .map((r) => r.name)
-                    .sort();
-                assert.deepEqual(
-                    retained,
-                    environment === "production"
-                        ? [
-                              "argocd-chart",
-                              "cert-manager-chart",
-                              "external-secrets-chart",
-                              "metallb-chart",
-                              "monitoring-chart",
-                          ]
-                        : [],
-                );
-            },
-        );
+        it("keeps the Prometheus Operator's CRDs when their chart is removed, and retains nothing else", () => {
+            const retained = registered.filter((r) => r.retainOnDelete).map((r) => r.name);
+            assert.deepEqual(retained, ["prometheus-operator-crds-chart"]);
+        });
 
         it("exports Grafana's admin password as a secret", async () => {
             assert.equal(await isSecret(outputs.grafanaAdminPassword), true);

@@ -34,6 +34,22 @@ describe("ArgoCd", () => {
         });
     });
 
+    it("waits for the Prometheus Operator's CRDs only when it renders ServiceMonitors", async () => {
+        const withMonitors = await registrations(() => {
+            const crds = new ArgoCd("crds-stand-in", BASE);
+            new ArgoCd("argocd", { ...BASE, serviceMonitors: true, monitoringCrds: crds });
+        });
+        assert.ok(
+            names(only(withMonitors, "kubernetes:helm.sh/v4:Chart", "argocd-chart").dependencies).includes(
+                "crds-stand-in-chart",
+            ),
+        );
+        assert.deepEqual(names(only(recorded, "kubernetes:helm.sh/v4:Chart", "argocd-chart").dependencies).sort(), [
+            "argocd-namespace",
+            "argocd-redis",
+        ]);
+    });
+
     it("installs the chart after the redis secret exists", () => {
         assert.ok(
             names(only(recorded, "kubernetes:helm.sh/v4:Chart", "argocd-chart").dependencies).includes("argocd-redis"),
@@ -59,18 +75,24 @@ describe("argocdValues", () => {
         assert.deepEqual(single.server.ingress, {
             enabled: true,
             ingressClassName: "traefik",
-            annotations: { "cert-manager.io/cluster-issuer": "homelab-ca" },
+            // No wait for a load-balancer address a controller may never publish.
+            annotations: { "cert-manager.io/cluster-issuer": "homelab-ca", "pulumi.com/skipAwait": "true" },
             tls: true,
         });
         assert.equal(single.global.domain, "argocd.home.arpa");
         assert.deepEqual(single.configs.params, { "server.insecure": true });
     });
 
-    it("runs redis-ha with budgets on Redis and HAProxy in HA", () => {
+    it("runs redis-ha in HA with budgets on Redis and HAProxy, every container sized by the preset", () => {
+        const small = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };
         assert.deepEqual(ha["redis-ha"], {
             enabled: true,
             podDisruptionBudget: { maxUnavailable: 1 },
-            haproxy: { podDisruptionBudget: { maxUnavailable: 1 } },
+            redis: { resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } } },
+            sentinel: { resources: small },
+            init: { resources: small },
+            splitBrainDetection: { resources: small },
+            haproxy: { podDisruptionBudget: { maxUnavailable: 1 }, resources: small, init: { resources: small } },
         });
     });
 

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ExternalSecrets, externalSecretsValues } from "../../components/external-secrets";
 import { sized } from "../../components/sizing";
-import { only, registrations } from "../harness";
+import { names, only, registrations } from "../harness";
 
 describe("ExternalSecrets", () => {
     it("installs the pinned chart into external-secrets", async () => {
@@ -18,13 +18,25 @@ describe("ExternalSecrets", () => {
             ],
         );
     });
+
+    it("waits for the Prometheus Operator's CRDs when it renders ServiceMonitors", async () => {
+        const recorded = await registrations(() => {
+            const crds = new ExternalSecrets("crds-stand-in", {});
+            new ExternalSecrets("external-secrets", { serviceMonitor: true, monitoringCrds: crds });
+        });
+        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "external-secrets-chart");
+        assert.ok(names(chart.dependencies).includes("crds-stand-in-chart"));
+    });
 });
 
 describe("externalSecretsValues", () => {
     const ha = externalSecretsValues({ replicas: 2, podDisruptionBudgets: true, resources: "full" }) as any;
     const single = externalSecretsValues({}) as any;
 
-    it("installs the CRDs", () => assert.equal(single.installCRDs, true));
+    it("installs the CRDs and keeps them when the chart is removed", () => {
+        assert.equal(single.installCRDs, true);
+        assert.deepEqual(single.crds, { annotations: { "helm.sh/resource-policy": "keep" } });
+    });
 
     it("runs controller, webhook and cert controller with two replicas and budgets in HA", () => {
         for (const workload of [ha, ha.webhook, ha.certController]) {

@@ -4,8 +4,9 @@ import { alertmanagerConfig, k3sScrapeValues, Monitoring, monitoringValues } fro
 import { sized } from "../../components/sizing";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
 
-/** Stands in for the cert-manager install the chart must wait for. */
+/** Stand in for the cert-manager install and the CRDs the chart must wait for. */
 const certManagerStandIn = () => new k8s.core.v1.Namespace("cert-manager", {});
+const crdsStandIn = () => new k8s.core.v1.Namespace("prometheus-operator-crds", {});
 
 const BASE = { host: "grafana.home.arpa", clusterIssuer: "homelab-ca", retention: "7d" };
 
@@ -14,7 +15,11 @@ describe("Monitoring", () => {
     let monitoring: Monitoring;
     before(async () => {
         recorded = await registrations(() => {
-            monitoring = new Monitoring("monitoring", { ...BASE, certManager: certManagerStandIn() });
+            monitoring = new Monitoring("monitoring", {
+                ...BASE,
+                certManager: certManagerStandIn(),
+                crds: crdsStandIn(),
+            });
         });
     });
 
@@ -32,11 +37,12 @@ describe("Monitoring", () => {
         );
     });
 
-    it("installs the chart after cert-manager and Grafana's admin secret", () => {
+    it("installs the chart after cert-manager, the operator's CRDs and Grafana's admin secret", () => {
         assert.deepEqual(names(only(recorded, "kubernetes:helm.sh/v4:Chart", "monitoring-chart").dependencies).sort(), [
             "cert-manager",
             "monitoring-grafana-admin",
             "monitoring-namespace",
+            "prometheus-operator-crds",
         ]);
     });
 
@@ -67,6 +73,16 @@ describe("monitoringValues", () => {
             certManager: { enabled: true },
             patch: { enabled: false },
             failurePolicy: "Ignore",
+        });
+    });
+
+    it("leaves the Prometheus Operator's CRDs to their own install", () => {
+        assert.deepEqual(values.crds, { enabled: false });
+    });
+
+    it("sizes Grafana's dashboard and datasource sidecars", () => {
+        assert.deepEqual(values.grafana.sidecar, {
+            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
         });
     });
 
@@ -112,7 +128,7 @@ describe("monitoringValues", () => {
         assert.deepEqual(values.grafana.ingress, {
             enabled: true,
             ingressClassName: "traefik",
-            annotations: { "cert-manager.io/cluster-issuer": "homelab-ca" },
+            annotations: { "cert-manager.io/cluster-issuer": "homelab-ca", "pulumi.com/skipAwait": "true" },
             hosts: ["grafana.home.arpa"],
             tls: [{ secretName: "grafana-tls", hosts: ["grafana.home.arpa"] }],
         });
@@ -158,6 +174,7 @@ describe("alert routing", () => {
             new Monitoring("monitoring", {
                 ...BASE,
                 certManager: certManagerStandIn(),
+                crds: crdsStandIn(),
                 alerts: { kind: "discord", url: "https://discord.com/api/webhooks/1/abc" },
             });
         });

@@ -36,6 +36,11 @@ describe("WebhookGate", () => {
         assert.equal(spec.template.spec.containers[0].image, "registry.k8s.io/kubectl:v1.34.2");
     });
 
+    it("is replaced, not awaited again, on the next up when it failed before", () => {
+        const metadata = only(recorded, "kubernetes:batch/v1:Job", "gate").inputs.metadata as any;
+        assert.deepEqual(metadata.annotations, { "pulumi.com/replaceUnready": "true" });
+    });
+
     it("hands the objects to the Job as a List", () => {
         const data = only(recorded, "kubernetes:core/v1:ConfigMap", "gate").inputs.data as Record<string, string>;
         assert.deepEqual(JSON.parse(data["objects.json"]), { apiVersion: "v1", kind: "List", items: [POOL] });
