@@ -331,6 +331,20 @@ const alertReceiver: Rule = ({ config, secrets }) =>
           ]
         : [];
 
+// K3s's Traefik serves the class `traefik`; with it turned off nothing does, and every
+// platform Ingress (Argo CD, Grafana, ACME HTTP-01 challenges) would go unserved.
+const ingressServed: Rule = ({ config }) =>
+    config.cluster.traefik === false && config.ingressClass === "traefik"
+        ? [
+              {
+                  key: "ingressClass",
+                  message:
+                      '"traefik" names K3s\'s Traefik, which cluster.traefik: false turns off; name the class of the ingress controller you run instead, or keep Traefik',
+                  example: '"nginx"',
+              },
+          ]
+        : [];
+
 // The seed fixes these for production; a site override must not quietly undo them.
 const productionInvariants: Rule = ({ config, environment }) => {
     if (environment !== "production") {
@@ -369,6 +383,7 @@ export const RULES: readonly Rule[] = [
     gitopsCredentials,
     snapshotTarget,
     alertReceiver,
+    ingressServed,
     productionInvariants,
 ];
 

@@ -31,6 +31,14 @@ describe("cross-field rules", () => {
             expected: [`cluster.nodes: has no server; the first server initialises the cluster; e.g. ${NODE_EXAMPLE}`],
         },
         {
+            rule: "an ingress controller serves the ingress class",
+            stack: "dev",
+            values: values("dev", (v) => (v.cluster.traefik = false)),
+            expected: [
+                'ingressClass: "traefik" names K3s\'s Traefik, which cluster.traefik: false turns off; name the class of the ingress controller you run instead, or keep Traefik; e.g. "nginx"',
+            ],
+        },
+        {
             rule: "the number of servers is odd",
             stack: "staging",
             values: values("staging", (v) => (v.cluster.nodes[1].role = "server")),
