@@ -1,6 +1,7 @@
 // The environment rules of the seed workflow, as policies over every resource a preview or an
 // update registers (chart objects included: Helm v4 charts make each one a resource).
 import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { ChartPin, CHARTS } from "../components/versions";
 
 /** The stack (environment) a resource belongs to, from its URN (`urn:pulumi:<stack>::...`). */
 export function environmentOf(urn: string): string {
@@ -61,38 +62,113 @@ export const workloadsSetResources: ResourceValidationPolicy = {
     },
 };
 
-/** Replica settings of each chart whose controllers must run at least twice in production. */
-export const REPLICATED_CHART_VALUES: Readonly<Record<string, readonly string[]>> = {
-    "argo-cd": ["server.replicas", "repoServer.replicas", "applicationSet.replicas"],
-    "cert-manager": ["replicaCount", "webhook.replicaCount", "cainjector.replicaCount"],
-    "external-secrets": ["replicaCount", "webhook.replicaCount", "certController.replicaCount"],
+/**
+ * The chart a rendered object comes from, as Helm's `<name>-<version>` label (`+` written as `_`):
+ * `helm.sh/chart`, or the older `chart` label of charts that set no other (kube-prometheus-stack).
+ */
+function chartLabelOf(props: Record<string, unknown>): string | undefined {
+    const labels = valueAt(props, "metadata.labels") as Record<string, unknown> | undefined;
+    const label = labels?.["helm.sh/chart"] ?? labels?.chart;
+    return typeof label === "string" ? label : undefined;
+}
+
+/** Helm's chart label for a chart version: `<name>-<version>`, `+` as `_`, at most 63 characters. */
+export function helmChartLabel(chart: string, version: string): string {
+    return `${chart}-${version}`.replace(/\+/g, "_").slice(0, 63).replace(/-+$/, "");
+}
+
+/** The pin of the chart a label names, and the version it names; undefined for charts not pinned. */
+function pinnedChartOf(label: string): { pin: ChartPin; version: string } | undefined {
+    for (const pin of Object.values<ChartPin>(CHARTS)) {
+        const version = label.slice(pin.chart.length + 1);
+        // A version follows the name: `cert-manager-v1.21.1`, not `cert-manager-csi-driver-0.1.0`.
+        if (label.startsWith(`${pin.chart}-`) && /^v?\d/.test(version))
+            return { pin, version: version.replace(/_/g, "+") };
+    }
+    return undefined;
+}
+
+/** Labels that pick one Deployment out of a chart's rendered objects. */
+type Selector = Readonly<Record<string, string>>;
+
+/**
+ * The controller Deployments of each chart that must run at least twice in production
+ * (external-secrets sets no component label: its Deployments differ by name).
+ */
+export const REPLICATED_CONTROLLERS: Readonly<Record<string, Readonly<Record<string, Selector>>>> = {
+    "argo-cd": {
+        server: { "app.kubernetes.io/component": "server" },
+        "repo-server": { "app.kubernetes.io/component": "repo-server" },
+        "applicationset-controller": { "app.kubernetes.io/component": "applicationset-controller" },
+    },
+    "cert-manager": {
+        controller: { "app.kubernetes.io/component": "controller" },
+        webhook: { "app.kubernetes.io/component": "webhook" },
+        cainjector: { "app.kubernetes.io/component": "cainjector" },
+    },
+    "external-secrets": {
+        controller: { "app.kubernetes.io/name": "external-secrets" },
+        webhook: { "app.kubernetes.io/name": "external-secrets-webhook" },
+        "cert-controller": { "app.kubernetes.io/name": "external-secrets-cert-controller" },
+    },
 };
 
+// Why: with one replica, every restart or node drain is an outage of what the controller serves
+// (Argo CD's UI and syncs, certificate issuance, webhooks that admit resources). The engine never
+// shows a v4 Chart's values to a policy, so the rule reads the rendered Deployments themselves.
+// Not listed: Argo CD's application-controller (a StatefulSet sharded by cluster), notifications
+// controller and redis. A Deployment scaled by an HPA is out of scope.
 export const productionControllersReplicated: ResourceValidationPolicy = {
     name: "production-controllers-replicated",
     description: "Production runs at least two replicas of each platform controller that supports it.",
     validateResource: (args, reportViolation) => {
-        if (!inProduction(args) || !isChart(args.type)) return;
-        const chart =
-            String(args.props.chart ?? "")
-                .split("/")
-                .pop() ?? "";
-        for (const path of REPLICATED_CHART_VALUES[chart] ?? []) {
-            const replicas = valueAt(args.props.values, path) ?? 1; // the charts' default
-            if (typeof replicas !== "number" || replicas < 2)
-                reportViolation(`${chart} ${path} is ${JSON.stringify(replicas)}; production needs >= 2`);
-        }
+        if (!inProduction(args) || args.type !== "kubernetes:apps/v1:Deployment") return;
+        const label = chartLabelOf(args.props);
+        const chart = label === undefined ? undefined : pinnedChartOf(label)?.pin.chart;
+        if (chart === undefined) return;
+        const labels = valueAt(args.props, "metadata.labels") as Record<string, unknown>;
+        const controller = Object.entries(REPLICATED_CONTROLLERS[chart] ?? {}).find(([, selector]) =>
+            Object.entries(selector).every(([key, value]) => labels[key] === value),
+        )?.[0];
+        if (controller === undefined) return;
+        const replicas = valueAt(args.props, "spec.replicas");
+        const count = replicas ?? 1; // Kubernetes' default
+        if (typeof count === "number" && count >= 2) return;
+        const runs =
+            typeof count !== "number"
+                ? `sets replicas ${JSON.stringify(count)}`
+                : `runs ${count} replica${count === 1 ? "" : "s"}${replicas === undefined ? " (spec.replicas unset)" : ""}`;
+        const objectName = valueAt(args.props, "metadata.name");
+        const name = typeof objectName === "string" ? objectName : args.name;
+        reportViolation(`${chart} ${controller} Deployment ${name} ${runs}; production needs >= 2`);
     },
 };
 
+/** An exact chart version (SemVer, optionally `v`-prefixed): no range, no `latest`. */
+const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+// Why: a preview must show what an update will install. Under the engine a v4 Chart registers no
+// properties, so the versions are read where they show: the chart label of every rendered object
+// must name the version components/versions.ts pins (a subchart's label is pinned by its parent).
+// A v3 Chart or a helm Release passes its inputs, so their `version` must be exact.
 export const chartsPinned: ResourceValidationPolicy = {
     name: "charts-pinned",
-    description: "Every Helm chart is installed at an exact version, so a preview shows what an update will do.",
+    description: "Every Helm chart is installed at the exact version components/versions.ts pins.",
     validateResource: (args, reportViolation) => {
-        if (!isChart(args.type)) return;
-        const version = String(args.props.version ?? "");
-        if (!/^v?\d+\.\d+\.\d+$/.test(version))
-            reportViolation(`chart ${String(args.props.chart)} has version "${version}", not an exact version`);
+        if (isChart(args.type)) {
+            if (Object.keys(args.props).length === 0) return; // a v4 Chart: checked through its objects
+            const version = String(args.props.version ?? "");
+            if (!EXACT_VERSION.test(version))
+                reportViolation(`chart ${String(args.props.chart)} has version "${version}", not an exact version`);
+            return;
+        }
+        const label = chartLabelOf(args.props);
+        const rendered = label === undefined ? undefined : pinnedChartOf(label);
+        if (rendered === undefined || label === helmChartLabel(rendered.pin.chart, rendered.pin.version)) return;
+        reportViolation(
+            `${rendered.pin.chart} objects rendered from chart version ${rendered.version}; ` +
+                `components/versions.ts pins ${rendered.pin.version}`,
+        );
     },
 };
 

@@ -2,9 +2,11 @@
 // whole pack passes on the real stacks.
 import * as assert from "node:assert/strict";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { CHARTS } from "../components/versions";
 import {
     chartsPinned,
     environmentOf,
+    helmChartLabel,
     POLICIES,
     productionApplicationsManualSync,
     productionControllersReplicated,
@@ -21,19 +23,57 @@ function violations(
     stack: string,
     type: string,
     props: Record<string, unknown>,
+    name = "test",
+    parents = "",
 ): string[] {
     const found: string[] = [];
     const args = {
         type,
         props,
-        urn: `urn:pulumi:${stack}::homelab::${type}::test`,
-        name: "test",
+        urn: `urn:pulumi:${stack}::homelab::${parents}${type}::${name}`,
+        name,
     } as ResourceValidationArgs;
     const validate = policy.validateResource;
     for (const check of Array.isArray(validate) ? validate : [validate!])
         void check(args, (message) => found.push(message));
     return found;
 }
+
+/** A Kubernetes object as Helm renders it. */
+interface Manifest {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace: string; labels: Record<string, string> };
+    spec?: Record<string, unknown>;
+    [key: string]: unknown;
+}
+
+/**
+ * The violations a policy reports for an object a v4 Chart renders, as the engine shows it: its
+ * own resource, the Chart's child, with the rendered manifest as its props.
+ */
+function renderedViolations(policy: ResourceValidationPolicy, stack: string, manifest: Manifest): string[] {
+    const [group, version] = manifest.apiVersion.includes("/")
+        ? manifest.apiVersion.split("/")
+        : ["core", manifest.apiVersion];
+    const { name, namespace } = manifest.metadata;
+    return violations(
+        policy,
+        stack,
+        `kubernetes:${group}/${version}:${manifest.kind}`,
+        manifest,
+        `chart:${namespace}/${name}`,
+        `homelab:platform:Component$kubernetes:helm.sh/v4:Chart$`,
+    );
+}
+
+/** A Deployment as a chart renders it, with `replicas` unless undefined. */
+const renderedDeployment = (name: string, labels: Record<string, string>, replicas?: number): Manifest => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: "platform", labels },
+    spec: replicas === undefined ? {} : { replicas },
+});
 
 const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -91,33 +131,153 @@ describe("workloads-set-resources", () => {
     });
 });
 
+// The controller Deployments' labels as the pinned charts render them (shared/tools/render.js).
+const CONTROLLERS: [string, Record<string, string>][] = [
+    ["argocd-server", { "helm.sh/chart": "argo-cd-10.1.1", "app.kubernetes.io/component": "server" }],
+    ["argocd-repo-server", { "helm.sh/chart": "argo-cd-10.1.1", "app.kubernetes.io/component": "repo-server" }],
+    [
+        "argocd-applicationset-controller",
+        { "helm.sh/chart": "argo-cd-10.1.1", "app.kubernetes.io/component": "applicationset-controller" },
+    ],
+    ["cert-manager", { "helm.sh/chart": "cert-manager-v1.21.1", "app.kubernetes.io/component": "controller" }],
+    ["cert-manager-webhook", { "helm.sh/chart": "cert-manager-v1.21.1", "app.kubernetes.io/component": "webhook" }],
+    [
+        "cert-manager-cainjector",
+        { "helm.sh/chart": "cert-manager-v1.21.1", "app.kubernetes.io/component": "cainjector" },
+    ],
+    ["external-secrets", { "helm.sh/chart": "external-secrets-2.9.0", "app.kubernetes.io/name": "external-secrets" }],
+    [
+        "external-secrets-webhook",
+        { "helm.sh/chart": "external-secrets-2.9.0", "app.kubernetes.io/name": "external-secrets-webhook" },
+    ],
+    [
+        "external-secrets-cert-controller",
+        { "helm.sh/chart": "external-secrets-2.9.0", "app.kubernetes.io/name": "external-secrets-cert-controller" },
+    ],
+];
+const controllers = (stack: string, replicas?: number) =>
+    CONTROLLERS.flatMap(([name, labels]) =>
+        renderedViolations(productionControllersReplicated, stack, renderedDeployment(name, labels, replicas)),
+    );
+
 describe("production-controllers-replicated", () => {
-    it("rejects a single-replica cert-manager in production", () => {
-        assert.deepEqual(
-            violations(productionControllersReplicated, "production", CHART, {
-                chart: "cert-manager",
-                values: { replicaCount: 2, webhook: { replicaCount: 2 } },
-            }),
-            ["cert-manager cainjector.replicaCount is 1; production needs >= 2"],
-        );
+    it("rejects each controller at 1 replica in production", () => {
+        assert.deepEqual(controllers("production", 1), [
+            "argo-cd server Deployment argocd-server runs 1 replica; production needs >= 2",
+            "argo-cd repo-server Deployment argocd-repo-server runs 1 replica; production needs >= 2",
+            "argo-cd applicationset-controller Deployment argocd-applicationset-controller runs 1 replica; production needs >= 2",
+            "cert-manager controller Deployment cert-manager runs 1 replica; production needs >= 2",
+            "cert-manager webhook Deployment cert-manager-webhook runs 1 replica; production needs >= 2",
+            "cert-manager cainjector Deployment cert-manager-cainjector runs 1 replica; production needs >= 2",
+            "external-secrets controller Deployment external-secrets runs 1 replica; production needs >= 2",
+            "external-secrets webhook Deployment external-secrets-webhook runs 1 replica; production needs >= 2",
+            "external-secrets cert-controller Deployment external-secrets-cert-controller runs 1 replica; production needs >= 2",
+        ]);
     });
-    it("accepts replicated controllers", () => {
-        const values = { server: { replicas: 2 }, repoServer: { replicas: 3 }, applicationSet: { replicas: 2 } };
+    it("counts a controller without spec.replicas as 1 replica", () => {
+        const webhook = renderedDeployment("cert-manager-webhook", {
+            "helm.sh/chart": "cert-manager-v1.21.1",
+            "app.kubernetes.io/component": "webhook",
+        });
+        assert.deepEqual(renderedViolations(productionControllersReplicated, "production", webhook), [
+            "cert-manager webhook Deployment cert-manager-webhook runs 1 replica (spec.replicas unset); production needs >= 2",
+        ]);
+    });
+    it("accepts controllers at 2 replicas in production", () => {
+        assert.deepEqual(controllers("production", 2), []);
+    });
+    it("leaves dev's single replicas alone", () => {
+        assert.deepEqual(controllers("dev", 1), []);
+        assert.deepEqual(controllers("dev"), []);
+    });
+    it("leaves the Deployments that are not listed controllers alone", () => {
+        const argo = (component: string) => ({
+            "helm.sh/chart": "argo-cd-10.1.1",
+            "app.kubernetes.io/component": component,
+        });
+        const others = [
+            renderedDeployment("argocd-notifications-controller", argo("notifications-controller"), 1),
+            renderedDeployment("argocd-redis", argo("redis")),
+            renderedDeployment("metallb-controller", {
+                "helm.sh/chart": "metallb-0.16.1",
+                "app.kubernetes.io/component": "controller",
+            }),
+            renderedDeployment("kube-prometheus-stack-grafana", { "helm.sh/chart": "grafana-12.11.1" }, 1),
+            {
+                ...renderedDeployment("argocd-application-controller", argo("application-controller"), 1),
+                kind: "StatefulSet",
+            },
+        ];
         assert.deepEqual(
-            violations(productionControllersReplicated, "production", CHART, { chart: "argo-cd", values }),
+            others.flatMap((o) => renderedViolations(productionControllersReplicated, "production", o)),
             [],
         );
     });
+    it("does not look into a v4 Chart, which shows a policy no properties", () => {
+        assert.deepEqual(violations(productionControllersReplicated, "production", CHART, {}), []);
+    });
+});
+
+const configMap = (labels: Record<string, string>): Manifest => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "settings", namespace: "platform", labels },
 });
 
 describe("charts-pinned", () => {
-    it("rejects a chart without an exact version", () => {
-        assert.deepEqual(violations(chartsPinned, "dev", CHART, { chart: "metallb", version: "^0.16" }), [
-            'chart metallb has version "^0.16", not an exact version',
+    it("rejects a child Deployment rendered from another version of a pinned chart", () => {
+        const server = renderedDeployment("argocd-server", { "helm.sh/chart": "argo-cd-10.2.0" }, 2);
+        assert.deepEqual(renderedViolations(chartsPinned, "dev", server), [
+            "argo-cd objects rendered from chart version 10.2.0; components/versions.ts pins 10.1.1",
         ]);
     });
-    it("accepts an exact version", () => {
-        assert.deepEqual(violations(chartsPinned, "dev", CHART, { chart: "cert-manager", version: "v1.21.1" }), []);
+    it("accepts objects labelled with each pinned chart version", () => {
+        const labelled = Object.values(CHARTS).map((pin) =>
+            configMap({ "helm.sh/chart": helmChartLabel(pin.chart, pin.version) }),
+        );
+        assert.deepEqual(
+            labelled.flatMap((o) => renderedViolations(chartsPinned, "dev", o)),
+            [],
+        );
+        assert.equal(helmChartLabel("cert-manager", "v1.21.1"), "cert-manager-v1.21.1");
+        assert.equal(helmChartLabel("chart", "1.0.0+build.1"), "chart-1.0.0_build.1");
+    });
+    it("reads the older `chart` label kube-prometheus-stack sets on its own objects", () => {
+        assert.deepEqual(
+            renderedViolations(chartsPinned, "dev", configMap({ chart: "kube-prometheus-stack-88.4.0" })),
+            ["kube-prometheus-stack objects rendered from chart version 88.4.0; components/versions.ts pins 88.5.3"],
+        );
+        assert.deepEqual(
+            renderedViolations(chartsPinned, "dev", configMap({ chart: "kube-prometheus-stack-88.5.3" })),
+            [],
+        );
+    });
+    it("accepts a subchart's label: its parent chart pins it", () => {
+        const subcharts = [
+            configMap({ "helm.sh/chart": "grafana-12.11.1" }),
+            configMap({ "helm.sh/chart": "bitwarden-sdk-server-v0.5.1" }),
+            configMap({ chart: "redis-ha-4.38.0" }),
+        ];
+        assert.deepEqual(
+            subcharts.flatMap((o) => renderedViolations(chartsPinned, "dev", o)),
+            [],
+        );
+    });
+    it("does not report a v4 Chart, which shows a policy no properties", () => {
+        assert.deepEqual(violations(chartsPinned, "production", CHART, {}), []);
+    });
+    it("accepts a v3 Chart at an exact version", () => {
+        const v3 = "kubernetes:helm.sh/v3:Chart";
+        assert.deepEqual(violations(chartsPinned, "dev", v3, { chart: "cert-manager", version: "v1.21.1" }), []);
+    });
+    it("rejects a v3 Chart or a Release at a version range or none", () => {
+        assert.deepEqual(
+            violations(chartsPinned, "dev", "kubernetes:helm.sh/v3:Chart", { chart: "metallb", version: "^0.16" }),
+            ['chart metallb has version "^0.16", not an exact version'],
+        );
+        assert.deepEqual(violations(chartsPinned, "dev", "kubernetes:helm.sh/v3:Release", { chart: "metallb" }), [
+            'chart metallb has version "", not an exact version',
+        ]);
     });
 });
 
