@@ -72,7 +72,12 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
             repoServer: replicated("medium"),
             applicationSet: replicated("small"),
             notifications: { metrics, resources: sized(preset, "small") },
-            redis: { metrics, resources: sized(preset, "small") },
+            // The metrics Service and ServiceMonitor scrape redis-exporter, a sidecar of its own.
+            redis: {
+                metrics,
+                resources: sized(preset, "small"),
+                exporter: { enabled: args.serviceMonitors ?? false, resources: sized(preset, "small") },
+            },
             "redis-ha": {
                 enabled: ha,
                 podDisruptionBudget: haPdb,

@@ -67,6 +67,15 @@ describe("argocdValues", () => {
     }) as any;
     const single = argocdValues(BASE) as any;
 
+    it("runs redis-exporter, which the Redis metrics Service scrapes, only with ServiceMonitors", () => {
+        const monitored = argocdValues({ ...BASE, serviceMonitors: true }) as any;
+        assert.deepEqual(monitored.redis.exporter, {
+            enabled: true,
+            resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+        });
+        assert.equal(single.redis.exporter.enabled, false);
+    });
+
     it("turns off the redis-secret-init hook job the program replaces", () => {
         assert.deepEqual(single.redisSecretInit, { enabled: false });
     });
