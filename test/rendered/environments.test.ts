@@ -1,0 +1,68 @@
+// Each environment as the cluster would receive it: every chart rendered by the real Helm with
+// the values the program computes, and the program's own objects, checked against the
+// Kubernetes and CRD schemas, Pod Security, the order of a first `up`, the network policies
+// and the policy pack.
+import * as assert from "node:assert/strict";
+import { allObjects, RenderedStack } from "../../render/stack";
+import { ENVIRONMENTS } from "../../stacks/profiles";
+import { orderFindings, podSecurityFindings, policyFindings, reachabilityFindings, schemaFindings } from "./findings";
+import { renderedStack, requireHelm, trafficSources } from "./rendering";
+
+for (const environment of ENVIRONMENTS) {
+    describe(`${environment} as the cluster receives it (rendered with Helm)`, function () {
+        this.timeout(120_000);
+        let rendered: RenderedStack;
+        let objects: ReturnType<typeof allObjects>;
+
+        before(async function () {
+            await requireHelm(this);
+            rendered = await renderedStack(environment);
+            objects = allObjects(rendered);
+        });
+
+        it("renders every chart, the Prometheus Operator's CRDs first on their own", () => {
+            assert.deepEqual(rendered.charts.map((c) => [c.registration.name, c.objects.length > 0]).sort(), [
+                ["argocd-chart", true],
+                ["cert-manager-chart", true],
+                ["external-secrets-chart", true],
+                ["metallb-chart", true],
+                ["monitoring-chart", true],
+                ["prometheus-operator-crds-chart", true],
+            ]);
+            const crdChart = rendered.charts.find((c) => c.registration.name === "prometheus-operator-crds-chart")!;
+            assert.deepEqual(crdChart.registration.dependencies, []);
+            const crds = crdChart.objects.map((o) => `${o.manifest.kind} ${o.manifest.metadata.name}`);
+            assert.equal(crds.length, 10);
+            assert.ok(
+                crds.every((c) => /^CustomResourceDefinition [a-z]+\.monitoring\.coreos\.com$/.test(c)),
+                crds.join(),
+            );
+        });
+
+        it("sends only objects valid against the Kubernetes and CRD schemas", () => {
+            assert.deepEqual(schemaFindings(objects), []);
+        });
+
+        it("runs every pod under its namespace's Pod Security level", () => {
+            assert.deepEqual(podSecurityFindings(objects), []);
+        });
+
+        it("creates every custom resource after its CRD, and renders the same objects on the first up as on the second", () => {
+            assert.deepEqual(orderFindings(rendered), []);
+        });
+
+        it("lets through the traffic the platform needs: webhooks, scrapes, ingress backends, ACME solvers", () => {
+            assert.deepEqual(reachabilityFindings(objects, trafficSources(environment)), []);
+        });
+
+        it("passes the policy pack, as the engine shows it every rendered object", () => {
+            assert.deepEqual(policyFindings(environment, objects), []);
+        });
+
+        it("keeps every CRD but MetalLB's when its chart or the stack is removed", () => {
+            const crds = objects.filter((o) => o.manifest.kind === "CustomResourceDefinition");
+            const dropped = crds.filter((o) => !o.retainOnDelete && o.origin !== "prometheus-operator-crds-chart");
+            assert.deepEqual([...new Set(dropped.map((o) => o.origin))], ["metallb-chart"]);
+        });
+    });
+}

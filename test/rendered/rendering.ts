@@ -1,0 +1,57 @@
+// The stacks rendered once per test run with the real Helm, shared by the tests over rendered
+// objects. Without Helm or the charts those tests are skipped with the reason, except in CI
+// (CI=true), where that is a failure.
+import { Registration, stackConfigFile } from "../../render/evaluate";
+import { chartDirectory, HelmSetup, helmSetup, helmVersion } from "../../render/helm";
+import { RenderedStack, renderRegistrations, renderStack } from "../../render/stack";
+import { CHARTS } from "../../components/versions";
+import { K3S_TRAEFIK, TrafficSources } from "./findings";
+
+const setup = helmSetup();
+let ready: Promise<string | undefined> | undefined;
+
+/** Why rendering is impossible here, or undefined when Helm runs and every pinned chart is at hand. */
+function unavailable(): Promise<string | undefined> {
+    ready ??= (async () => {
+        try {
+            await helmVersion(setup);
+            for (const pin of Object.values(CHARTS)) await chartDirectory(pin, setup);
+            return undefined;
+        } catch (error) {
+            return error instanceof Error ? error.message : String(error);
+        }
+    })();
+    return ready;
+}
+
+/** Skips the calling suite (fails it in CI) when the charts cannot be rendered here. */
+export async function requireHelm(context: Mocha.Context): Promise<HelmSetup> {
+    const reason = await unavailable();
+    if (reason === undefined) return setup;
+    if (process.env.CI === "true") throw new Error(`CI needs Helm and the pinned charts: ${reason}`);
+    console.warn(`    skipped: cannot render the charts here: ${reason.split("\n")[0]}`);
+    context.skip();
+}
+
+const rendered = new Map<string, Promise<RenderedStack>>();
+
+/** The stack rendered with its own config, once per run. */
+export function renderedStack(stack: string): Promise<RenderedStack> {
+    if (!rendered.has(stack)) rendered.set(stack, renderStack(stack, setup));
+    return rendered.get(stack)!;
+}
+
+/** What the stack renders when its registrations are changed by `change`. */
+export function renderedVariant(stack: string, base: RenderedStack, change: (r: Registration) => Registration) {
+    return renderRegistrations(stack, base.registrations.map(change), setup);
+}
+
+/** The API server calls webhooks from a server's address, or the CNI bridge's (K3s's default
+ *  cluster CIDR 10.42.0.0/16) for a pod on its own node. */
+export function trafficSources(stack: string): TrafficSources {
+    const cluster = JSON.parse(stackConfigFile(stack).config["homelab:cluster"]) as {
+        nodes: { address: string; role: string }[];
+    };
+    const servers = cluster.nodes.filter((n) => n.role === "server").map((n) => n.address);
+    return { apiServer: [...servers, "10.42.0.1"], ingressController: K3S_TRAEFIK };
+}
