@@ -1,0 +1,62 @@
+// The offline render of a whole stack, as `npm run render` writes it.
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT } from "../../render/evaluate";
+import { renderedYaml } from "../../render/output";
+import { RenderedStack } from "../../render/stack";
+import { renderedStack, requireHelm } from "../rendered/rendering";
+
+describe("npm run render -- production", function () {
+    this.timeout(120_000);
+    let rendered: RenderedStack;
+    let out: string;
+
+    before(async function () {
+        await requireHelm(this);
+        rendered = await renderedStack("production");
+        out = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-render-"));
+        execFileSync("npm", ["run", "-s", "render", "--", "production", "--out", out], { cwd: ROOT, stdio: "pipe" });
+    });
+    after(() => out && fs.rmSync(out, { recursive: true, force: true }));
+
+    it("writes one file per chart and one for the program's own objects", () => {
+        assert.deepEqual(fs.readdirSync(out).sort(), [
+            "argocd-chart.yaml",
+            "cert-manager-chart.yaml",
+            "external-secrets-chart.yaml",
+            "metallb-chart.yaml",
+            "monitoring-chart.yaml",
+            "program.yaml",
+            "prometheus-operator-crds-chart.yaml",
+        ]);
+    });
+
+    it("writes the same objects on every run", () => {
+        for (const [origin, text] of renderedYaml(rendered))
+            assert.equal(fs.readFileSync(path.join(out, `${origin}.yaml`), "utf8"), text, origin);
+    });
+
+    it("writes every object the cluster receives, each headed by its Pulumi type and name", () => {
+        const count = (text: string) => text.split("\n---\n").length;
+        const written = fs.readdirSync(out).reduce((n, f) => n + count(fs.readFileSync(path.join(out, f), "utf8")), 0);
+        const objects = rendered.charts.reduce((n, c) => n + c.objects.length, rendered.program.length);
+        assert.equal(written, objects);
+        assert.match(
+            fs.readFileSync(path.join(out, "program.yaml"), "utf8"),
+            /^---\n# kubernetes:core\/v1:Namespace argocd-namespace\n/m,
+        );
+    });
+
+    it("shows no secret value the program handles", () => {
+        const text = fs
+            .readdirSync(out)
+            .map((f) => fs.readFileSync(path.join(out, f), "utf8"))
+            .join("");
+        assert.ok(rendered.secrets.has("password-argocd-redis"));
+        for (const secret of rendered.secrets) if (secret.length >= 8) assert.ok(!text.includes(secret), secret);
+        assert.match(text, /auth: <redacted>/);
+    });
+});
