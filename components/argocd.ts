@@ -28,11 +28,9 @@ export interface ArgoCdArgs extends Guards {
     podDisruptionBudgets?: boolean;
     /** Requests/limits preset. Default `reduced`. */
     resources?: SizingPreset;
-    /** Metrics services and ServiceMonitors. Default false. */
-    serviceMonitors?: boolean;
-    /** What installs the Prometheus Operator's CRDs; with serviceMonitors the chart waits for it,
-     *  because it renders its ServiceMonitors only once the API serves them. Default none. */
-    monitoringCrds?: pulumi.Resource;
+    /** Metrics services and ServiceMonitors, once `crds` (the Prometheus Operator's CRDs) are
+     *  installed: the chart renders its ServiceMonitors only when the API serves them. Default none. */
+    serviceMonitors?: { readonly crds: pulumi.Resource };
     /** Helm values merged over the program's own, last. Default none. */
     values?: Record<string, unknown>;
 }
@@ -43,10 +41,8 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
     const replicas = args.replicas ?? 1;
     const ha = args.highAvailability ?? false;
     const pdb = disruptionBudget(args.podDisruptionBudgets, replicas);
-    const metrics = {
-        enabled: args.serviceMonitors ?? false,
-        serviceMonitor: { enabled: args.serviceMonitors ?? false },
-    };
+    const monitored = args.serviceMonitors !== undefined;
+    const metrics = { enabled: monitored, serviceMonitor: { enabled: monitored } };
     const replicated = (weight: "small" | "medium") => ({ replicas, pdb, metrics, resources: sized(preset, weight) });
     const haPdb = ha && args.podDisruptionBudgets ? { maxUnavailable: 1 } : {};
     return deepMerge(
@@ -76,7 +72,7 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
             redis: {
                 metrics,
                 resources: sized(preset, "small"),
-                exporter: { enabled: args.serviceMonitors ?? false, resources: sized(preset, "small") },
+                exporter: { enabled: monitored, resources: sized(preset, "small") },
             },
             "redis-ha": {
                 enabled: ha,
@@ -124,7 +120,7 @@ export class ArgoCd extends pulumi.ComponentResource {
             namespace,
             values: argocdValues(args),
             // Redis and every component that talks to it read the password at start.
-            dependsOn: [redisSecret, ...(args.serviceMonitors && args.monitoringCrds ? [args.monitoringCrds] : [])],
+            dependsOn: [redisSecret, ...(args.serviceMonitors ? [args.serviceMonitors.crds] : [])],
         });
         this.url = `https://${args.host}`;
         this.registerOutputs({ chart: this.chart, url: this.url });

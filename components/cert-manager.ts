@@ -186,8 +186,9 @@ export class CertManager extends pulumi.ComponentResource {
                 namespace: namespace.metadata.name,
                 objects,
                 access: { apiGroup: "cert-manager.io", resources: ["clusterissuers", "certificates"] },
+                chart: this.chart,
             },
-            { parent: this, dependsOn: [this.chart] },
+            { parent: this },
         );
         this.chain = [];
         for (const object of objects) {

@@ -25,10 +25,9 @@ export interface ExternalSecretsArgs extends Guards {
     podDisruptionBudgets?: boolean;
     /** Requests/limits preset. Default `reduced`. */
     resources?: SizingPreset;
-    /** ServiceMonitors of the controller, webhook and cert controller. Default false. */
-    serviceMonitor?: boolean;
-    /** What installs the Prometheus Operator's CRDs; with serviceMonitor the chart waits for it. Default none. */
-    monitoringCrds?: pulumi.Resource;
+    /** ServiceMonitors of the controller, webhook and cert controller, created once `crds` (the
+     *  Prometheus Operator's CRDs) are installed. Default none. */
+    serviceMonitors?: { readonly crds: pulumi.Resource };
     /** Helm values merged over the program's own, last. Default none. */
     values?: Record<string, unknown>;
 }
@@ -49,7 +48,7 @@ export function externalSecretsValues(args: ExternalSecretsArgs): Record<string,
             leaderElect: true,
             // Always render: the chart would otherwise look for the CRD at render time; it waits
             // for the CRDs instead, so the first run renders what every later run does.
-            serviceMonitor: { enabled: args.serviceMonitor ?? false, renderMode: "alwaysRender" },
+            serviceMonitor: { enabled: args.serviceMonitors !== undefined, renderMode: "alwaysRender" },
             webhook: workload,
             certController: workload,
         },
@@ -83,8 +82,9 @@ export function createStore(
             namespace: externalSecrets.namespace.metadata.name,
             objects: [store],
             access: { apiGroup: "external-secrets.io", resources: ["clustersecretstores"] },
+            chart,
         },
-        { parent, dependsOn: [chart] },
+        { parent },
     );
     return new k8s.apiextensions.CustomResource(`${name}-store`, store, {
         parent,
@@ -104,7 +104,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
             release: RELEASE,
             namespace: this.namespace,
             values: externalSecretsValues(args),
-            dependsOn: args.serviceMonitor && args.monitoringCrds ? [args.monitoringCrds] : [],
+            dependsOn: args.serviceMonitors ? [args.serviceMonitors.crds] : [],
         });
         this.registerOutputs({ chart: this.chart });
     }

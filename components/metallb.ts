@@ -97,8 +97,9 @@ export class MetalLb extends pulumi.ComponentResource {
                 namespace: namespace.metadata.name,
                 objects: [...pools, advertisement],
                 access: { apiGroup: "metallb.io", resources: ["ipaddresspools", "l2advertisements"] },
+                chart: this.chart,
             },
-            { parent: this, dependsOn: [this.chart] },
+            { parent: this },
         );
         const ready = { parent: this, dependsOn: [this.chart, gate.job] };
         this.pools = args.pools.map(

@@ -19,6 +19,8 @@ export interface WebhookGateArgs {
     objects: Manifest[];
     /** API group and resources of the objects (the gate may get, create and patch them). Required. */
     access: { apiGroup: string; resources: string[] };
+    /** The chart whose webhook admits the objects; the Job runs once it is installed. Required. */
+    chart: pulumi.Resource;
 }
 
 /** Job retries before the gate gives up: 10 s, 20 s, 40 s, 80 s, 160 s of backoff, ~5 min. */
@@ -127,8 +129,10 @@ export class WebhookGate extends pulumi.ComponentResource {
                     },
                 },
             },
-            // Without the binding in place the first try would only fail with "forbidden".
-            { parent: this, dependsOn: [binding] },
+            // Dry runs before the chart is installed would only spend the Job's retries; without
+            // the binding in place they would fail with "forbidden". (A component's own
+            // dependsOn is not passed on to its children.)
+            { parent: this, dependsOn: [binding, args.chart] },
         );
         this.registerOutputs({ job: this.job });
     }

@@ -37,7 +37,7 @@ describe("ArgoCd", () => {
     it("waits for the Prometheus Operator's CRDs only when it renders ServiceMonitors", async () => {
         const withMonitors = await registrations(() => {
             const crds = new ArgoCd("crds-stand-in", BASE);
-            new ArgoCd("argocd", { ...BASE, serviceMonitors: true, monitoringCrds: crds });
+            new ArgoCd("argocd", { ...BASE, serviceMonitors: { crds } });
         });
         assert.ok(
             names(only(withMonitors, "kubernetes:helm.sh/v4:Chart", "argocd-chart").dependencies).includes(
@@ -68,7 +68,7 @@ describe("argocdValues", () => {
     const single = argocdValues(BASE) as any;
 
     it("runs redis-exporter, which the Redis metrics Service scrapes, only with ServiceMonitors", () => {
-        const monitored = argocdValues({ ...BASE, serviceMonitors: true }) as any;
+        const monitored = argocdValues({ ...BASE, serviceMonitors: { crds: {} as any } }) as any;
         assert.deepEqual(monitored.redis.exporter, {
             enabled: true,
             resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
@@ -127,7 +127,7 @@ describe("argocdValues", () => {
     });
 
     it("adds ServiceMonitors only when asked", () => {
-        const monitored = argocdValues({ ...BASE, serviceMonitors: true }) as any;
+        const monitored = argocdValues({ ...BASE, serviceMonitors: { crds: {} as any } }) as any;
         assert.deepEqual(monitored.controller.metrics, { enabled: true, serviceMonitor: { enabled: true } });
         assert.deepEqual(single.controller.metrics, { enabled: false, serviceMonitor: { enabled: false } });
     });

@@ -22,7 +22,7 @@ describe("ExternalSecrets", () => {
     it("waits for the Prometheus Operator's CRDs when it renders ServiceMonitors", async () => {
         const recorded = await registrations(() => {
             const crds = new ExternalSecrets("crds-stand-in", {});
-            new ExternalSecrets("external-secrets", { serviceMonitor: true, monitoringCrds: crds });
+            new ExternalSecrets("external-secrets", { serviceMonitors: { crds } });
         });
         const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "external-secrets-chart");
         assert.ok(names(chart.dependencies).includes("crds-stand-in-chart"));
@@ -56,7 +56,7 @@ describe("externalSecretsValues", () => {
     });
 
     it("always renders its ServiceMonitor when asked, instead of checking for the CRD at render time", () => {
-        assert.deepEqual(externalSecretsValues({ serviceMonitor: true }).serviceMonitor, {
+        assert.deepEqual(externalSecretsValues({ serviceMonitors: { crds: {} as any } }).serviceMonitor, {
             enabled: true,
             renderMode: "alwaysRender",
         });

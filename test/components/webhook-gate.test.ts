@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
 import { GATE_RETRIES, WebhookGate } from "../../components/webhook-gate";
-import { only, Registration, registrations } from "../harness";
+import { names, only, Registration, registrations } from "../harness";
 
 const POOL = {
     apiVersion: "metallb.io/v1beta1",
@@ -18,6 +19,8 @@ describe("WebhookGate", () => {
                     namespace: "metallb-system",
                     objects: [POOL],
                     access: { apiGroup: "metallb.io", resources: ["ipaddresspools"] },
+                    // Stands in for the chart whose webhook admits the objects.
+                    chart: new k8s.core.v1.ConfigMap("chart", {}),
                 }),
         );
     });
@@ -52,8 +55,10 @@ describe("WebhookGate", () => {
         ]);
     });
 
-    it("runs the Job only once its permissions are bound", () => {
+    it("runs the Job only once the chart is installed and its permissions are bound", () => {
         const job = only(recorded, "kubernetes:batch/v1:Job", "gate");
+        // The chart; the binding, service account and ConfigMap, all named after the gate.
+        assert.deepEqual(names(job.dependencies).sort(), ["chart", "gate", "gate", "gate"]);
         assert.ok(
             job.dependencies.some((urn) => urn.endsWith("rbac.authorization.k8s.io/v1:ClusterRoleBinding::gate")),
         );
