@@ -1,7 +1,7 @@
 // `npm run render -- <stack> [--out <dir>] [--charts-dir <dir>]`: every object `pulumi up
 // --stack <stack>` would send to the cluster, rendered offline with the real Helm. Without
 // --out the YAML goes to stdout; with it, one file per chart and one for the program's own
-// objects. Helm comes from HELM or PATH; charts from --charts-dir or HOMELAB_CHARTS_DIR
+// objects, replacing the directory's .yaml files. Helm comes from HELM or PATH; charts from --charts-dir or HOMELAB_CHARTS_DIR
 // (`<dir>/<chart>-<version>/`), else they are pulled by pin into ~/.cache/homelab/charts.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -26,8 +26,11 @@ async function main(): Promise<void> {
         process.stdout.write([...files.values()].join(""));
         return;
     }
-    fs.rmSync(args.out, { recursive: true, force: true });
     fs.mkdirSync(args.out, { recursive: true });
+    // Only a previous render's files go: a chart removed since must not linger, and a directory
+    // named by mistake keeps everything else.
+    for (const file of fs.readdirSync(args.out).filter((f) => f.endsWith(".yaml")))
+        fs.rmSync(path.join(args.out, file));
     for (const [origin, text] of files) fs.writeFileSync(path.join(args.out, `${origin}.yaml`), text);
     process.stderr.write(`wrote ${files.size} files to ${args.out}\n`);
 }

@@ -48,8 +48,17 @@ export interface ChartRef {
     readonly repo: string;
 }
 
-/** The unpacked chart: from the charts directory, else the cache, pulling it there first. */
-export async function chartDirectory(ref: ChartRef, setup: HelmSetup): Promise<string> {
+const pulls = new Map<string, Promise<string>>();
+
+/** The unpacked chart: from the charts directory, else the cache, pulling it there first (once
+ *  per process, though two charts of a stack share a pin). */
+export function chartDirectory(ref: ChartRef, setup: HelmSetup): Promise<string> {
+    const key = JSON.stringify([ref, setup.chartsDir ?? setup.cacheDir]);
+    if (!pulls.has(key)) pulls.set(key, findOrPull(ref, setup));
+    return pulls.get(key)!;
+}
+
+async function findOrPull(ref: ChartRef, setup: HelmSetup): Promise<string> {
     const folder = `${ref.chart}-${ref.version}`;
     if (setup.chartsDir !== undefined) {
         const dir = path.join(setup.chartsDir, folder);
@@ -73,8 +82,9 @@ export async function chartDirectory(ref: ChartRef, setup: HelmSetup): Promise<s
             "--untardir",
             pulled,
         ]);
-        // Renamed whole, so a pull cut short never looks like a cached chart.
-        fs.renameSync(path.join(pulled, ref.chart), dir);
+        // Renamed whole, so a pull cut short never looks like a cached chart; another process
+        // may have put the same chart there meanwhile.
+        if (!fs.existsSync(path.join(dir, "Chart.yaml"))) fs.renameSync(path.join(pulled, ref.chart), dir);
     } catch (error) {
         throw new Error(`cannot pull ${ref.chart} ${ref.version} from ${ref.repo}: ${String(error)}`);
     } finally {

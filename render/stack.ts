@@ -87,13 +87,19 @@ function readsApiVersions(dir: string): boolean {
         );
 }
 
-/** URNs a resource waits for before it is created: its dependencies and its parents', transitively. */
+/** URNs a resource waits for before it is created, transitively: its dependencies, and those of
+ *  the v4 Chart it belongs to (the provider renders a chart once its dependencies are done). A
+ *  program's own component passes its dependsOn on to no child. */
 export function ancestors(registrations: readonly Registration[], urn: string): Set<string> {
     const byUrn = new Map(registrations.map((r) => [r.urn, r]));
+    const chartOf = (r: Registration) => {
+        const parent = byUrn.get(r.parent);
+        return parent?.type === CHART_TYPE ? parent : undefined;
+    };
     const seen = new Set<string>();
     const todo = [urn];
     while (todo.length > 0) {
-        for (let at = byUrn.get(todo.pop()!); at !== undefined; at = byUrn.get(at.parent)) {
+        for (let at = byUrn.get(todo.pop()!); at !== undefined; at = chartOf(at)) {
             for (const dependency of at.dependencies) {
                 if (!seen.has(dependency)) {
                     seen.add(dependency);
