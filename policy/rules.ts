@@ -9,7 +9,6 @@ export function environmentOf(urn: string): string {
 }
 
 const inProduction = (args: ResourceValidationArgs) => environmentOf(args.urn) === "production";
-const isChart = (type: string) => /^kubernetes:helm\.sh\/v[34]:(Chart|Release)$/.test(type);
 
 /** The value at a dotted path of an object, or undefined. */
 function valueAt(values: unknown, path: string): unknown {
@@ -147,24 +146,48 @@ export const productionControllersReplicated: ResourceValidationPolicy = {
 /** An exact chart version (SemVer, optionally `v`-prefixed): no range, no `latest`. */
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
+/** The subcharts each pinned chart brings (its Chart.yaml dependencies): their versions are
+ *  locked by the parent's pin. */
+export const SUBCHARTS: Readonly<Record<string, readonly string[]>> = {
+    "argo-cd": ["redis-ha"],
+    metallb: ["crds", "frr-k8s"],
+    "kube-prometheus-stack": [
+        "crds",
+        "grafana",
+        "kube-state-metrics",
+        "prometheus-node-exporter",
+        "prometheus-windows-exporter",
+    ],
+    "external-secrets": ["bitwarden-sdk-server"],
+};
+
+/** The chart name in a `<name>-<version>` label. */
+const chartNameOf = (label: string) => /^(.+?)-v?\d[\w.]*(-[\w.]+)?$/.exec(label)?.[1];
+
 // Why: a preview must show what an update will install. Under the engine a v4 Chart registers no
 // properties, so the versions are read where they show: the chart label of every rendered object
-// must name the version components/versions.ts pins (a subchart's label is pinned by its parent).
-// A v3 Chart or a helm Release passes its inputs, so their `version` must be exact.
+// must name a chart components/versions.ts pins, at the pinned version, or a subchart of one. A
+// helm Release is a resource with inputs: its `version` must be exact.
 export const chartsPinned: ResourceValidationPolicy = {
     name: "charts-pinned",
     description: "Every Helm chart is installed at the exact version components/versions.ts pins.",
     validateResource: (args, reportViolation) => {
-        if (isChart(args.type)) {
-            if (Object.keys(args.props).length === 0) return; // a v4 Chart: checked through its objects
+        if (args.type === "kubernetes:helm.sh/v3:Release") {
             const version = String(args.props.version ?? "");
             if (!EXACT_VERSION.test(version))
                 reportViolation(`chart ${String(args.props.chart)} has version "${version}", not an exact version`);
             return;
         }
         const label = chartLabelOf(args.props);
-        const rendered = label === undefined ? undefined : pinnedChartOf(label);
-        if (rendered === undefined || label === helmChartLabel(rendered.pin.chart, rendered.pin.version)) return;
+        if (label === undefined) return;
+        const rendered = pinnedChartOf(label);
+        if (rendered === undefined) {
+            const name = chartNameOf(label);
+            if (!Object.values(SUBCHARTS).some((subcharts) => name !== undefined && subcharts.includes(name)))
+                reportViolation(`objects rendered from chart ${label}, which components/versions.ts does not pin`);
+            return;
+        }
+        if (label === helmChartLabel(rendered.pin.chart, rendered.pin.version)) return;
         reportViolation(
             `${rendered.pin.chart} objects rendered from chart version ${rendered.version}; ` +
                 `components/versions.ts pins ${rendered.pin.version}`,

@@ -232,15 +232,25 @@ describe("charts-pinned", () => {
         ]);
     });
     it("accepts objects labelled with each pinned chart version", () => {
-        const labelled = Object.values(CHARTS).map((pin) =>
-            configMap({ "helm.sh/chart": helmChartLabel(pin.chart, pin.version) }),
-        );
+        const labelled = [
+            "argo-cd-10.1.1",
+            "metallb-0.16.1",
+            "cert-manager-v1.21.1",
+            "kube-prometheus-stack-88.5.3",
+            "external-secrets-2.9.0",
+        ].map((label) => configMap({ "helm.sh/chart": label }));
         assert.deepEqual(
             labelled.flatMap((o) => renderedViolations(chartsPinned, "dev", o)),
             [],
         );
+        assert.equal(Object.keys(CHARTS).length, labelled.length);
         assert.equal(helmChartLabel("cert-manager", "v1.21.1"), "cert-manager-v1.21.1");
         assert.equal(helmChartLabel("chart", "1.0.0+build.1"), "chart-1.0.0_build.1");
+    });
+    it("rejects objects of a chart the program does not pin", () => {
+        assert.deepEqual(renderedViolations(chartsPinned, "dev", configMap({ "helm.sh/chart": "traefik-37.1.0" })), [
+            "objects rendered from chart traefik-37.1.0, which components/versions.ts does not pin",
+        ]);
     });
     it("reads the older `chart` label kube-prometheus-stack sets on its own objects", () => {
         assert.deepEqual(
@@ -266,16 +276,16 @@ describe("charts-pinned", () => {
     it("does not report a v4 Chart, which shows a policy no properties", () => {
         assert.deepEqual(violations(chartsPinned, "production", CHART, {}), []);
     });
-    it("accepts a v3 Chart at an exact version", () => {
-        const v3 = "kubernetes:helm.sh/v3:Chart";
-        assert.deepEqual(violations(chartsPinned, "dev", v3, { chart: "cert-manager", version: "v1.21.1" }), []);
+    it("accepts a helm Release, a resource with inputs, at an exact version", () => {
+        const release = "kubernetes:helm.sh/v3:Release";
+        assert.deepEqual(violations(chartsPinned, "dev", release, { chart: "cert-manager", version: "v1.21.1" }), []);
     });
-    it("rejects a v3 Chart or a Release at a version range or none", () => {
-        assert.deepEqual(
-            violations(chartsPinned, "dev", "kubernetes:helm.sh/v3:Chart", { chart: "metallb", version: "^0.16" }),
-            ['chart metallb has version "^0.16", not an exact version'],
-        );
-        assert.deepEqual(violations(chartsPinned, "dev", "kubernetes:helm.sh/v3:Release", { chart: "metallb" }), [
+    it("rejects a helm Release at a version range or none", () => {
+        const release = "kubernetes:helm.sh/v3:Release";
+        assert.deepEqual(violations(chartsPinned, "dev", release, { chart: "metallb", version: "^0.16" }), [
+            'chart metallb has version "^0.16", not an exact version',
+        ]);
+        assert.deepEqual(violations(chartsPinned, "dev", release, { chart: "metallb" }), [
             'chart metallb has version "", not an exact version',
         ]);
     });
