@@ -121,6 +121,17 @@ describe("the checks over rendered objects, on broken cases", function () {
         ]);
     });
 
+    it("rejects network policies that keep the ingress controller from ACME HTTP-01 solvers", () => {
+        const broken = objects.filter(
+            (o) => !(o.manifest.kind === "NetworkPolicy" && o.manifest.metadata.name === "allow-acme-http01"),
+        );
+        assert.equal(broken.length, objects.length - 2);
+        assert.deepEqual(reachabilityFindings(broken, trafficSources("production")), [
+            "Ingress argocd/argocd-server ACME HTTP-01 solver: kube-system pods cannot reach solver pods in argocd on port 8089",
+            "Ingress monitoring/kube-prometheus-stack-grafana ACME HTTP-01 solver: kube-system pods cannot reach solver pods in monitoring on port 8089",
+        ]);
+    });
+
     it("reports a container without resources through the policy pack", () => {
         const broken = changed(objects, "Deployment cert-manager/cert-manager-webhook", (d) => {
             delete d.spec.template.spec.containers[0].resources;

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { hasBuiltinSchema, schemaProblems, type SchemaProblem } from "./schemas";
+import { hasBuiltinSchema, schemaProblems, type SchemaProblem } from "./index";
 
 type Obj = Record<string, any>;
 
