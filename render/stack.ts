@@ -3,23 +3,16 @@
 // the cluster would receive, the charts' and the program's own. Each chart is rendered twice:
 // as on the first `pulumi up` of a fresh cluster (the API server then serves only K3s's own
 // APIs and the CRDs of what the chart waits for) and as on every later `up` (every CRD of the
-// stack served), because the provider renders against live discovery.
+// stack served), because the provider renders against live discovery. Helm's `lookup` finds
+// nothing offline, as on a fresh cluster; the provider runs it against the live cluster.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { K3S_VERSION } from "../components/versions";
-import { evaluateStack, PROJECT, Registration, stackConfigFile } from "./evaluate";
+import { clusterOf, k3sKinds } from "./cluster";
+import { evaluateStack, Registration } from "./evaluate";
 import { ChartRef, chartDirectory, HelmSetup, helmTemplate } from "./helm";
-import { apiVersionsOf, CustomKind, customKindOf, isNamespaced, Manifest, pulumiType } from "./kinds";
+import { apiVersionsOf, CustomKind, customKindOf, Manifest, pulumiType } from "./kinds";
+import { ProgramObject, programObjects, secretValues } from "./program";
 import { ChartObject, chartObjects, parseManifest, SkippedHook } from "./v4-chart";
-
-/** One of the program's own Kubernetes objects. */
-export interface ProgramObject {
-    readonly manifest: Manifest;
-    /** The resource's logical name. */
-    readonly name: string;
-    readonly type: string;
-    readonly registration: Registration;
-}
 
 /** A v4 Chart and what it renders. */
 export interface RenderedChart {
@@ -47,46 +40,6 @@ export interface RenderedStack {
 
 const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
 
-/** APIs a K3s server serves besides Kubernetes' own: its packaged CRDs, metrics-server and,
- *  unless disabled, Traefik's. */
-function k3sKinds(traefik: boolean): CustomKind[] {
-    const kinds = (group: string, version: string, names: Record<string, boolean>) =>
-        Object.entries(names).map(([kind, namespaced]) => ({
-            group,
-            kind,
-            namespaced,
-            versions: [{ name: version, served: true }],
-        }));
-    const traefikKinds = ["IngressRoute", "IngressRouteTCP", "IngressRouteUDP", "Middleware", "MiddlewareTCP"]
-        .concat(["ServersTransport", "ServersTransportTCP", "TLSOption", "TLSStore", "TraefikService"])
-        .map((kind): [string, boolean] => [kind, true]);
-    return [
-        ...kinds("helm.cattle.io", "v1", { HelmChart: true, HelmChartConfig: true }),
-        ...kinds("k3s.cattle.io", "v1", { Addon: true, ETCDSnapshotFile: false }),
-        ...kinds("metrics.k8s.io", "v1beta1", { NodeMetrics: false, PodMetrics: true }),
-        ...(traefik ? kinds("traefik.io", "v1alpha1", Object.fromEntries(traefikKinds)) : []),
-    ];
-}
-
-/** The cluster settings the render needs from the stack's config: K3s release and Traefik. */
-function clusterOf(stack: string): { kubeVersion: string; traefik: boolean } {
-    const raw = stackConfigFile(stack).config[`${PROJECT}:cluster`];
-    const cluster = (raw ? JSON.parse(raw) : {}) as { k3sVersion?: string; traefik?: boolean };
-    return { kubeVersion: cluster.k3sVersion ?? K3S_VERSION, traefik: cluster.traefik !== false };
-}
-
-/** Whether any template of a chart or its subcharts reads the API versions the cluster serves. */
-function readsApiVersions(dir: string): boolean {
-    return fs
-        .readdirSync(dir, { recursive: true, withFileTypes: true })
-        .some(
-            (e) =>
-                e.isFile() &&
-                /\.(ya?ml|tpl)$/.test(e.name) &&
-                fs.readFileSync(path.join(e.parentPath, e.name), "utf8").includes("APIVersions"),
-        );
-}
-
 /** URNs a resource waits for before it is created, transitively: its dependencies, and those of
  *  the v4 Chart it belongs to (the provider renders a chart once its dependencies are done). A
  *  program's own component passes its dependsOn on to no child. */
@@ -111,46 +64,96 @@ export function ancestors(registrations: readonly Registration[], urn: string): 
     return seen;
 }
 
-/** The program's own Kubernetes objects: every `kubernetes:` resource but charts, providers and patches. */
-function programObjects(registrations: readonly Registration[], custom: readonly CustomKind[]): ProgramObject[] {
-    const out: ProgramObject[] = [];
-    for (const registration of registrations) {
-        const match = /^kubernetes:([^:/]+)\/([^:/]+):(\w+)$/.exec(registration.type);
-        if (!match || ["helm.sh", "yaml", "kustomize"].includes(match[1]) || /Patch$|List$/.test(match[3])) continue;
-        const apiVersion = match[1] === "core" ? match[2] : `${match[1]}/${match[2]}`;
-        const inputs = registration.inputs as { metadata?: Record<string, unknown> };
-        const metadata = { ...(inputs.metadata ?? {}) } as Manifest["metadata"];
-        // Pulumi names an object without metadata.name after the resource plus 7 random characters.
-        metadata.name ??= `${registration.name}-xxxxxxx`;
-        if (metadata.namespace === undefined && isNamespaced(apiVersion, match[3], custom))
-            metadata.namespace = "default";
-        const manifest = { ...registration.inputs, apiVersion, kind: match[3], metadata } as Manifest;
-        out.push({ manifest, name: registration.name, type: registration.type, registration });
-    }
-    return out;
-}
-
-/** Every string in a value. */
-function stringsIn(value: unknown): string[] {
-    if (typeof value === "string") return [value];
-    if (value === null || typeof value !== "object") return [];
-    return Object.values(value).flatMap(stringsIn);
-}
-
-/** The value at a harness path (`a.b[0].c`). */
-function valueAt(value: unknown, path: string): unknown {
-    return path
-        .split(/\.|\[(\d+)\]/)
-        .filter((part) => part)
-        .reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as never)[key] : undefined), value);
-}
-
 const refOf = (m: Manifest) =>
     `${m.apiVersion}/${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ""}${m.metadata.name}`;
 
 /** Renders `stack` (see the header). */
 export async function renderStack(stack: string, setup: HelmSetup): Promise<RenderedStack> {
     return renderRegistrations(stack, await evaluateStack(stack), setup);
+}
+
+/** One v4 Chart to render: how the program declared it and where its chart is. */
+interface ChartJob {
+    readonly registration: Registration;
+    readonly ref: ChartRef;
+    readonly dir: string;
+    readonly release: string;
+    readonly namespace: string;
+    readonly values: unknown;
+    readonly includeCrds: boolean;
+    readonly skipAwait: boolean;
+    /** Whether any template reads .Capabilities.APIVersions; if none does, one render serves all. */
+    readonly readsApiVersions: boolean;
+}
+
+async function chartJob(registration: Registration, setup: HelmSetup): Promise<ChartJob> {
+    const inputs = registration.inputs as {
+        chart: string;
+        version: string;
+        repositoryOpts?: { repo?: string };
+        name?: string;
+        namespace?: string;
+        values?: unknown;
+        skipCrds?: boolean;
+        skipAwait?: boolean;
+    };
+    const ref = { chart: inputs.chart, version: inputs.version, repo: inputs.repositoryOpts?.repo ?? "" };
+    const dir = await chartDirectory(ref, setup);
+    return {
+        registration,
+        ref,
+        dir,
+        release: inputs.name ?? registration.name,
+        namespace: inputs.namespace ?? "default",
+        values: inputs.values ?? {},
+        includeCrds: !inputs.skipCrds,
+        skipAwait: inputs.skipAwait ?? false,
+        readsApiVersions: readsApiVersions(dir),
+    };
+}
+
+/** Whether any template of a chart or of its subcharts (folders, or packed .tgz files, which are
+ *  then taken to read them) reads the API versions the cluster serves. */
+function readsApiVersions(dir: string): boolean {
+    return fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .some(
+            (e) =>
+                e.isFile() &&
+                (e.name.endsWith(".tgz") ||
+                    (/\.(ya?ml|tpl)$/.test(e.name) &&
+                        fs.readFileSync(path.join(e.parentPath, e.name), "utf8").includes("APIVersions"))),
+        );
+}
+
+/** `helm template` of a job against the served kinds, run once per distinct input. */
+function templater(setup: HelmSetup, kubeVersion: string) {
+    const runs = new Map<string, Promise<string>>();
+    return (job: ChartJob, served: readonly CustomKind[]): Promise<string> => {
+        const apiVersions = [...new Set(served.flatMap(apiVersionsOf))].sort();
+        const key = `${job.registration.urn}\0${job.readsApiVersions ? apiVersions.join() : ""}`;
+        if (!runs.has(key)) {
+            const { release, dir: chartDir, namespace, values, includeCrds } = job;
+            const run = { release, chartDir, namespace, values, kubeVersion, apiVersions, includeCrds };
+            runs.set(key, helmTemplate(setup, run));
+        }
+        return runs.get(key)!;
+    };
+}
+
+/** The custom kinds a rendered manifest defines (read-only, parsed once per text). */
+function crdReader(): (output: string) => CustomKind[] {
+    const parsed = new Map<string, CustomKind[]>();
+    return (output) => {
+        if (!parsed.has(output))
+            parsed.set(
+                output,
+                parseManifest(output)
+                    .map((d) => customKindOf(d.object as unknown as Manifest))
+                    .filter((k): k is CustomKind => k !== undefined),
+            );
+        return parsed.get(output)!;
+    };
 }
 
 /** Renders what `registrations` (the program's, or a variant of them) install on `stack`'s cluster. */
@@ -161,128 +164,80 @@ export async function renderRegistrations(
 ): Promise<RenderedStack> {
     const cluster = clusterOf(stack);
     const k3s = k3sKinds(cluster.traefik);
-    const charts = registrations.filter((r) => r.type === CHART_TYPE);
     const programCrds = registrations
         .filter((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")
         .map((r) => ({
             urn: r.urn,
             kind: customKindOf({
+                ...r.inputs,
                 apiVersion: "apiextensions.k8s.io/v1",
                 kind: "CustomResourceDefinition",
-                ...r.inputs,
             } as Manifest)!,
         }));
-
     const jobs = await Promise.all(
-        charts.map(async (registration) => {
-            const inputs = registration.inputs as {
-                chart: string;
-                version: string;
-                repositoryOpts?: { repo?: string };
-                name?: string;
-                namespace?: string;
-                values?: unknown;
-                skipCrds?: boolean;
-                skipAwait?: boolean;
-            };
-            const ref = { chart: inputs.chart, version: inputs.version, repo: inputs.repositoryOpts?.repo ?? "" };
-            return {
-                registration,
-                ref,
-                dir: await chartDirectory(ref, setup),
-                release: inputs.name ?? registration.name,
-                namespace: inputs.namespace ?? "default",
-                values: inputs.values ?? {},
-                includeCrds: !inputs.skipCrds,
-                skipAwait: inputs.skipAwait ?? false,
-            };
-        }),
+        registrations.filter((r) => r.type === CHART_TYPE).map((registration) => chartJob(registration, setup)),
     );
-    // A chart whose templates never read .Capabilities.APIVersions renders the same whatever is
-    // served: rendered once.
-    const runs = new Map<string, Promise<string>>();
-    const template = (job: (typeof jobs)[number], served: readonly CustomKind[]) => {
-        const apiVersions = [...new Set(served.flatMap(apiVersionsOf))].sort();
-        const key = `${job.registration.urn}\0${readsApiVersions(job.dir) ? apiVersions.join() : ""}`;
-        if (!runs.has(key))
-            runs.set(
-                key,
-                helmTemplate(setup, {
-                    release: job.release,
-                    chartDir: job.dir,
-                    namespace: job.namespace,
-                    values: job.values,
-                    kubeVersion: cluster.kubeVersion,
-                    apiVersions,
-                    includeCrds: job.includeCrds,
-                }),
-            );
-        return runs.get(key)!;
-    };
-    const crds = new Map<string, CustomKind[]>();
-    const crdsIn = (output: string): CustomKind[] => {
-        if (!crds.has(output))
-            crds.set(
-                output,
-                parseManifest(output)
-                    .map((d) => customKindOf(d.object as unknown as Manifest))
-                    .filter((k): k is CustomKind => k !== undefined),
-            );
-        return crds.get(output)!;
-    };
+    const template = templater(setup, cluster.kubeVersion);
+    const crdsIn = crdReader();
 
     // The first `up`: what a chart renders when only K3s's APIs exist, then with the CRDs of the
     // charts and resources it waits for.
     const bare = await Promise.all(jobs.map((job) => template(job, k3s)));
-    const firstServed = jobs.map((job) => {
-        const waitsFor = ancestors(registrations, job.registration.urn);
-        return [
-            ...k3s,
-            ...jobs.flatMap((other, i) => (waitsFor.has(other.registration.urn) ? crdsIn(bare[i]) : [])),
-            ...programCrds.filter((c) => waitsFor.has(c.urn)).map((c) => c.kind),
-        ];
-    });
-    const first = await Promise.all(jobs.map((job, i) => template(job, firstServed[i])));
-    // Every later `up`: every CRD of the stack is served.
-    const allCustom = [...k3s, ...jobs.flatMap((_, i) => crdsIn(first[i])), ...programCrds.map((c) => c.kind)];
-    const steady = await Promise.all(jobs.map((job) => template(job, allCustom)));
-
-    const rendered = jobs.map((job, i): RenderedChart => {
-        const release = { resource: job.registration.name, namespace: job.namespace, skipAwait: job.skipAwait };
-        const later = chartObjects(release, steady[i], allCustom);
-        const before = new Set(chartObjects(release, first[i], allCustom).objects.map((o) => refOf(o.manifest)));
-        const after = new Set(later.objects.map((o) => refOf(o.manifest)));
-        return {
-            registration: job.registration,
-            ref: job.ref,
-            release: job.release,
-            namespace: job.namespace,
-            objects: later.objects,
-            hooks: later.hooks,
-            firstInstall: {
-                missing: [...after].filter((r) => !before.has(r)),
-                extra: [...before].filter((r) => !after.has(r)),
-            },
-        };
-    });
-
-    const secrets = new Set(
-        registrations.flatMap((r) => r.secretInputs.flatMap((path) => stringsIn(valueAt(r.inputs, path)))),
+    const first = await Promise.all(
+        jobs.map((job) => {
+            const waitsFor = ancestors(registrations, job.registration.urn);
+            return template(job, [
+                ...k3s,
+                ...jobs.flatMap((other, i) => (waitsFor.has(other.registration.urn) ? crdsIn(bare[i]) : [])),
+                ...programCrds.filter((c) => waitsFor.has(c.urn)).map((c) => c.kind),
+            ]);
+        }),
     );
+    // Every later `up`: every CRD of the stack is served.
+    const served = [...k3s, ...jobs.flatMap((_, i) => crdsIn(first[i])), ...programCrds.map((c) => c.kind)];
+    const later = await Promise.all(jobs.map((job) => template(job, served)));
+
     return {
         stack,
         kubeVersion: cluster.kubeVersion,
         registrations,
-        charts: rendered,
-        program: programObjects(registrations, allCustom),
-        secrets,
+        charts: jobs.map((job, i) => renderedChart(job, first[i], later[i], served)),
+        program: programObjects(registrations, served),
+        secrets: secretValues(registrations),
     };
 }
 
-/** Every object of the stack with its Pulumi type, resource name and origin. */
-export function allObjects(
-    rendered: RenderedStack,
-): { manifest: Manifest; type: string; name: string; origin: string; retainOnDelete: boolean }[] {
+/** A chart's objects as every later `up` registers them, and how the first `up` differs. */
+function renderedChart(job: ChartJob, first: string, later: string, served: readonly CustomKind[]): RenderedChart {
+    const release = { resource: job.registration.name, namespace: job.namespace, skipAwait: job.skipAwait };
+    const { objects, hooks } = chartObjects(release, later, served);
+    const before = new Set(chartObjects(release, first, served).objects.map((o) => refOf(o.manifest)));
+    const after = new Set(objects.map((o) => refOf(o.manifest)));
+    return {
+        registration: job.registration,
+        ref: job.ref,
+        release: job.release,
+        namespace: job.namespace,
+        objects,
+        hooks,
+        firstInstall: {
+            missing: [...after].filter((r) => !before.has(r)),
+            extra: [...before].filter((r) => !after.has(r)),
+        },
+    };
+}
+
+/** One object of the stack with its Pulumi type, resource name and origin (a chart resource, or `program`). */
+export interface StackObject {
+    readonly manifest: Manifest;
+    readonly type: string;
+    readonly name: string;
+    readonly origin: string;
+    readonly retainOnDelete: boolean;
+}
+
+/** Every object of the stack. */
+export function allObjects(rendered: RenderedStack): StackObject[] {
     return [
         ...rendered.charts.flatMap((c) =>
             c.objects.map((o) => ({ ...o, origin: c.registration.name, retainOnDelete: o.retainOnDelete })),
