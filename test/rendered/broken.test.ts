@@ -2,11 +2,10 @@
 // one thing changed, or rendered again with one dependency taken away.
 import * as assert from "node:assert/strict";
 import { Manifest } from "../../render/kinds";
-import { allObjects, RenderedStack } from "../../render/stack";
-import { orderFindings, podSecurityFindings, policyFindings, reachabilityFindings, schemaFindings } from "./findings";
+import { allObjects, RenderedStack, StackObject } from "../../render/stack";
+import { orderFindings, podSecurityFindings, policyFindings, schemaFindings } from "./findings";
+import { reachabilityFindings } from "./traffic";
 import { renderedStack, renderedVariant, requireHelm, trafficSources } from "./rendering";
-
-type StackObject = ReturnType<typeof allObjects>[number];
 
 /** The objects with the one named `kind namespace/name` replaced by `change` of a copy of it. */
 function changed(objects: readonly StackObject[], ref: string, change: (m: any) => void): StackObject[] {

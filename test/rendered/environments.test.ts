@@ -5,7 +5,8 @@
 import * as assert from "node:assert/strict";
 import { allObjects, RenderedStack } from "../../render/stack";
 import { ENVIRONMENTS } from "../../stacks/profiles";
-import { orderFindings, podSecurityFindings, policyFindings, reachabilityFindings, schemaFindings } from "./findings";
+import { orderFindings, podSecurityFindings, policyFindings, schemaFindings } from "./findings";
+import { reachabilityFindings } from "./traffic";
 import { renderedStack, requireHelm, trafficSources } from "./rendering";
 
 for (const environment of ENVIRONMENTS) {
@@ -59,7 +60,7 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(policyFindings(environment, objects), []);
         });
 
-        it("keeps every CRD but MetalLB's when its chart or the stack is removed", () => {
+        it("keeps Argo CD's, cert-manager's and External Secrets' CRDs when their chart is removed", () => {
             const crds = objects.filter((o) => o.manifest.kind === "CustomResourceDefinition");
             const dropped = crds.filter((o) => !o.retainOnDelete && o.origin !== "prometheus-operator-crds-chart");
             assert.deepEqual([...new Set(dropped.map((o) => o.origin))], ["metallb-chart"]);

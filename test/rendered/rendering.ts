@@ -5,7 +5,7 @@ import { Registration, stackConfigFile } from "../../render/evaluate";
 import { chartDirectory, HelmSetup, helmSetup, helmVersion } from "../../render/helm";
 import { RenderedStack, renderRegistrations, renderStack } from "../../render/stack";
 import { CHARTS } from "../../components/versions";
-import { K3S_TRAEFIK, TrafficSources } from "./findings";
+import { K3S_TRAEFIK, TrafficSources } from "./traffic";
 
 const setup = helmSetup();
 let ready: Promise<string | undefined> | undefined;
