@@ -57,8 +57,11 @@ export class PrometheusOperatorCrds extends pulumi.ComponentResource {
                 namespace: RELEASE_NAMESPACE,
                 values: CRDS_ONLY_VALUES,
             },
-            // The chart holds nothing but CRDs, so protecting it protects exactly them, and a
-            // removed chart leaves them (and every ServiceMonitor and rule) in place.
+            // The chart holds nothing but CRDs, so protecting it protects exactly them: its
+            // objects inherit protect (pulumi/pulumi#17936). retainOnDelete asks the same of a
+            // deletion, but whether the provider hands it to the chart's objects is unsettled
+            // upstream (pulumi-kubernetes#3065), and the CRDs from the chart's crds/ folder take
+            // no helm.sh/resource-policy annotation.
             { parent: this, protect: args.protect, retainOnDelete: true },
         );
         this.registerOutputs({ chart: this.chart });
