@@ -3,11 +3,13 @@
 // Kubernetes and CRD schemas, Pod Security, the order of a first `up`, the network policies
 // and the policy pack.
 import * as assert from "node:assert/strict";
+import { isBuiltin } from "../../render/kinds";
 import { allObjects, RenderedStack } from "../../render/stack";
 import { ENVIRONMENTS } from "../../stacks/profiles";
 import { orderFindings, podSecurityFindings, policyFindings, schemaFindings } from "./findings";
 import { reachabilityFindings } from "./traffic";
 import { renderedStack, requireHelm, trafficSources } from "./rendering";
+import { hasBuiltinSchema } from "./schemas";
 
 for (const environment of ENVIRONMENTS) {
     describe(`${environment} as the cluster receives it (rendered with Helm)`, function () {
@@ -42,6 +44,35 @@ for (const environment of ENVIRONMENTS) {
 
         it("sends only objects valid against the Kubernetes and CRD schemas", () => {
             assert.deepEqual(schemaFindings(objects), []);
+        });
+
+        it("checks every built-in kind it sends against a schema", () => {
+            const unchecked = objects
+                .map((o) => o.manifest)
+                .filter((m) => isBuiltin(m.apiVersion) && !hasBuiltinSchema(m.apiVersion, m.kind));
+            assert.deepEqual(unchecked, []);
+        });
+
+        it("awaits nothing the platform does not control: Ingresses skip the load-balancer wait, Jobs are replaced when they failed", () => {
+            const annotation = (kind: string, key: string) =>
+                objects
+                    .filter((o) => o.manifest.kind === kind)
+                    .map((o) => [
+                        o.name,
+                        (o.manifest.metadata.annotations as Record<string, string> | undefined)?.[key],
+                    ]);
+            const ingresses = annotation("Ingress", "pulumi.com/skipAwait");
+            assert.deepEqual(ingresses.length, 2);
+            assert.deepEqual(
+                ingresses.filter(([, value]) => value !== "true"),
+                [],
+            );
+            const jobs = annotation("Job", "pulumi.com/replaceUnready");
+            assert.ok(jobs.length >= 2);
+            assert.deepEqual(
+                jobs.filter(([, value]) => value !== "true"),
+                [],
+            );
         });
 
         it("runs every pod under its namespace's Pod Security level", () => {
