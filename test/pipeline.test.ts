@@ -21,6 +21,12 @@ describe("pull-request workflow", () => {
         );
     });
 
+    it("gives the tests Helm before they run, since under CI a missing Helm fails them", () => {
+        const steps = flow.jobs.checks.steps.map((s: any) => s.uses ?? s.run);
+        assert.ok(steps.indexOf("azure/setup-helm@v4") >= 0);
+        assert.ok(steps.indexOf("azure/setup-helm@v4") < steps.indexOf("npm test"));
+    });
+
     it("lints the GitOps charts with every environment's values", () => {
         const script = flow.jobs["helm-lint"].steps.map((s: any) => s.run ?? "").join("\n");
         assert.match(script, /helm lint gitops\/infrastructure --strict -f "gitops\/environments\/\$env\/values.yaml"/);
