@@ -68,7 +68,7 @@ const CLUSTER_SCOPED = new Set([
 ]);
 
 export const groupOf = (apiVersion: string): string => (apiVersion.includes("/") ? apiVersion.split("/")[0] : "");
-export const versionOf = (apiVersion: string): string => apiVersion.split("/").pop() ?? "";
+const versionOf = (apiVersion: string): string => apiVersion.split("/").pop() ?? "";
 export const isBuiltin = (apiVersion: string): boolean => BUILTIN_GROUPS.has(groupOf(apiVersion));
 
 /** Pulumi's type token of a kind: `kubernetes:<group or core>/<version>:<Kind>`. */

@@ -4,7 +4,7 @@ import { dump } from "js-yaml";
 import { Manifest } from "./kinds";
 import { allObjects, RenderedStack } from "./stack";
 
-export const REDACTED = "<redacted>";
+const REDACTED = "<redacted>";
 /** Shorter secret values are not searched for in other strings: too likely to match by chance. */
 const MIN_SECRET_LENGTH = 8;
 

@@ -25,8 +25,8 @@ export interface Destination {
     readonly protocol?: "TCP" | "UDP" | "SCTP";
 }
 
-export type Protocol = "TCP" | "UDP" | "SCTP";
-export type PolicyType = "Ingress" | "Egress";
+type Protocol = "TCP" | "UDP" | "SCTP";
+type PolicyType = "Ingress" | "Egress";
 
 type Manifest = Record<string, unknown>;
 
