@@ -99,6 +99,8 @@ export interface TemplateRun {
     readonly chartDir: string;
     readonly namespace: string;
     readonly values: unknown;
+    /** Value files read before `values`, later ones winning, as `helm -f` merges them. Default none. */
+    readonly valueFiles?: readonly string[];
     /** The cluster's version, e.g. `v1.34.2+k3s1` (`.Capabilities.KubeVersion`). */
     readonly kubeVersion: string;
     /** What discovery serves besides Helm's built-in APIs (`.Capabilities.APIVersions`). */
@@ -113,9 +115,19 @@ export async function helmTemplate(setup: HelmSetup, job: TemplateRun): Promise<
     try {
         const values = path.join(dir, "values.json");
         fs.writeFileSync(values, JSON.stringify(job.values));
-        const args = ["template", job.release, job.chartDir, "--namespace", job.namespace, "--values", values];
+        const files = (job.valueFiles ?? []).flatMap((file) => ["--values", file]);
+        const args = [
+            "template",
+            job.release,
+            job.chartDir,
+            "--namespace",
+            job.namespace,
+            ...files,
+            "--values",
+            values,
+        ];
         if (job.includeCrds) args.push("--include-crds");
-        args.push("--kube-version", job.kubeVersion);
+        if (job.kubeVersion) args.push("--kube-version", job.kubeVersion);
         if (job.apiVersions.length > 0) args.push("--api-versions", job.apiVersions.join(","));
         const { stdout } = await run(setup.helm, args, { maxBuffer: MAX_OUTPUT });
         return stdout;

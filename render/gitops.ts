@@ -1,0 +1,134 @@
+// What Argo CD will deploy from the gitops/ tree, rendered with the real Helm exactly as the
+// stack's ApplicationSets compose it: one Application per folder the git generator matches (or
+// per list element), its chart path, value files and valuesObject, release name and
+// destination namespace taken from the registered ApplicationSet itself.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ROOT } from "./evaluate";
+import { HelmSetup, helmTemplate } from "./helm";
+import { apiVersionsOf, CustomKind, customKindOf } from "./kinds";
+import { ChartObject, chartObjects } from "./v4-chart";
+import { RenderedStack } from "./stack";
+
+/** One Application the ApplicationSets generate, and what it deploys. */
+export interface RenderedApplication {
+    readonly name: string;
+    readonly namespace: string;
+    readonly objects: ChartObject[];
+    /** Why it could not be rendered here (e.g. chart dependencies not built); then no objects. */
+    readonly error?: string;
+}
+
+type Source = {
+    path: string;
+    helm?: { valueFiles?: string[]; ignoreMissingValueFiles?: boolean; valuesObject?: unknown };
+};
+type AppSetSpec = {
+    generators: {
+        git?: { directories?: { path: string; exclude?: boolean }[] };
+        list?: { elements: Record<string, string>[] };
+    }[];
+    template: { metadata: { name: string }; spec: { source: Source; destination: { namespace: string } } };
+};
+
+/** The Go template of an ApplicationSet filled with one generator's parameters. */
+function fill(text: string, params: Record<string, string>): string {
+    return text.replace(/\{\{\s*\.([\w.]+)\s*\}\}/g, (whole, key: string) => {
+        if (!(key in params)) throw new Error(`no parameter ${key} for ${whole} (missingkey=error)`);
+        return params[key];
+    });
+}
+
+/** Each generator's parameter sets: a list's elements, or a git directory generator's folders. */
+function parameterSets(spec: AppSetSpec, tree: string): Record<string, string>[] {
+    return spec.generators.flatMap((generator) => {
+        if (generator.list) return generator.list.elements;
+        const directories = generator.git?.directories ?? [];
+        const excluded = new Set(directories.filter((d) => d.exclude).flatMap((d) => matches(tree, d.path)));
+        return directories
+            .filter((d) => !d.exclude)
+            .flatMap((d) => matches(tree, d.path))
+            .filter((p) => !excluded.has(p))
+            .map((p) => ({ "path.path": p, "path.basename": path.basename(p) }));
+    });
+}
+
+/** Folders of `tree` matching a generator path with one trailing `*` (`gitops/applications/*`). */
+function matches(tree: string, pattern: string): string[] {
+    if (!pattern.endsWith("/*")) return fs.existsSync(path.join(tree, pattern)) ? [pattern] : [];
+    const parent = pattern.slice(0, -2);
+    const dir = path.join(tree, parent);
+    if (!fs.existsSync(dir)) return [];
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => `${parent}/${e.name}`)
+        .sort();
+}
+
+/** Renders every Application the stack's ApplicationSets generate from the GitOps tree at `tree`
+ *  (default: this checkout). */
+export async function renderApplications(
+    rendered: RenderedStack,
+    setup: HelmSetup,
+    tree: string = ROOT,
+): Promise<RenderedApplication[]> {
+    const sets = rendered.program
+        .map((o) => o.manifest)
+        .filter((m) => m.kind === "ApplicationSet" && m.apiVersion.startsWith("argoproj.io/"));
+    const jobs = sets.flatMap((set) => {
+        const spec = set.spec as AppSetSpec;
+        return parameterSets(spec, tree).map((params) => ({ spec, params }));
+    });
+    // Custom kinds the cluster serves once the platform is on it, for namespace defaulting.
+    const known = rendered.charts.flatMap((c) =>
+        c.objects.map((o) => customKindOf(o.manifest)).filter((k): k is CustomKind => k !== undefined),
+    );
+    const out = await Promise.all(
+        jobs.map(({ spec, params }) => renderApplication(spec, params, setup, tree, rendered.kubeVersion, known)),
+    );
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function renderApplication(
+    spec: AppSetSpec,
+    params: Record<string, string>,
+    setup: HelmSetup,
+    tree: string,
+    kubeVersion: string,
+    known: readonly CustomKind[],
+): Promise<RenderedApplication> {
+    const name = fill(spec.template.metadata.name, params);
+    const namespace = fill(spec.template.spec.destination.namespace, params);
+    const source = spec.template.spec.source;
+    const chartDir = path.join(tree, fill(source.path, params));
+    // Argo CD resolves value files against the chart's folder and skips missing ones only when told.
+    const files = (source.helm?.valueFiles ?? [])
+        .map((file) => path.resolve(chartDir, fill(file, params)))
+        .filter((file) => !source.helm?.ignoreMissingValueFiles || fs.existsSync(file));
+    try {
+        const output = await helmTemplate(setup, {
+            release: name,
+            chartDir,
+            namespace,
+            valueFiles: files,
+            // valuesObject takes precedence over the value files, as in Argo CD.
+            values: source.helm?.valuesObject ?? {},
+            kubeVersion,
+            apiVersions: [...new Set(known.flatMap(apiVersionsOf))].sort(),
+            includeCrds: true,
+        });
+        return {
+            name,
+            namespace,
+            objects: chartObjects({ resource: `gitops:${name}`, namespace }, output, known).objects,
+        };
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const missing = /missing in charts\/ directory: ([^\n]+)/.exec(message)?.[1];
+        const reason = missing
+            ? `its chart dependencies are not built (${missing}): helm dependency build`
+            : message.split("\n")[0];
+        return { name, namespace, objects: [], error: reason };
+    }
+}
