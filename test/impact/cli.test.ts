@@ -1,0 +1,99 @@
+// `npm run impact` end to end: a commit that widens dev's MetalLB pool and adds an application
+// folder, compared with the commit it starts from, rendered with the real Helm.
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseImpactArguments } from "../../impact/cli";
+import { ROOT } from "../../render/evaluate";
+import { requireHelm } from "../rendered/rendering";
+
+const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd, stdio: "pipe" })
+        .toString()
+        .trim();
+
+/** A commit on top of HEAD with `change` applied to its tree; the checkout is removed again. */
+function commitOnHead(change: (tree: string) => void): string {
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), "impact-fixture-"));
+    git(ROOT, "worktree", "add", "--detach", tree, "HEAD");
+    try {
+        change(tree);
+        git(tree, "add", "-A");
+        git(tree, "commit", "-q", "-m", "fixture: widen the pool, add an application");
+        return git(tree, "rev-parse", "HEAD");
+    } finally {
+        git(ROOT, "worktree", "remove", "--force", tree);
+    }
+}
+
+describe("npm run impact", function () {
+    this.timeout(180_000);
+
+    it("reports a widened pool and an added application for dev, and nothing destructive", async function () {
+        await requireHelm(this);
+        const head = commitOnHead((tree) => {
+            const stack = path.join(tree, "Pulumi.dev.yaml");
+            fs.writeFileSync(stack, fs.readFileSync(stack, "utf8").replace("192.168.10.219", "192.168.10.229"));
+            fs.cpSync(
+                path.join(tree, "gitops/applications/example-app"),
+                path.join(tree, "gitops/applications/guestbook"),
+                {
+                    recursive: true,
+                },
+            );
+        });
+        const report = execFileSync(
+            "npm",
+            ["run", "-s", "impact", "--", "--base", "HEAD", "--head", head, "--stacks", "dev"],
+            {
+                cwd: ROOT,
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        ).toString();
+        const gate = "`v1/ConfigMap metallb-system/metallb-webhook-gate-xxxxxxx` (program)";
+        assert.equal(
+            report,
+            [
+                "## Environment impact",
+                "",
+                `What \`${head}\` changes against \`HEAD\` in each environment, rendered offline with Helm as \`pulumi up\` and Argo CD would apply it (secrets redacted).`,
+                "",
+                "### dev: 4 added, 2 changed, 0 removed",
+                "",
+                "**Added**",
+                "- `apps/v1/Deployment guestbook-dev/example-app` (gitops:guestbook)",
+                "- `external-secrets.io/v1/ExternalSecret guestbook-dev/example-app` (gitops:guestbook)",
+                "- `networking.k8s.io/v1/Ingress guestbook-dev/example-app` (gitops:guestbook)",
+                "- `v1/Service guestbook-dev/example-app` (gitops:guestbook)",
+                "",
+                "**Changed**",
+                "- `metallb.io/v1beta1/IPAddressPool metallb-system/default` (program)",
+                '  - `spec.addresses[0]`: `"192.168.10.200-192.168.10.219"` → `"192.168.10.200-192.168.10.229"`',
+                `- ${gate}`,
+                '  - `data.objects.json#items[0].spec.addresses[0]`: `"192.168.10.200-192.168.10.219"` → `"192.168.10.200-192.168.10.229"`',
+                "- not rendered: infrastructure: its chart dependencies are not built (reloader, longhorn): helm dependency build",
+                "",
+            ].join("\n"),
+        );
+    });
+});
+
+describe("impact arguments", () => {
+    it("needs a base, takes stacks that exist, and refuses anything else", () => {
+        assert.deepEqual(parseImpactArguments(["--base", "main", "--stacks", "dev,production"]), {
+            base: "main",
+            head: undefined,
+            stacks: ["dev", "production"],
+            chartsDir: undefined,
+            out: undefined,
+        });
+        assert.deepEqual(parseImpactArguments(["--base=main"]).stacks, ["dev", "production", "staging"]);
+        assert.throws(() => parseImpactArguments([]), /^Error: --base is required\nusage: npm run impact/);
+        assert.throws(() => parseImpactArguments(["--base", "main", "--stacks", "prod"]), {
+            message: "no Pulumi.prod.yaml: the stacks are the Pulumi.<stack>.yaml files beside Pulumi.yaml",
+        });
+        assert.throws(() => parseImpactArguments(["--base", "main", "--force"]), /^Error: unknown argument --force/);
+    });
+});
