@@ -164,12 +164,14 @@ export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest 
                 },
             },
         },
-        syncPolicy: {
-            preserveResourcesOnDeletion: true,
-            // Where syncs are manual, an application removed from Git is not deleted by the
-            // controller either: someone deletes it on purpose.
-            ...(manual ? { applicationsSync: "create-update" } : {}),
-        },
+        // Argo CD puts its resources finalizer on generated Applications only when resources are
+        // not preserved. With automated syncs, removing an application's folder therefore prunes
+        // its workloads, as the workflow promises (and deleting the set deletes them too). With
+        // manual syncs (production) the set never deletes an Application: a removed folder leaves
+        // it for someone to delete on purpose (docs/gitops.md).
+        syncPolicy: manual
+            ? { preserveResourcesOnDeletion: true, applicationsSync: "create-update" }
+            : { preserveResourcesOnDeletion: false },
     });
 }
 

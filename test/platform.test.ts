@@ -425,7 +425,7 @@ for (const environment of ENVIRONMENTS) {
                 syncPolicy:
                     environment === "production"
                         ? { preserveResourcesOnDeletion: true, applicationsSync: "create-update" }
-                        : { preserveResourcesOnDeletion: true },
+                        : { preserveResourcesOnDeletion: false },
             });
         });
 

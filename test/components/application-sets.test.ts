@@ -150,8 +150,8 @@ describe("applicationsApplicationSet", () => {
         assert.equal("templatePatch" in production, false);
     });
 
-    it("preserves workloads on deletion and, with manual syncs, never deletes applications itself", () => {
-        assert.deepEqual(dev.syncPolicy, { preserveResourcesOnDeletion: true });
+    it("prunes a removed application's workloads with automated syncs; with manual syncs, deletes no application itself", () => {
+        assert.deepEqual(dev.syncPolicy, { preserveResourcesOnDeletion: false });
         assert.deepEqual(production.syncPolicy, {
             preserveResourcesOnDeletion: true,
             applicationsSync: "create-update",
