@@ -1,0 +1,100 @@
+// The health gate between environments, run for real with stand-ins for pulumi and kubectl
+// that serve fixture Applications; jq and bash are the real ones.
+import * as assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT } from "../../render/evaluate";
+
+const COMMIT = "0123abcd";
+const SCRIPT = path.join(ROOT, "scripts", "health-gate.sh");
+
+const app = (name: string, automated: boolean, sync: string, revision: string, health: string) => ({
+    metadata: { name },
+    spec: { syncPolicy: automated ? { automated: { prune: true } } : {} },
+    status: { sync: { status: sync, revision }, health: { status: health } },
+});
+
+/** Runs the gate with `applications` served by a stand-in kubectl; the pulumi stand-in records its arguments. */
+function gate(applications: unknown[], timeout = "0") {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "gate-"));
+    const fixture = path.join(bin, "applications.json");
+    fs.writeFileSync(fixture, JSON.stringify({ items: applications }));
+    fs.writeFileSync(
+        path.join(bin, "pulumi"),
+        `#!/bin/sh\necho "$@" > "${bin}/pulumi.args"\necho "kubeconfig-of-$5"\n`,
+        { mode: 0o755 },
+    );
+    fs.writeFileSync(
+        path.join(bin, "kubectl"),
+        `#!/bin/sh\necho "$KUBECONFIG $@" > "${bin}/kubectl.args"\ncat "${fixture}"\n`,
+        { mode: 0o755 },
+    );
+    const result = spawnSync("bash", [SCRIPT, "staging", COMMIT, timeout], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, HEALTH_GATE_INTERVAL: "0" },
+        encoding: "utf8",
+    });
+    const read = (f: string) => fs.readFileSync(path.join(bin, f), "utf8").trim();
+    return {
+        status: result.status,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        pulumi: read("pulumi.args"),
+        kubectl: read("kubectl.args"),
+    };
+}
+
+describe("scripts/health-gate.sh", function () {
+    before(function () {
+        try {
+            execFileSync("jq", ["--version"], { stdio: "ignore" });
+        } catch {
+            if (process.env.CI === "true") throw new Error("CI needs jq (Debian package jq)");
+            console.warn("    skipped: jq is not installed");
+            this.skip();
+        }
+    });
+
+    it("passes when every automated application is Synced at the commit and every one is Healthy", () => {
+        const result = gate([
+            app("infrastructure", true, "Synced", COMMIT, "Healthy"),
+            app("example-app", false, "OutOfSync", "old", "Healthy"),
+        ]);
+        assert.deepEqual([result.status, result.stdout], [0, `staging: every application is healthy at ${COMMIT}\n`]);
+    });
+
+    it("reads the stack's kubeconfig through pulumi and hands kubectl a file, never the text", () => {
+        const result = gate([app("infrastructure", true, "Synced", COMMIT, "Healthy")]);
+        assert.equal(result.pulumi, "stack output kubeconfig --show-secrets --stack staging");
+        assert.match(result.kubectl, /^\/tmp\/\S+ get applications\.argoproj\.io --namespace argocd --output json$/);
+    });
+
+    it("fails after the timeout, naming each application not synced at the commit or not healthy", () => {
+        const result = gate([
+            app("infrastructure", true, "Synced", "previous", "Healthy"),
+            app("example-app", true, "Synced", COMMIT, "Degraded"),
+            app("manual-app", false, "OutOfSync", "old", "Progressing"),
+            app("fine", true, "Synced", COMMIT, "Healthy"),
+        ]);
+        assert.equal(result.status, 1);
+        assert.equal(
+            result.stderr,
+            [
+                `staging: not healthy at ${COMMIT} after 0s:`,
+                "infrastructure: Synced at previous, Healthy",
+                `example-app: Synced at ${COMMIT}, Degraded`,
+                "manual-app: OutOfSync at old, Progressing",
+                "",
+            ].join("\n"),
+        );
+    });
+
+    it("does not pass a cluster with no application yet", () => {
+        const result = gate([]);
+        assert.deepEqual(
+            [result.status, result.stderr],
+            [1, `staging: not healthy at ${COMMIT} after 0s:\nno Application yet\n`],
+        );
+    });
+});
