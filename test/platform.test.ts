@@ -21,6 +21,7 @@ const ISSUER_OBJECTS = {
 const EXPECTED = {
     dev: {
         domain: "dev.home.arpa",
+        revision: "main",
         issuer: "homelab-ca",
         replicas: 1,
         ha: false,
@@ -32,6 +33,7 @@ const EXPECTED = {
     },
     staging: {
         domain: "staging.lab.example.com",
+        revision: "env/staging",
         issuer: "letsencrypt-staging",
         replicas: 1,
         ha: false,
@@ -43,6 +45,7 @@ const EXPECTED = {
     },
     production: {
         domain: "lab.example.com",
+        revision: "env/production",
         issuer: "letsencrypt-production",
         replicas: 2,
         ha: true,
@@ -389,7 +392,13 @@ for (const environment of ENVIRONMENTS) {
                 goTemplate: true,
                 goTemplateOptions: ["missingkey=error"],
                 generators: [
-                    { git: { repoURL: REPO, revision: "main", directories: [{ path: "gitops/applications/*" }] } },
+                    {
+                        git: {
+                            repoURL: REPO,
+                            revision: expected.revision,
+                            directories: [{ path: "gitops/applications/*" }],
+                        },
+                    },
                 ],
                 template: {
                     metadata: { name: "{{.path.basename}}" },
@@ -397,7 +406,7 @@ for (const environment of ENVIRONMENTS) {
                         project: "applications",
                         source: {
                             repoURL: REPO,
-                            targetRevision: "main",
+                            targetRevision: expected.revision,
                             path: "{{.path.path}}",
                             helm: {
                                 valueFiles: [
