@@ -3,13 +3,15 @@
 // Kubernetes and CRD schemas, Pod Security, the order of a first `up`, the network policies
 // and the policy pack.
 import * as assert from "node:assert/strict";
+import { renderApplications } from "../../render/gitops";
+import { helmSetup } from "../../render/helm";
 import { isBuiltin } from "../../render/kinds";
 import { allObjects, RenderedStack } from "../../render/stack";
 import { ENVIRONMENTS } from "../../stacks/profiles";
 import { orderFindings, podSecurityFindings, policyFindings, schemaFindings } from "./findings";
 import { reachabilityFindings } from "./traffic";
 import { renderedStack, requireHelm, trafficSources } from "./rendering";
-import { hasBuiltinSchema } from "./schemas";
+import { hasBuiltinSchema, schemaProblems } from "./schemas";
 
 for (const environment of ENVIRONMENTS) {
     describe(`${environment} as the cluster receives it (rendered with Helm)`, function () {
@@ -85,6 +87,19 @@ for (const environment of ENVIRONMENTS) {
 
         it("lets through the traffic the platform needs: webhooks, scrapes, ingress backends, ACME solvers", () => {
             assert.deepEqual(reachabilityFindings(objects, trafficSources(environment)), []);
+        });
+
+        it("sends Argo CD only GitOps objects valid against the Kubernetes and CRD schemas", async () => {
+            const applications = await renderApplications(rendered, helmSetup());
+            const crds = objects.map((o) => o.manifest).filter((m) => m.kind === "CustomResourceDefinition");
+            const rendering = applications.filter((a) => !a.error).map((a) => a.name);
+            assert.deepEqual(rendering, ["example-app"]);
+            const problems = applications.flatMap((a) =>
+                a.objects.flatMap((o) =>
+                    schemaProblems(o.manifest, crds).map((p) => `${a.name} ${o.name}${p.path}: ${p.message}`),
+                ),
+            );
+            assert.deepEqual(problems, []);
         });
 
         it("passes the policy pack, as the engine shows it every rendered object", () => {
