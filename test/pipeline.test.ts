@@ -140,7 +140,7 @@ describe("what pull requests can reach", () => {
 
     it("previews branches of this repository only; forks get the checks and the impact report", () => {
         assert.match(flow.jobs.preview.if, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
-        for (const job of ["checks", "helm-lint", "impact"]) assert.equal(flow.jobs[job].if, undefined, job);
+        for (const job of ["checks", "helm-lint", "impact", "scan"]) assert.equal(flow.jobs[job].if, undefined, job);
     });
 
     it("loads the SSH key only when asked, and reads a Vault token only for production", () => {
@@ -224,6 +224,8 @@ describe("workflows", () => {
             "dorny/paths-filter": 4,
             "pulumi/actions": 7,
             "actions/github-script": 8,
+            // A composite action: it runs no Node of its own.
+            "aquasecurity/trivy-action": 0,
         } as Record<string, number>;
         const old = files.flatMap((file) =>
             [...read(`.github/workflows/${file}`).matchAll(/uses: ([^@\s]+)@\S+ # v(\d+)/g)]
@@ -295,15 +297,21 @@ describe("Renovate", () => {
         );
     });
 
-    it("keeps the Helm version CI sets up current", () => {
-        const manager = renovate.customManagers.find((m: any) => /Helm version/.test(m.description));
+    it("keeps the Helm and Trivy versions CI sets up current", () => {
+        const manager = renovate.customManagers.find((m: any) => /Tool versions CI sets up/.test(m.description));
         const found = fs
             .readdirSync(path.join(ROOT, ".github", "workflows"))
             .flatMap((file) => [
                 ...read(`.github/workflows/${file}`).matchAll(new RegExp(manager.matchStrings[0], "g")),
             ])
             .map((m) => `${m.groups!.depName} ${m.groups!.currentValue}`);
-        assert.deepEqual(found, ["helm/helm v3.20.2", "helm/helm v3.20.2", "helm/helm v3.20.2"]);
+        assert.deepEqual(found.sort(), [
+            "aquasecurity/trivy v0.70.0",
+            "helm/helm v3.20.2",
+            "helm/helm v3.20.2",
+            "helm/helm v3.20.2",
+            "helm/helm v3.20.2",
+        ]);
     });
 
     it("moves K3s and kubectl together, one minor at a time", () => {
