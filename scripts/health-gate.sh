@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The health gate between environments: waits until every Argo CD Application of a stack's
 # cluster has reconciled the promoted commit and is Healthy. Applications that sync by
-# themselves must be Synced at that commit; those that sync by hand (production's) must stay
-# Healthy. Fails after the timeout, naming what is not ready.
+# themselves must be Synced at that commit or a later one; those that sync by hand (production's)
+# must stay Healthy. Fails after the timeout, naming what is not ready. Run it in a clone that
+# has the branch's history (a later commit is recognised with git).
 #   scripts/health-gate.sh <stack> <commit> [timeout seconds, default 900]
-# Needs pulumi (the stack's kubeconfig output), kubectl and jq; the kubeconfig stays in a
+# Needs pulumi (the stack's kubeconfig output), kubectl, jq and git; the kubeconfig stays in a
 # private temporary file.
 set -euo pipefail
 
@@ -18,21 +19,33 @@ trap 'rm -f "$kubeconfig"' EXIT
 chmod 600 "$kubeconfig"
 pulumi stack output kubeconfig --show-secrets --stack "$stack" >"$kubeconfig"
 
+# Whether an automated application's synced revision includes the promoted commit: the commit
+# itself, or a later one on the branch (dev tracks main, which may have moved on meanwhile).
+includes_commit() {
+    [ "$1" = "$commit" ] || git merge-base --is-ancestor "$commit" "$1" 2>/dev/null
+}
+
 # One line per Application that is not ready yet: "<name>: <sync> at <revision>, <health>".
 not_ready() {
-    KUBECONFIG="$kubeconfig" kubectl get applications.argoproj.io --namespace argocd --output json |
-        jq --raw-output --arg commit "$commit" '
-          if (.items | length) == 0 then "no Application yet"
-          else .items[]
-            | { name: .metadata.name,
-                automated: (.spec.syncPolicy.automated != null),
-                sync: (.status.sync.status // "Unknown"),
-                revision: (.status.sync.revision // "none"),
-                health: (.status.health.status // "Unknown") }
-            | select(.health != "Healthy"
-                     or (.automated and (.sync != "Synced" or .revision != $commit)))
-            | "\(.name): \(.sync) at \(.revision), \(.health)"
-          end'
+    local apps name automated sync revision health
+    apps=$(KUBECONFIG="$kubeconfig" kubectl get applications.argoproj.io --namespace argocd --output json |
+        jq --raw-output '.items[]
+          | [ .metadata.name,
+              (.spec.syncPolicy.automated != null),
+              (.status.sync.status // "Unknown"),
+              (.status.sync.revision // "none"),
+              (.status.health.status // "Unknown") ]
+          | @tsv')
+    if [ -z "$apps" ]; then
+        echo "no Application yet"
+        return
+    fi
+    while IFS=$'\t' read -r name automated sync revision health; do
+        if [ "$health" != Healthy ] ||
+            { [ "$automated" = true ] && { [ "$sync" != Synced ] || ! includes_commit "$revision"; }; }; then
+            echo "$name: $sync at $revision, $health"
+        fi
+    done <<<"$apps"
 }
 
 deadline=$((SECONDS + timeout))

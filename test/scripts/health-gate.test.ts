@@ -17,7 +17,7 @@ const app = (name: string, automated: boolean, sync: string, revision: string, h
 });
 
 /** Runs the gate with `applications` served by a stand-in kubectl; the pulumi stand-in records its arguments. */
-function gate(applications: unknown[], timeout = "0") {
+function gate(applications: unknown[], timeout = "0", commit = COMMIT, cwd = ROOT) {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), "gate-"));
     const fixture = path.join(bin, "applications.json");
     fs.writeFileSync(fixture, JSON.stringify({ items: applications }));
@@ -31,7 +31,8 @@ function gate(applications: unknown[], timeout = "0") {
         `#!/bin/sh\necho "$KUBECONFIG $@" > "${bin}/kubectl.args"\ncat "${fixture}"\n`,
         { mode: 0o755 },
     );
-    const result = spawnSync("bash", [SCRIPT, "staging", COMMIT, timeout], {
+    const result = spawnSync("bash", [SCRIPT, "staging", commit, timeout], {
+        cwd,
         env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, HEALTH_GATE_INTERVAL: "0" },
         encoding: "utf8",
     });
@@ -88,6 +89,26 @@ describe("scripts/health-gate.sh", function () {
                 "",
             ].join("\n"),
         );
+    });
+
+    it("accepts a later commit of the branch, not an unrelated one", () => {
+        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "gate-repo-"));
+        const git = (...args: string[]) =>
+            execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo })
+                .toString()
+                .trim();
+        git("init", "-q");
+        const sha = () => git("rev-parse", "HEAD");
+        git("commit", "-q", "--allow-empty", "-m", "promoted");
+        const promoted = sha();
+        git("commit", "-q", "--allow-empty", "-m", "merged after");
+        const later = sha();
+        git("checkout", "-q", "--orphan", "other");
+        git("commit", "-q", "--allow-empty", "-m", "unrelated");
+        const unrelated = sha();
+        assert.equal(gate([app("infrastructure", true, "Synced", later, "Healthy")], "0", promoted, repo).status, 0);
+        const other = gate([app("infrastructure", true, "Synced", unrelated, "Healthy")], "0", promoted, repo);
+        assert.equal(other.stderr.split("\n")[1], `infrastructure: Synced at ${unrelated}, Healthy`);
     });
 
     it("does not pass a cluster with no application yet", () => {
