@@ -31,6 +31,16 @@ export default tseslint.config(
         },
     },
     {
+        // Plain CommonJS that github-script loads (impact-comment.js): no type information.
+        files: ["scripts/**/*.js"],
+        ...tseslint.configs.disableTypeChecked,
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { module: "writable", require: "readonly" },
+            parserOptions: { projectService: false, project: false },
+        },
+    },
+    {
         // Config is read in exactly one place (stacks/config.ts); components receive typed args.
         files: ["components/**/*.ts"],
         rules: {

@@ -85,14 +85,19 @@ function snapshotsIn(tree: string, stacks: readonly string[], chartsDir: string 
 /** `ref` checked out in a temporary folder with this checkout's render/ and dependencies. */
 function withCheckout<T>(ref: string, use: (tree: string) => T): T {
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-impact-"));
-    execFileSync("git", ["worktree", "add", "--detach", tree, ref], { cwd: ROOT, stdio: "ignore" });
     try {
+        execFileSync("git", ["worktree", "add", "--detach", tree, ref], {
+            cwd: ROOT,
+            stdio: ["ignore", "ignore", "pipe"],
+        });
         fs.rmSync(path.join(tree, "render"), { recursive: true, force: true });
         fs.cpSync(path.join(ROOT, "render"), path.join(tree, "render"), { recursive: true });
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tree, "node_modules"));
         return use(tree);
     } finally {
-        execFileSync("git", ["worktree", "remove", "--force", tree], { cwd: ROOT, stdio: "ignore" });
+        // Whatever happened above: the folder goes, and git forgets the worktree.
+        fs.rmSync(tree, { recursive: true, force: true });
+        execFileSync("git", ["worktree", "prune"], { cwd: ROOT, stdio: "ignore" });
     }
 }
 

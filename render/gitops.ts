@@ -2,13 +2,18 @@
 // stack's ApplicationSets compose it: one Application per folder the git generator matches (or
 // per list element), its chart path, value files and valuesObject, release name and
 // destination namespace taken from the registered ApplicationSet itself.
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { ROOT } from "./evaluate";
 import { HelmSetup, helmTemplate } from "./helm";
 import { apiVersionsOf, CustomKind, customKindOf } from "./kinds";
 import { ChartObject, chartObjects } from "./v4-chart";
 import { RenderedStack } from "./stack";
+
+const run = promisify(execFile);
 
 /** One Application the ApplicationSets generate, and what it deploys. */
 export interface RenderedApplication {
@@ -66,6 +71,22 @@ function matches(tree: string, pattern: string): string[] {
         .sort();
 }
 
+/** The chart with its dependencies: as it is when its charts/ holds them (or it has none), else a
+ *  copy in a temporary folder where `helm dependency build` fetched them, so the checkout stays
+ *  untouched. Without network the build fails and the chart is reported as not rendered. */
+async function withDependencies(chartDir: string, setup: HelmSetup): Promise<string> {
+    const chart = fs.readFileSync(path.join(chartDir, "Chart.yaml"), "utf8");
+    if (!/^dependencies:/m.test(chart) || fs.existsSync(path.join(chartDir, "charts"))) return chartDir;
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-chart-"));
+    fs.cpSync(chartDir, copy, { recursive: true });
+    try {
+        await run(setup.helm, ["dependency", "build", copy]);
+        return copy;
+    } catch {
+        return chartDir;
+    }
+}
+
 /** Renders every Application the stack's ApplicationSets generate from the GitOps tree at `tree`
  *  (default: this checkout). */
 export async function renderApplications(
@@ -101,7 +122,7 @@ async function renderApplication(
     const name = fill(spec.template.metadata.name, params);
     const namespace = fill(spec.template.spec.destination.namespace, params);
     const source = spec.template.spec.source;
-    const chartDir = path.join(tree, fill(source.path, params));
+    const chartDir = await withDependencies(path.join(tree, fill(source.path, params)), setup);
     // Argo CD resolves value files against the chart's folder and skips missing ones only when told.
     const files = (source.helm?.valueFiles ?? [])
         .map((file) => path.resolve(chartDir, fill(file, params)))

@@ -2,7 +2,7 @@
 # The health gate between environments: waits until every Argo CD Application of a stack's
 # cluster has reconciled the promoted commit and is Healthy. Applications that sync by
 # themselves must be Synced at that commit or a later one; those that sync by hand (production's)
-# must stay Healthy. Fails after the timeout, naming what is not ready. Run it in a clone that
+# must stay Healthy, or wait undeployed for their first sync. Fails after the timeout, naming what is not ready. Run it in a clone that
 # has the branch's history (a later commit is recognised with git).
 #   scripts/health-gate.sh <stack> <commit> [timeout seconds, default 900]
 # Needs pulumi (the stack's kubeconfig output), kubectl, jq and git; the kubeconfig stays in a
@@ -22,7 +22,22 @@ pulumi stack output kubeconfig --show-secrets --stack "$stack" >"$kubeconfig"
 # Whether an automated application's synced revision includes the promoted commit: the commit
 # itself, or a later one on the branch (dev tracks main, which may have moved on meanwhile).
 includes_commit() {
-    [ "$1" = "$commit" ] || git merge-base --is-ancestor "$commit" "$1" 2>/dev/null
+    [ "$1" = "$commit" ] && return 0
+    # A commit merged while the gate waits is not in this clone yet.
+    git cat-file -e "$1^{commit}" 2>/dev/null || git fetch --quiet origin "$1" 2>/dev/null || true
+    git merge-base --is-ancestor "$commit" "$1" 2>/dev/null
+}
+
+# Whether an application is ready: automated ones Synced at (or past) the commit and Healthy;
+# manual ones (production's applications) Healthy, or not deployed yet (Missing, OutOfSync) when
+# the promotion added them and someone still has to sync them.
+ready() {
+    local automated=$1 sync=$2 revision=$3 health=$4
+    if [ "$automated" = true ]; then
+        [ "$health" = Healthy ] && [ "$sync" = Synced ] && includes_commit "$revision"
+    else
+        [ "$health" = Healthy ] || { [ "$health" = Missing ] && [ "$sync" = OutOfSync ]; }
+    fi
 }
 
 # One line per Application that is not ready yet: "<name>: <sync> at <revision>, <health>".
@@ -41,10 +56,7 @@ not_ready() {
         return
     fi
     while IFS=$'\t' read -r name automated sync revision health; do
-        if [ "$health" != Healthy ] ||
-            { [ "$automated" = true ] && { [ "$sync" != Synced ] || ! includes_commit "$revision"; }; }; then
-            echo "$name: $sync at $revision, $health"
-        fi
+        ready "$automated" "$sync" "$revision" "$health" || echo "$name: $sync at $revision, $health"
     done <<<"$apps"
 }
 

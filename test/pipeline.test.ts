@@ -78,10 +78,15 @@ describe("deploy workflow", () => {
             assert.deepEqual(jobs[`${stack}-healthy`].with, { stack, environment: stack, commit: "${{ github.sha }}" });
             assert.equal(jobs[`${stack}-healthy`].uses, "./.github/workflows/health-gate.yml");
         }
-        const pushes = ["promote-staging", "approve-production"].map((job) => jobs[job].steps.at(-1).run);
+        const pushes = ["promote-staging", "approve-production"].map((job) => [
+            jobs[job].environment,
+            jobs[job].steps.at(-1).run,
+            jobs[job].steps.at(-1).env,
+        ]);
+        const key = { DEPLOY_KEY: "${{ secrets.ENV_BRANCH_DEPLOY_KEY }}" };
         assert.deepEqual(pushes, [
-            'git push --force origin "$GITHUB_SHA:refs/heads/env/staging"',
-            'git push --force origin "$GITHUB_SHA:refs/heads/env/production"',
+            ["staging-promotion", 'scripts/advance-env-branch.sh env/staging "$GITHUB_SHA"', key],
+            ["production-approval", 'scripts/advance-env-branch.sh env/production "$GITHUB_SHA"', key],
         ]);
     });
 
@@ -103,12 +108,16 @@ describe("promote-production workflow (plans without environment reviewers)", ()
 
     it("is run by hand, only by the listed approvers, with staging's commit", () => {
         assert.deepEqual(Object.keys(flow.on), ["workflow_dispatch"]);
-        assert.equal(flow.jobs.approve.if, "contains(fromJSON(vars.PRODUCTION_APPROVERS || '[]'), github.actor)");
-        assert.match(flow.jobs.approve.steps.at(-1).run, /refs\/remotes\/origin\/env\/staging/);
-        assert.deepEqual(
-            [flow.jobs.production.needs, flow.jobs["production-healthy"].needs],
-            ["approve", "production"],
+        assert.equal(
+            flow.jobs.approve.if,
+            "contains(fromJSON(vars.PRODUCTION_APPROVERS || '[]'), github.actor) && contains(fromJSON(vars.PRODUCTION_APPROVERS || '[]'), github.triggering_actor)",
         );
+        assert.equal(flow.jobs.approve.environment, "production-approval");
+        assert.match(flow.jobs.approve.steps.at(-1).run, /refs\/remotes\/origin\/env\/staging/);
+        assert.match(flow.jobs.approve.steps.at(-1).run, /scripts\/advance-env-branch\.sh env\/production "\$wanted"/);
+        // The full commit the approval resolved, never the typed input, goes on.
+        assert.equal(flow.jobs.production.with.ref, "${{ needs.approve.outputs.commit }}");
+        assert.equal(flow.jobs["production-healthy"].with.commit, "${{ needs.approve.outputs.commit }}");
     });
 });
 
@@ -154,21 +163,49 @@ describe("what pull requests can reach", () => {
         const impact = flow.jobs.impact;
         assert.equal(impact["runs-on"], "ubuntu-latest");
         assert.ok(
-            impact.steps.some((s: any) => s.run === 'npm run impact -- --base "$BASE" --head HEAD --out impact.md'),
+            impact.steps.some((s: any) => s.run === "npm run impact -- --base HEAD^1 --head HEAD --out impact.md"),
         );
         const comment = workflow("impact-comment");
         assert.deepEqual(comment.on, { workflow_run: { workflows: ["pull request"], types: ["completed"] } });
-        assert.ok(!JSON.stringify(comment).includes("actions/checkout"));
+        // Only the base repository's own script is checked out: its default branch, no ref of the run.
+        const checkouts = comment.jobs.comment.steps.filter((s: any) => String(s.uses).startsWith("actions/checkout@"));
+        assert.deepEqual(
+            checkouts.map((s: any) => s.with),
+            [{ path: "base", "sparse-checkout": "scripts" }],
+        );
     });
 });
 
 describe("one operation per stack at a time", () => {
-    it("queues every Pulumi operation of a stack, previews and updates alike, never cancelling one", () => {
+    it("runs one preview and one update per stack at a time, never cancelling one that runs", () => {
         assert.deepEqual(workflow("pulumi").jobs.pulumi.concurrency, {
-            group: "pulumi-${{ inputs.stack }}",
+            group: "pulumi-${{ inputs.stack }}-${{ inputs.command }}",
             "cancel-in-progress": false,
         });
         assert.equal(workflow("deploy").concurrency, undefined);
+    });
+});
+
+describe("reusable workflows", () => {
+    const LEVEL = { none: 0, read: 1, write: 2 } as Record<string, number>;
+    /** The permissions a job ends up with: its own, else its workflow's. */
+    const granted = (flow: any, job: any): Record<string, string> => job.permissions ?? flow.permissions ?? {};
+
+    it("ask for no permission their callers do not grant (GitHub refuses the whole run otherwise)", () => {
+        const problems: string[] = [];
+        for (const file of fs.readdirSync(path.join(ROOT, ".github", "workflows"))) {
+            const flow = parse(read(`.github/workflows/${file}`));
+            for (const [name, job] of Object.entries<any>(flow.jobs)) {
+                if (!String(job.uses ?? "").startsWith("./")) continue;
+                const called = parse(read(job.uses.slice(2)));
+                const caller = granted(flow, job);
+                for (const calledJob of Object.values<any>(called.jobs))
+                    for (const [scope, level] of Object.entries<string>(granted(called, calledJob)))
+                        if ((LEVEL[caller[scope] ?? "none"] ?? 0) < LEVEL[level])
+                            problems.push(`${file} ${name}: ${job.uses} wants ${scope}: ${level}`);
+            }
+        }
+        assert.deepEqual(problems, []);
     });
 });
 
@@ -187,7 +224,10 @@ describe("pulumi workflow", () => {
             [pulumiStep.with.diff, pulumiStep.with.policyPacks, pulumiStep.with.policyPackConfigs],
             [true, "policy", "${{ inputs.stack == 'production' && 'policy/production.json' || '' }}"],
         );
-        assert.equal(pulumiStep.with["comment-on-pr"], "${{ inputs.command == 'preview' }}");
+        assert.equal(
+            pulumiStep.with["comment-on-pr"],
+            "${{ inputs.command == 'preview' && github.event_name == 'pull_request' }}",
+        );
     });
 
     it("takes every credential from the job's environment", () => {
@@ -267,6 +307,10 @@ describe("CODEOWNERS", () => {
             "/components/",
             "/stacks/",
             "/policy/",
+            "/render/",
+            "/impact/",
+            "/package.json",
+            "/package-lock.json",
             "/scripts/",
             "/.github/",
         ]);

@@ -111,6 +111,13 @@ describe("scripts/health-gate.sh", function () {
         assert.equal(other.stderr.split("\n")[1], `infrastructure: Synced at ${unrelated}, Healthy`);
     });
 
+    it("lets a new manual-sync application wait undeployed for its first sync, not a broken one", () => {
+        const fresh = app("new-app", false, "OutOfSync", "abc", "Missing");
+        assert.equal(gate([app("infrastructure", true, "Synced", COMMIT, "Healthy"), fresh]).status, 0);
+        const broken = gate([app("old-app", false, "Synced", "abc", "Missing")]);
+        assert.equal(broken.stderr.split("\n")[1], "old-app: Synced at abc, Missing");
+    });
+
     it("does not pass a cluster with no application yet", () => {
         const result = gate([]);
         assert.deepEqual(

@@ -1,0 +1,8 @@
+// Types of impact-comment.js, which github-script loads as plain JavaScript.
+export declare const MARKER: string;
+export declare function postImpactComment(args: {
+    github: unknown;
+    context: unknown;
+    report: string;
+    claimedNumber: string;
+}): Promise<number>;

@@ -1,0 +1,63 @@
+// Promotion moves an environment's branch forward only, pushed to a bare repository standing in
+// for GitHub.
+import * as assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT } from "../../render/evaluate";
+
+const SCRIPT = path.join(ROOT, "scripts", "advance-env-branch.sh");
+
+describe("scripts/advance-env-branch.sh", () => {
+    let work: string;
+    let remote: string;
+    const git = (cwd: string, ...args: string[]) =>
+        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, stdio: "pipe" })
+            .toString()
+            .trim();
+    const commit = (message: string) => {
+        git(work, "commit", "-q", "--allow-empty", "-m", message);
+        return git(work, "rev-parse", "HEAD");
+    };
+    const advance = (branch: string, sha: string) =>
+        spawnSync("bash", [SCRIPT, branch, sha], {
+            cwd: work,
+            env: { ...process.env, REMOTE_URL: remote },
+            encoding: "utf8",
+        });
+    const at = (branch: string) => git(remote, "rev-parse", `refs/heads/${branch}`);
+
+    before(() => {
+        remote = fs.mkdtempSync(path.join(os.tmpdir(), "remote-"));
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "work-"));
+        git(remote, "init", "-q", "--bare");
+        git(work, "init", "-q");
+    });
+
+    it("moves the branch forward to the commit", () => {
+        const first = commit("first");
+        assert.equal(advance("env/staging", first).status, 0);
+        const second = commit("second");
+        const result = advance("env/staging", second);
+        assert.deepEqual(
+            [result.status, result.stdout.trim().split("\n").pop(), at("env/staging")],
+            [0, `env/staging is at ${second}`, second],
+        );
+    });
+
+    it("never moves it back: a slower run with an older commit is rejected", () => {
+        const newest = at("env/staging");
+        const older = git(work, "rev-parse", "HEAD~1");
+        assert.notEqual(advance("env/staging", older).status, 0);
+        assert.equal(at("env/staging"), newest);
+    });
+
+    it("moves nothing but the environments' branches", () => {
+        const result = advance("main", git(work, "rev-parse", "HEAD"));
+        assert.deepEqual(
+            [result.status, result.stderr],
+            [2, "refusing to move main: only env/staging and env/production are environments\n"],
+        );
+    });
+});
