@@ -3,11 +3,9 @@
 // --out the YAML goes to stdout; with it, one file per chart and one for the program's own
 // objects, replacing the directory's .yaml files. Helm comes from HELM or PATH; charts from --charts-dir or HOMELAB_CHARTS_DIR
 // (`<dir>/<chart>-<version>/`), else they are pulled by pin into ~/.cache/homelab/charts.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseArguments } from "./arguments";
 import { helmSetup } from "./helm";
-import { renderedYaml } from "./output";
+import { renderedYaml, writeFiles } from "./output";
 import { renderStack } from "./stack";
 
 async function main(): Promise<void> {
@@ -26,12 +24,7 @@ async function main(): Promise<void> {
         process.stdout.write([...files.values()].join(""));
         return;
     }
-    fs.mkdirSync(args.out, { recursive: true });
-    // Only a previous render's files go: a chart removed since must not linger, and a directory
-    // named by mistake keeps everything else.
-    for (const file of fs.readdirSync(args.out).filter((f) => f.endsWith(".yaml")))
-        fs.rmSync(path.join(args.out, file));
-    for (const [origin, text] of files) fs.writeFileSync(path.join(args.out, `${origin}.yaml`), text);
+    writeFiles(args.out, files);
     process.stderr.write(`wrote ${files.size} files to ${args.out}\n`);
 }
 

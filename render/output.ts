@@ -1,5 +1,7 @@
 // The rendered objects as YAML an admin can read and diff: grouped by where they come from,
 // sorted, and with every secret value replaced, so the output can be shared or committed.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { dump } from "js-yaml";
 import { Manifest } from "./kinds";
 import { allObjects, RenderedStack } from "./stack";
@@ -45,4 +47,12 @@ export function renderedYaml(rendered: RenderedStack): Map<string, string> {
         out.set(origin, documents.map((d) => `---\n${d.text}`).join(""));
     }
     return out;
+}
+
+/** Writes each origin's YAML to `<dir>/<origin>.yaml`. Only a previous render's files go first:
+ *  a chart removed since must not linger, and a directory named by mistake keeps everything else. */
+export function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"))) fs.rmSync(path.join(dir, file));
+    for (const [origin, text] of files) fs.writeFileSync(path.join(dir, `${origin}.yaml`), text);
 }

@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
 import { Manifest } from "../../render/kinds";
-import { redact } from "../../render/output";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { redact, writeFiles } from "../../render/output";
 
 describe("redact", () => {
     const secrets = new Set(["s3cr3t-password", "short"]);
@@ -28,5 +31,16 @@ describe("redact", () => {
             data: { url: "https://user:s3cr3t-password@example.com", note: "short" },
         };
         assert.deepEqual(redact(config, secrets).data, { url: "https://user:<redacted>@example.com", note: "short" });
+    });
+});
+
+describe("writeFiles", () => {
+    it("replaces a previous render's files and leaves other files alone", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-"));
+        fs.writeFileSync(path.join(dir, "removed-chart.yaml"), "stale");
+        fs.writeFileSync(path.join(dir, "notes.txt"), "mine");
+        writeFiles(dir, new Map([["program", "---\nkind: Namespace\n"]]));
+        assert.deepEqual(fs.readdirSync(dir).sort(), ["notes.txt", "program.yaml"]);
+        assert.equal(fs.readFileSync(path.join(dir, "program.yaml"), "utf8"), "---\nkind: Namespace\n");
     });
 });

@@ -60,12 +60,4 @@ describe("npm run render -- production", function () {
         assert.match(text, /auth: <redacted>/);
         assert.match(text, /admin-password: <redacted>/);
     });
-
-    it("replaces a previous render's files and leaves other files alone", () => {
-        fs.writeFileSync(path.join(out, "removed-chart.yaml"), "stale");
-        fs.writeFileSync(path.join(out, "notes.txt"), "mine");
-        execFileSync("npm", ["run", "-s", "render", "--", "production", "--out", out], { cwd: ROOT, stdio: "pipe" });
-        assert.ok(!fs.existsSync(path.join(out, "removed-chart.yaml")));
-        assert.equal(fs.readFileSync(path.join(out, "notes.txt"), "utf8"), "mine");
-    });
 });
