@@ -26,6 +26,7 @@ export interface Snapshot {
 }
 
 const REDACTED = "<redacted>";
+const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
 const objectKey = (m: Manifest) =>
     `${m.apiVersion}/${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ""}${m.metadata.name}`;
 
@@ -52,10 +53,16 @@ export async function snapshot(stack: string, setup: HelmSetup): Promise<Snapsho
             origin: o.origin,
             body: redact(o.manifest, rendered.secrets),
         })),
+        // Resources that are not Kubernetes objects (K3s commands, Vault, providers), and the
+        // charts themselves without their values: what the values change shows in the objects.
         ...rendered.registrations
-            .filter((r) => !r.type.startsWith("kubernetes:") || r.type === "kubernetes:helm.sh/v4:Chart")
+            .filter((r) => !r.type.startsWith("kubernetes:") || r.type === CHART_TYPE)
             .filter((r) => !r.type.startsWith("homelab:"))
-            .map((r) => ({ key: `${r.type} ${r.name}`, origin: "program", body: redactInputs(r) })),
+            .map((r) => {
+                const body = redactInputs(r);
+                if (r.type === CHART_TYPE) delete body.values;
+                return { key: `${r.type} ${r.name}`, origin: "program", body };
+            }),
         ...applications.flatMap((app) =>
             app.objects.map((o) => ({
                 key: objectKey(o.manifest),
