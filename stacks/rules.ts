@@ -2,6 +2,7 @@
 // returns problems rather than throwing, so an admin sees every one of them in one run.
 import { AddressBlock, hostBlock, isPrivate, overlaps, parseBlock, parseIPv4 } from "./network";
 import { Environment, EnvironmentProfile } from "./profiles";
+import { NODE_RULES } from "./node-rules";
 import { ParsedConfig, SECRET_EXAMPLES, SecretKey } from "./schema";
 
 /** One thing wrong with the config: the key, what is wrong, and a right value. */
@@ -385,6 +386,7 @@ export const RULES: readonly Rule[] = [
     alertReceiver,
     ingressServed,
     productionInvariants,
+    ...NODE_RULES,
 ];
 
 /** Settings that are valid but have no effect here: worth a warning, not a failure. */

@@ -41,9 +41,13 @@ const nodeSchema = z
         /** Kubernetes taints for the node, `key=value:Effect`. Default none. */
         taints: z
             .array(
+                // The kubelet refuses a taint whose key or value is not label-shaped, and K3s
+                // does not start.
                 matching(
-                    /^[^=:\s]+(=[^=:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/,
-                    "is not a taint of the form key=value:NoSchedule|PreferNoSchedule|NoExecute",
+                    new RegExp(
+                        `^${labelKey.source.slice(1, -1)}(=${labelValue.source.slice(1, -1)})?:(NoSchedule|PreferNoSchedule|NoExecute)$`,
+                    ),
+                    "is not a taint of the form key=value:NoSchedule|PreferNoSchedule|NoExecute with a label-shaped key and value",
                 ).meta({ example: "dedicated=storage:NoSchedule" }),
             )
             .default([])

@@ -31,6 +31,53 @@ describe("cross-field rules", () => {
             expected: [`cluster.nodes: has no server; the first server initialises the cluster; e.g. ${NODE_EXAMPLE}`],
         },
         {
+            rule: "node labels stay out of the namespaces the kubelet reserves",
+            stack: "dev",
+            values: values("dev", (v) => {
+                v.cluster.nodes[0].labels = {
+                    "node-role.kubernetes.io/storage": "true",
+                    "topology.kubernetes.io/zone": "rack-1",
+                    "node.kubernetes.io/pool": "a",
+                    "homelab.dev/role": "storage",
+                };
+            }),
+            expected: [
+                'cluster.nodes[0].labels: "node-role.kubernetes.io/storage" is in the kubernetes.io/k8s.io namespace the kubelet reserves; it refuses the label and K3s does not start (set such labels with kubectl after the node joined); e.g. { "homelab.dev/role": "storage" }',
+            ],
+        },
+        {
+            rule: "node addresses stay out of K3s's pod and service networks",
+            stack: "staging",
+            values: values("staging", (v) => (v.cluster.nodes[1].address = "10.43.0.10")),
+            expected: [
+                'cluster.nodes[1].address: 10.43.0.10 is inside K3s\'s service network 10.43.0.0/16; routes to it would go to pods or services, not to the host; e.g. "192.168.10.11"',
+            ],
+        },
+        {
+            rule: "node addresses are reachable: no loopback, link-local, multicast or broadcast",
+            stack: "dev",
+            values: values("dev", (v) => (v.cluster.nodes[0].address = "127.0.0.1")),
+            expected: [
+                'cluster.nodes[0].address: 127.0.0.1 is loopback; SSH and the other nodes cannot reach a node there; e.g. "192.168.10.11"',
+            ],
+        },
+        {
+            rule: "the API address is not an agent's",
+            stack: "staging",
+            values: values("staging", (v) => (v.cluster.apiAddress = v.cluster.nodes[1].address)),
+            expected: [
+                "cluster.apiAddress: 192.168.20.21 is agent k3s-agent-1's address; agents serve no API (the VIP or a server's address); e.g. \"192.168.10.10\"",
+            ],
+        },
+        {
+            rule: "the API address is reachable",
+            stack: "dev",
+            values: values("dev", (v) => (v.cluster.apiAddress = "0.0.0.0")),
+            expected: [
+                'cluster.apiAddress: 0.0.0.0 is the unspecified address; clients cannot reach the API there; e.g. "192.168.10.10"',
+            ],
+        },
+        {
             rule: "an ingress controller serves the ingress class",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.traefik = false)),

@@ -91,7 +91,15 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].taints = ["storage"])),
             expected: [
-                'cluster.nodes[0].taints[0]: "storage" is not a taint of the form key=value:NoSchedule|PreferNoSchedule|NoExecute; e.g. "dedicated=storage:NoSchedule"',
+                'cluster.nodes[0].taints[0]: "storage" is not a taint of the form key=value:NoSchedule|PreferNoSchedule|NoExecute with a label-shaped key and value; e.g. "dedicated=storage:NoSchedule"',
+            ],
+        },
+        {
+            rule: "a node taint's key and value are label-shaped",
+            stack: "dev",
+            values: values("dev", (v) => (v.cluster.nodes[0].taints = ["gpu=nvidia a100:NoSchedule"])),
+            expected: [
+                'cluster.nodes[0].taints[0]: "gpu=nvidia a100:NoSchedule" is not a taint of the form key=value:NoSchedule|PreferNoSchedule|NoExecute with a label-shaped key and value; e.g. "dedicated=storage:NoSchedule"',
             ],
         },
         {
