@@ -14,10 +14,15 @@ export interface K3sNode {
 
 /** An S3-compatible target for etcd snapshots; the keys are secrets, filled in separately. */
 export interface SnapshotTarget {
+    /** `host` or `host:port`. */
     readonly endpoint: string;
     readonly bucket: string;
     readonly folder?: string;
     readonly region?: string;
+    /** Plain HTTP. Default false. */
+    readonly insecure?: boolean;
+    /** Do not verify the endpoint's certificate. Default false. */
+    readonly skipSslVerify?: boolean;
 }
 
 /** The settings every server shares (K3s refuses servers whose cluster-wide flags differ). */
@@ -84,6 +89,8 @@ export function serverConfig(cluster: ClusterSettings, node: K3sNode, place: Ser
                             "etcd-s3-bucket": snapshots.s3.bucket,
                             ...(snapshots.s3.folder ? { "etcd-s3-folder": snapshots.s3.folder } : {}),
                             ...(snapshots.s3.region ? { "etcd-s3-region": snapshots.s3.region } : {}),
+                            ...(snapshots.s3.insecure ? { "etcd-s3-insecure": true } : {}),
+                            ...(snapshots.s3.skipSslVerify ? { "etcd-s3-skip-ssl-verify": true } : {}),
                         }
                       : {}),
               }

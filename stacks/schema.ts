@@ -59,8 +59,13 @@ const NODES_EXAMPLE = [NODE_EXAMPLE];
 
 const etcdS3Schema = z
     .strictObject({
-        /** Endpoint host (and port) of the S3 API. Required. */
-        endpoint: hostname.meta({ example: "minio.home.arpa" }),
+        /** Endpoint of the S3 API: a host, or `host:port` (a homelab MinIO). Required. */
+        endpoint: matching((v) => {
+            const [host, port, ...rest] = v.split(":");
+            const validPort =
+                port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
+            return rest.length === 0 && validPort && (parseIPv4(host) !== undefined || DNS_NAME.test(host));
+        }, "is not a host or host:port (no scheme)").meta({ example: "minio.home.arpa:9000" }),
         /** Bucket for the snapshots. Required. */
         bucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name").meta({
             example: "k3s-snapshots",
@@ -71,6 +76,11 @@ const etcdS3Schema = z
             .meta({ example: "production" }),
         /** Region of the bucket. Default: the endpoint's default. */
         region: z.string().min(1).optional().meta({ example: "us-east-1" }),
+        /** Plain HTTP to the endpoint (`etcd-s3-insecure`), for a MinIO without TLS. Default false. */
+        insecure: z.boolean().default(false).meta({ example: true }),
+        /** Skip verifying the endpoint's certificate (`etcd-s3-skip-ssl-verify`), for a
+         *  self-signed MinIO. Default false. */
+        skipSslVerify: z.boolean().default(false).meta({ example: true }),
     })
     .meta({ example: { endpoint: "minio.home.arpa", bucket: "k3s-snapshots" } });
 

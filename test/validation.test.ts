@@ -123,14 +123,25 @@ describe("field rules", () => {
             expected: ['cluster.traefik: must be true or false, got string "no"; e.g. false'],
         },
         {
-            rule: "the snapshot S3 endpoint is a host",
+            rule: "the snapshot S3 endpoint is a host or host:port",
             stack: "staging",
             values: values(
                 "staging",
                 (v) => (v.cluster.etcdS3 = { endpoint: "https://minio:9000", bucket: "k3s-snapshots" }),
             ),
             expected: [
-                'cluster.etcdS3.endpoint: "https://minio:9000" is not an IPv4 address or DNS name; e.g. "minio.home.arpa"',
+                'cluster.etcdS3.endpoint: "https://minio:9000" is not a host or host:port (no scheme); e.g. "minio.home.arpa:9000"',
+            ],
+        },
+        {
+            rule: "the snapshot S3 endpoint's port is a port",
+            stack: "staging",
+            values: values(
+                "staging",
+                (v) => (v.cluster.etcdS3 = { endpoint: "minio.home.arpa:99999", bucket: "k3s-snapshots" }),
+            ),
+            expected: [
+                'cluster.etcdS3.endpoint: "minio.home.arpa:99999" is not a host or host:port (no scheme); e.g. "minio.home.arpa:9000"',
             ],
         },
         {

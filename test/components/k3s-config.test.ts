@@ -75,6 +75,18 @@ describe("serverConfig", () => {
         });
     });
 
+    it("reaches a homelab MinIO: host:port, plain HTTP or an unverified certificate", () => {
+        const s3 = { endpoint: "minio.home.arpa:9000", bucket: "k3s-snapshots", insecure: true, skipSslVerify: true };
+        const config = serverConfig({ ...HA, snapshots: { ...HA.snapshots!, s3 } }, node("s1", "10.0.0.1"), "first");
+        assert.deepEqual(Object.fromEntries(Object.entries(config).filter(([key]) => key.startsWith("etcd-s3"))), {
+            "etcd-s3": true,
+            "etcd-s3-endpoint": "minio.home.arpa:9000",
+            "etcd-s3-bucket": "k3s-snapshots",
+            "etcd-s3-insecure": true,
+            "etcd-s3-skip-ssl-verify": true,
+        });
+    });
+
     it("disables Traefik too when it is not kept", () => {
         assert.deepEqual(serverConfig({ ...HA, traefik: false }, node("s1", "10.0.0.1"), "first").disable, [
             "servicelb",
