@@ -42,12 +42,19 @@ export interface K3sClusterArgs {
     protect?: boolean;
 }
 
-/** SSH connection to a node; without a private key the SSH agent (SSH_AUTH_SOCK) is used. */
+/** SSH connection to a node; without a private key the SSH agent (SSH_AUTH_SOCK) is used. With
+ *  a host key, any other key stops the command (`ssh: host key mismatch`). */
 export function sshConnection(
     node: K3sNode,
     privateKey: pulumi.Input<string> | undefined,
 ): command.types.input.remote.ConnectionArgs {
-    return { host: node.address, port: node.port, user: node.user, privateKey };
+    return {
+        host: node.address,
+        port: node.port,
+        user: node.user,
+        privateKey,
+        ...(node.hostKey ? { hostKey: node.hostKey } : {}),
+    };
 }
 
 /** The kubeconfig with K3s's loopback server address replaced by the API address clients use. */

@@ -8,6 +8,8 @@ export interface K3sNode {
     readonly role: "server" | "agent";
     readonly user: string;
     readonly port: number;
+    /** The SSH host key to insist on; none: any (dev). */
+    readonly hostKey?: string;
     readonly labels: Readonly<Record<string, string>>;
     readonly taints: readonly string[];
 }

@@ -95,4 +95,20 @@ const apiAddress = ({ config }: RuleContext): Problem[] => {
     return addressProblems("cluster.apiAddress", address, "clients cannot reach the API there", API_EXAMPLE);
 };
 
-export const NODE_RULES = [nodeLabels, nodeAddresses, apiAddress] as const;
+const hostKeys = ({ config, environment, profile }: RuleContext): Problem[] =>
+    profile.pinnedHostKeys
+        ? (config.cluster.nodes ?? []).flatMap((node, i) =>
+              node.hostKey === undefined
+                  ? [
+                        {
+                            key: `cluster.nodes[${i}].hostKey`,
+                            message: `required in ${environment} (profile pinnedHostKeys): without it SSH accepts any host key, and the cluster token would go to whoever answers at ${node.address}; get it with ssh-keyscan -t ed25519 ${node.address}, without the host name`,
+                            example:
+                                '"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"',
+                        },
+                    ]
+                  : [],
+          )
+        : [];
+
+export const NODE_RULES = [nodeLabels, nodeAddresses, apiAddress, hostKeys] as const;

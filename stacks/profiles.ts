@@ -45,6 +45,9 @@ export const profileSchema = z.strictObject({
     podSecurity: z.enum(["off", "enforced"]).meta({ example: "enforced" }),
     /** Full hardening: K3s CIS flags and the strictest pod security each component allows. */
     hardening: z.boolean().meta({ example: true }),
+    /** Every node's SSH host key pinned in config: without it any host key is accepted, and the
+     *  cluster token and S3 keys travel over that session. */
+    pinnedHostKeys: z.boolean().meta({ example: true }),
     /** Protect state from deletion: namespaces, charts (their CRDs kept), Vault's backend and mount, K3s servers. */
     deletionProtection: z.boolean().meta({ example: true }),
     /** Network policies in the platform's namespaces. */
@@ -86,6 +89,7 @@ const dev: EnvironmentProfile = {
     // Off for flexibility: dev is where workloads are tried before they are made compliant.
     podSecurity: "off",
     hardening: false,
+    pinnedHostKeys: false,
     deletionProtection: false,
     networkPolicies: "none",
     storage: "local",
@@ -105,6 +109,7 @@ const staging: EnvironmentProfile = {
     podDisruptionBudgets: false,
     podSecurity: "enforced",
     hardening: false,
+    pinnedHostKeys: true,
     deletionProtection: false,
     networkPolicies: "default-deny",
     storage: "local",
@@ -125,6 +130,7 @@ const production: EnvironmentProfile = {
     podDisruptionBudgets: true,
     podSecurity: "enforced",
     hardening: true,
+    pinnedHostKeys: true,
     deletionProtection: true,
     networkPolicies: "default-deny",
     storage: "distributed",

@@ -30,6 +30,15 @@ const nodeSchema = z
         user: z.string().min(1).meta({ example: "admin" }),
         /** SSH port. Default 22. */
         port: z.int().min(1).max(65535).default(22).meta({ example: 22 }),
+        /** The node's SSH host key, as `ssh-keyscan -t ed25519 <address>` prints it without the
+         *  host name; a different key stops every command. Required where the profile pins host
+         *  keys (staging, production). */
+        hostKey: matching(
+            /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}$/,
+            "is not an ed25519 or ECDSA host key (`ssh-keyscan -t ed25519 <address>`, without the host name; RSA keys would pin SHA-1 signatures that OpenSSH refuses)",
+        )
+            .optional()
+            .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl" }),
         /** Kubernetes labels for the node. Default none. */
         labels: z
             .record(

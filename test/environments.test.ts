@@ -9,10 +9,16 @@ import { isSecret, K3S_KUBECONFIG, Registration, settle, stackConfigFile, unwrap
 
 /** What each example stack file describes. */
 const EXPECTED = {
-    dev: { firstServer: "192.168.10.11", servers: ["dev-k3s-1"], agents: [] as string[] },
-    staging: { firstServer: "192.168.20.11", servers: ["staging-k3s-1"], agents: ["staging-k3s-2"] },
+    dev: { firstServer: "192.168.10.11", hostKey: undefined, servers: ["dev-k3s-1"], agents: [] as string[] },
+    staging: {
+        firstServer: "192.168.20.11",
+        hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIa93kQdi6vxK04NeWIgfqnnD0bNidOtYc3ug8DxnqRb",
+        servers: ["staging-k3s-1"],
+        agents: ["staging-k3s-2"],
+    },
     production: {
         firstServer: "192.168.30.11",
+        hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL/RvWcyRfNz6VLYiFq5D2z2zM+LyM3aFPaCDsYnGLg6",
         servers: ["prod-k3s-1", "prod-k3s-2", "prod-k3s-3"],
         agents: ["prod-k3s-4", "prod-k3s-5"],
     },
@@ -45,12 +51,25 @@ for (const environment of ENVIRONMENTS) {
                     host: expected.firstServer,
                     port: 22,
                     user: "admin",
+                    // Pinned where the profile asks (staging, production): any other key stops it.
+                    ...(expected.hostKey ? { hostKey: expected.hostKey } : {}),
                     dialErrorLimit: 10,
                     perDialTimeout: 15,
                 },
                 create: "sudo -n cat /etc/rancher/k3s/k3s.yaml",
                 logging: "stderr",
             });
+        });
+
+        it("pins the host key of every node it connects to, where the profile asks", () => {
+            const keys = registered
+                .filter((r) => r.type === "command:remote:Command")
+                .map((r) => (r.inputs.connection as { hostKey?: string }).hostKey);
+            assert.ok(keys.length > 0);
+            assert.deepEqual(
+                keys.filter((k) => (environment === "dev" ? k !== undefined : k === undefined)),
+                [],
+            );
         });
 
         it("keeps the read kubeconfig secret in state and out of the logs", () => {

@@ -5,17 +5,22 @@ import { K3sNode } from "../components/k3s-config";
 import { SecretKey } from "../stacks/schema";
 import { ConfigInput, validateConfig } from "../stacks/validate";
 
+/** A valid SSH host key (ed25519), which staging and production require on every node. */
+export const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+
 const server = (n: number, subnet: number) => ({
     name: `k3s-server-${n}`,
     address: `192.168.${subnet}.${10 + n}`,
     role: "server",
     user: "admin",
+    hostKey: HOST_KEY,
 });
 const agent = (n: number, subnet: number) => ({
     name: `k3s-agent-${n}`,
     address: `192.168.${subnet}.${20 + n}`,
     role: "agent",
     user: "admin",
+    hostKey: HOST_KEY,
 });
 
 export const VALID: Readonly<Record<"dev" | "staging" | "production", Record<string, unknown>>> = {

@@ -32,6 +32,7 @@ describe("environment profiles", () => {
     it("turn security policies off in dev only, and fully harden production", () => {
         assert.deepEqual(knob("podSecurity"), { dev: "off", staging: "enforced", production: "enforced" });
         assert.deepEqual(knob("hardening"), { dev: false, staging: false, production: true });
+        assert.deepEqual(knob("pinnedHostKeys"), { dev: false, staging: true, production: true });
     });
 
     it("deny network traffic by default outside dev", () => {

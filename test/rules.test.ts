@@ -78,6 +78,14 @@ describe("cross-field rules", () => {
             ],
         },
         {
+            rule: "staging and production pin every node's SSH host key",
+            stack: "staging",
+            values: values("staging", (v) => delete v.cluster.nodes[1].hostKey),
+            expected: [
+                'cluster.nodes[1].hostKey: required in staging (profile pinnedHostKeys): without it SSH accepts any host key, and the cluster token would go to whoever answers at 192.168.20.21; get it with ssh-keyscan -t ed25519 192.168.20.21, without the host name; e.g. "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"',
+            ],
+        },
+        {
             rule: "an ingress controller serves the ingress class",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.traefik = false)),

@@ -23,7 +23,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].adress = "x")),
             expected: [
-                "cluster.nodes[0].adress: is not a known key (known: name, address, role, user, port, labels, taints)",
+                "cluster.nodes[0].adress: is not a known key (known: name, address, role, user, port, hostKey, labels, taints)",
             ],
         },
         {
@@ -312,7 +312,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.profile = { replicas: 2 })),
             expected: [
-                "profile.replicas: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, deletionProtection, networkPolicies, storage, etcdSnapshots, secretsEncryption, secrets, tlsIssuer, monitoring, applicationsSync)",
+                "profile.replicas: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, pinnedHostKeys, deletionProtection, networkPolicies, storage, etcdSnapshots, secretsEncryption, secrets, tlsIssuer, monitoring, applicationsSync)",
             ],
         },
         {
