@@ -62,16 +62,18 @@ export function pointAt(kubeconfig: string, apiAddress: string): string {
     return kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:6443/g, `server: https://${apiAddress}:6443`);
 }
 
-/** The command that removes K3s from a node that leaves the cluster. */
+/** The command that removes K3s from a node that leaves the cluster. A server deletes its own
+ *  Node first, which also takes it out of etcd's membership; an agent's credentials may not
+ *  delete Nodes, so its Node goes from the first server afterwards (`nodeRemoval`). */
 export function uninstallCommand(node: K3sNode): string {
-    // The node's object goes first: for a server, that also takes it out of etcd's membership.
-    const kubectl =
-        node.role === "server"
-            ? "k3s kubectl"
-            : "k3s kubectl --kubeconfig /var/lib/rancher/k3s/agent/kubelet.kubeconfig";
-    const uninstall =
-        node.role === "server" ? "/usr/local/bin/k3s-uninstall.sh" : "/usr/local/bin/k3s-agent-uninstall.sh";
-    return `sudo -n sh -c '${kubectl} delete node ${node.name} --ignore-not-found --wait=false || true; ${uninstall}'`;
+    if (node.role === "agent") return "sudo -n /usr/local/bin/k3s-agent-uninstall.sh";
+    return `sudo -n sh -c 'k3s kubectl delete node ${node.name} --ignore-not-found --wait=false || true; /usr/local/bin/k3s-uninstall.sh'`;
+}
+
+/** Deletes an agent's Node object from a server. Deleting the Node also deletes its
+ *  node-password secret, which would otherwise refuse a new node of the same name. */
+export function nodeRemovalCommand(agent: K3sNode): string {
+    return `sudo -n k3s kubectl delete node ${agent.name} --ignore-not-found`;
 }
 
 export class K3sCluster extends pulumi.ComponentResource {
@@ -141,7 +143,18 @@ export class K3sCluster extends pulumi.ComponentResource {
             this.installs[server.name] = previous;
         }
         for (const agent of agents) {
-            this.installs[agent.name] = install(agent, agentConfig(cluster, agent), [firstReady]);
+            // Created before the agent's install, so deleted after it: the agent uninstalls,
+            // then the first server deletes its Node.
+            const removal = new command.remote.Command(
+                `${name}-${agent.name}-node`,
+                {
+                    connection: sshConnection(first, args.sshPrivateKey),
+                    create: "true",
+                    delete: nodeRemovalCommand(agent),
+                },
+                { parent: this, dependsOn: [firstReady] },
+            );
+            this.installs[agent.name] = install(agent, agentConfig(cluster, agent), [firstReady, removal]);
         }
 
         const read = new command.remote.Command(

@@ -41,7 +41,14 @@ for (const environment of ENVIRONMENTS) {
         it("configures and installs K3s on every node, reads the kubeconfig, and creates one Kubernetes provider", () => {
             const of = (prefix: string) => registered.filter((r) => r.type.startsWith(prefix)).map((r) => r.name);
             const nodes = [...expected.servers, ...expected.agents];
-            assert.deepEqual(of("command:").sort(), [...nodes.map((n) => `k3s-${n}`), "k3s-kubeconfig"].sort());
+            assert.deepEqual(
+                of("command:").sort(),
+                [
+                    ...nodes.map((n) => `k3s-${n}`),
+                    ...expected.agents.map((a) => `k3s-${a}-node`),
+                    "k3s-kubeconfig",
+                ].sort(),
+            );
             assert.deepEqual(of("pulumi:providers:kubernetes"), ["kubernetes"]);
         });
 

@@ -28,6 +28,7 @@ const EXPECTED = {
         preset: "reduced",
         pool: "192.168.10.200-192.168.10.219",
         nodes: { "dev-k3s-1": "192.168.10.11" },
+        agents: [] as string[],
         servers: ["192.168.10.11"],
         etcd: false,
     },
@@ -40,6 +41,7 @@ const EXPECTED = {
         preset: "reduced",
         pool: "192.168.20.200-192.168.20.219",
         nodes: { "staging-k3s-1": "192.168.20.11", "staging-k3s-2": "192.168.20.21" },
+        agents: ["staging-k3s-2"],
         servers: ["192.168.20.11"],
         etcd: true,
     },
@@ -58,6 +60,7 @@ const EXPECTED = {
             "prod-k3s-4": "192.168.30.21",
             "prod-k3s-5": "192.168.30.22",
         },
+        agents: ["prod-k3s-4", "prod-k3s-5"],
         servers: ["192.168.30.11", "192.168.30.12", "192.168.30.13"],
         etcd: true,
     },
@@ -160,11 +163,13 @@ function networkPolicies(environment: string): string[][] {
 }
 
 /** The K3s resources of a stack with these nodes. */
-function k3sObjects(nodes: readonly string[]): string[][] {
+function k3sObjects(nodes: readonly string[], agents: readonly string[]): string[][] {
     return [
         ["homelab:platform:K3sCluster", "k3s"],
         ["random:index/randomPassword:RandomPassword", "k3s-token"],
         ...nodes.map((node) => ["command:remote:Command", `k3s-${node}`]),
+        // Each agent's Node, deleted from the first server when the agent leaves.
+        ...agents.map((agent) => ["command:remote:Command", `k3s-${agent}-node`]),
         ["command:remote:Command", "k3s-kubeconfig"],
     ];
 }
@@ -192,7 +197,7 @@ for (const environment of ENVIRONMENTS) {
                     ...COMMON,
                     ...ISSUER_OBJECTS[environment],
                     ...STORE_OBJECTS[environment],
-                    ...k3sObjects(Object.keys(expected.nodes)),
+                    ...k3sObjects(Object.keys(expected.nodes), expected.agents),
                     ...networkPolicies(environment),
                 ].sort(byKey),
             );

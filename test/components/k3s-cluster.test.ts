@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { INSTALL_SCRIPT, K3sCluster, uninstallCommand } from "../../components/k3s-cluster";
+import { INSTALL_SCRIPT, K3sCluster, nodeRemovalCommand, uninstallCommand } from "../../components/k3s-cluster";
 import { k3sNodes } from "../fixtures";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
 
@@ -74,7 +74,7 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
     it("joins each agent once the first server is ready, never after another agent", () => {
         for (const agent of ["agent-1", "agent-2"]) {
             const deps = names(only(recorded, COMMAND, `k3s-${agent}`).dependencies).sort();
-            assert.deepEqual(deps, ["k3s-server-1", "k3s-token"]);
+            assert.deepEqual(deps, [`k3s-${agent}-node`, "k3s-server-1", "k3s-token"]);
         }
     });
 
@@ -148,8 +148,19 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
         );
         assert.equal(
             only(recorded, COMMAND, "k3s-agent-1").inputs.delete,
-            "sudo -n sh -c 'k3s kubectl --kubeconfig /var/lib/rancher/k3s/agent/kubelet.kubeconfig delete node agent-1 --ignore-not-found --wait=false || true; /usr/local/bin/k3s-agent-uninstall.sh'",
+            "sudo -n /usr/local/bin/k3s-agent-uninstall.sh",
         );
+    });
+
+    it("deletes a removed agent's Node from the first server, after the agent uninstalled", () => {
+        const removal = only(recorded, COMMAND, "k3s-agent-1-node");
+        assert.deepEqual(
+            [(removal.inputs.connection as any).host, removal.inputs.create, removal.inputs.delete],
+            ["10.0.1.1", "true", "sudo -n k3s kubectl delete node agent-1 --ignore-not-found"],
+        );
+        // The install depends on it, so Pulumi deletes the install (the uninstall) first.
+        assert.ok(names(only(recorded, COMMAND, "k3s-agent-1").dependencies).includes("k3s-agent-1-node"));
+        assert.deepEqual(names(removal.dependencies), ["k3s-server-1"]);
     });
 
     it("reports where the control plane serves metrics", () => {
@@ -165,7 +176,8 @@ describe("K3sCluster at scale", () => {
     it("keeps the longest dependency chain when agents are added", async () => {
         const small = await build(3, 2);
         const large = await build(3, 50);
-        assert.equal(large.recorded.filter((r) => r.type === COMMAND).length, 53 + 1);
+        // An install per node, a Node removal per agent, the kubeconfig read.
+        assert.equal(large.recorded.filter((r) => r.type === COMMAND).length, 53 + 50 + 1);
         assert.equal(longestChain(large.recorded), longestChain(small.recorded));
     });
 });
@@ -222,6 +234,14 @@ describe("shell the nodes run", function () {
 
     it("passes shellcheck: the uninstall commands", () => {
         const [server, agent] = [nodes(1, 0)[0], nodes(0, 1)[0]];
-        check(["#!/usr/bin/env bash", uninstallCommand(server), uninstallCommand(agent), ""].join("\n"));
+        check(
+            [
+                "#!/usr/bin/env bash",
+                uninstallCommand(server),
+                uninstallCommand(agent),
+                nodeRemovalCommand(agent),
+                "",
+            ].join("\n"),
+        );
     });
 });
