@@ -34,6 +34,8 @@ export interface K3sClusterArgs {
     traefik?: boolean;
     /** Encrypt Secrets at rest. Default false. */
     secretsEncryption?: boolean;
+    /** K3s's CIS hardening on every node (kernel settings, admission, audit log). Default false. */
+    hardening?: boolean;
     /** Scheduled etcd snapshots (they imply embedded etcd). Default none. */
     snapshots?: { schedule: string; retention: number; s3?: SnapshotTarget };
     /** Credentials of the snapshots' S3 target. Required with `snapshots.s3`. */
@@ -98,6 +100,7 @@ export class K3sCluster extends pulumi.ComponentResource {
             // etcd lets more servers join, and is what snapshots are taken of.
             embeddedEtcd: servers.length > 1 || args.snapshots !== undefined,
             secretsEncryption: args.secretsEncryption ?? false,
+            hardening: args.hardening ?? false,
             snapshots: args.snapshots,
         };
 

@@ -27,6 +27,7 @@ export function clusterAccess(config: StackConfig): ClusterAccess {
         sshPrivateKey: config.secrets.sshPrivateKey,
         traefik: cluster.traefik,
         secretsEncryption: config.profile.secretsEncryption,
+        hardening: config.profile.hardening,
         snapshots: snapshots.enabled
             ? { schedule: snapshots.schedule, retention: snapshots.retention, s3: cluster.etcdS3 }
             : undefined,

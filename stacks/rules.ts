@@ -366,6 +366,13 @@ const productionInvariants: Rule = ({ config, environment }) => {
             example: '"manual" (or remove the override)',
         });
     }
+    if (config.profile.hardening === false) {
+        problems.push({
+            key: "profile.hardening",
+            message: "false is not allowed: production runs K3s with its CIS hardening",
+            example: "true (or remove the override)",
+        });
+    }
     return problems;
 };
 

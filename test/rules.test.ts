@@ -287,6 +287,14 @@ describe("cross-field rules", () => {
             ],
         },
         {
+            rule: "production keeps K3s's hardening",
+            stack: "production",
+            values: values("production", (v) => (v.profile = { hardening: false })),
+            expected: [
+                "profile.hardening: false is not allowed: production runs K3s with its CIS hardening; e.g. true (or remove the override)",
+            ],
+        },
+        {
             rule: "production keeps applications on manual sync",
             stack: "production",
             values: values("production", (v) => (v.profile = { applicationsSync: "automated" })),

@@ -49,6 +49,62 @@ save_config() {
   cat >/etc/rancher/k3s/config.yaml
 }
 
+# K3s's CIS hardening, when the config asks for it: the kubelet (protect-kernel-defaults) refuses
+# to start unless the kernel runs with these settings, and the hardened API server reads its
+# admission and audit policies from these files. Written before K3s (re)starts.
+harden() {
+  local config=/etc/rancher/k3s/config.yaml
+  if grep -qx 'protect-kernel-defaults: true' "$config"; then
+    cat >/etc/sysctl.d/90-kubelet.conf <<'SYSCTL'
+vm.panic_on_oom=0
+vm.overcommit_memory=1
+kernel.panic=10
+kernel.panic_on_oops=1
+SYSCTL
+    sysctl -p /etc/sysctl.d/90-kubelet.conf >/dev/null
+  fi
+  if grep -q 'admission-control-config-file=' "$config"; then
+    mkdir -p /var/lib/rancher/k3s/server/logs
+    # Pod Security: baseline wherever a namespace names no level (Argo CD creates application
+    # namespaces without labels), restricted reported; the platform's namespaces carry their
+    # own levels. Event rate limits as the hardening guide sets them.
+    cat >/var/lib/rancher/k3s/server/psa.yaml <<'ADMISSION'
+apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+  - name: PodSecurity
+    configuration:
+      apiVersion: pod-security.admission.config.k8s.io/v1
+      kind: PodSecurityConfiguration
+      defaults:
+        enforce: baseline
+        enforce-version: latest
+        audit: restricted
+        audit-version: latest
+        warn: restricted
+        warn-version: latest
+      exemptions:
+        usernames: []
+        runtimeClasses: []
+        namespaces: [kube-system]
+  - name: EventRateLimit
+    configuration:
+      apiVersion: eventratelimit.admission.k8s.io/v1alpha1
+      kind: Configuration
+      limits:
+        - type: Server
+          qps: 5000
+          burst: 20000
+ADMISSION
+    cat >/var/lib/rancher/k3s/server/audit.yaml <<'AUDIT'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+rules:
+  - level: Metadata
+AUDIT
+  fi
+}
+
 wait_until_ready() {
   local deadline=$((SECONDS + timeout_seconds)) status
   while :; do
@@ -75,6 +131,7 @@ main() {
       ;;
   esac
   save_config
+  harden
   if [ "$role" = agent ] && [ -f "$agent_kubeconfig" ]; then
     wait_for_servers
   fi

@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
-import { agentConfig, ClusterSettings, serverConfig } from "../../components/k3s-config";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { agentConfig, ClusterSettings, HARDENING_FILES, serverConfig } from "../../components/k3s-config";
 import { k3sNode } from "../fixtures";
 
 const node = k3sNode;
@@ -116,5 +118,56 @@ describe("agentConfig", () => {
             "node-ip": "192.168.30.21",
             "kube-proxy-arg": ["metrics-bind-address=0.0.0.0:10249"],
         });
+    });
+});
+
+describe("K3s's CIS hardening", () => {
+    const hardened = { ...HA, secretsEncryption: false, hardening: true };
+    const KUBELET = [
+        "streaming-connection-idle-timeout=5m",
+        "tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
+    ];
+
+    it("gives servers every setting of the hardening guide, keeping the metrics bind address", () => {
+        const config = serverConfig(hardened, node("s1", "192.168.30.11"), "first");
+        assert.deepEqual(
+            [config["protect-kernel-defaults"], config["secrets-encryption"], config["kubelet-arg"]],
+            [true, true, KUBELET],
+        );
+        assert.deepEqual(config["kube-apiserver-arg"], [
+            "enable-admission-plugins=NodeRestriction,EventRateLimit",
+            "admission-control-config-file=/var/lib/rancher/k3s/server/psa.yaml",
+            "audit-log-path=/var/lib/rancher/k3s/server/logs/audit.log",
+            "audit-policy-file=/var/lib/rancher/k3s/server/audit.yaml",
+            "audit-log-maxage=30",
+            "audit-log-maxbackup=10",
+            "audit-log-maxsize=100",
+            "service-account-extend-token-expiration=false",
+        ]);
+        assert.deepEqual(config["kube-controller-manager-arg"], [
+            "bind-address=0.0.0.0",
+            "terminated-pod-gc-threshold=100",
+        ]);
+    });
+
+    it("gives agents the kubelet's part", () => {
+        const config = agentConfig(hardened, node("a1", "192.168.30.21", "agent"));
+        assert.deepEqual([config["protect-kernel-defaults"], config["kubelet-arg"]], [true, KUBELET]);
+    });
+
+    it("leaves unhardened nodes alone", () => {
+        const config = serverConfig(HA, node("s1", "192.168.30.11"), "first");
+        assert.deepEqual(
+            ["protect-kernel-defaults", "kube-apiserver-arg", "kubelet-arg"].filter((key) => key in config),
+            [],
+        );
+    });
+
+    it("has install.sh write the kernel settings and the policies where the hardened config reads them", () => {
+        const script = fs.readFileSync(path.join(__dirname, "..", "..", "components", "k3s", "install.sh"), "utf8");
+        for (const file of [HARDENING_FILES.admission, HARDENING_FILES.auditPolicy, "/etc/sysctl.d/90-kubelet.conf"])
+            assert.ok(script.includes(`cat >${file} <<`), file);
+        assert.match(script, /mkdir -p \/var\/lib\/rancher\/k3s\/server\/logs\n/);
+        assert.match(script, /\n {2}save_config\n {2}harden\n/);
     });
 });
