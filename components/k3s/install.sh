@@ -10,7 +10,10 @@ set -euo pipefail
 role="$1"
 version="$2"
 node="$3"
-timeout_seconds=600
+# One deadline for every wait of a run, inside Pulumi's 20-minute timeout of the command: an
+# agent may wait for the servers' upgrade and then for its own restart, never longer in all.
+deadline=$((SECONDS + 1080))
+poll_seconds=10
 agent_kubeconfig=/var/lib/rancher/k3s/agent/kubelet.kubeconfig
 
 log() { printf '%s %s\n' "[homelab]" "$*" >&2; }
@@ -28,7 +31,7 @@ node_kubectl() {
 # An agent upgrades only once every server runs the new release: a kubelet must never be
 # newer than the API servers it talks to.
 wait_for_servers() {
-  local deadline=$((SECONDS + timeout_seconds)) versions
+  local versions
   while :; do
     versions=$(node_kubectl get nodes -l node-role.kubernetes.io/control-plane=true \
       -o jsonpath='{range .items[*]}{.status.nodeInfo.kubeletVersion}{"\n"}{end}' 2>/dev/null || true)
@@ -36,10 +39,10 @@ wait_for_servers() {
       return 0
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      log "servers are not all on $version after ${timeout_seconds}s; not upgrading this agent"
+      log "servers are not all on $version in time; not upgrading this agent"
       return 1
     fi
-    sleep 10
+    sleep "$poll_seconds"
   done
 }
 
@@ -105,20 +108,23 @@ AUDIT
   fi
 }
 
+# Ready on the new release: right after a restart the Node still shows the Ready status (and
+# the version) from before it, which must not count.
 wait_until_ready() {
-  local deadline=$((SECONDS + timeout_seconds)) status
+  local status
   while :; do
     status=$(node_kubectl get node "$node" \
-      -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
-    if [ "$status" = True ]; then
+      -o jsonpath='{.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.kubeletVersion}' \
+      2>/dev/null || true)
+    if [ "$status" = "True $version" ]; then
       log "node $node is Ready on $version"
       return 0
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      log "node $node is not Ready after ${timeout_seconds}s; see: journalctl -u k3s*"
+      log "node $node is not Ready on $version in time (last: ${status:-no answer}); see: journalctl -u k3s*"
       return 1
     fi
-    sleep 5
+    sleep "$poll_seconds"
   done
 }
 
