@@ -168,6 +168,10 @@ export class K3sCluster extends pulumi.ComponentResource {
                 create: `sudo -n cat ${K3S_KUBECONFIG_PATH}`,
                 // stdout is the kubeconfig; only stderr (sudo or file errors) may reach the logs.
                 logging: command.types.enums.remote.Logging.Stderr,
+                // Read again whenever the first server's install runs again (a new release or new
+                // settings restart K3s, which renews client certificates due within 90 days), so
+                // the stored kubeconfig does not outlive its certificate.
+                triggers: [firstReady.stdin],
             },
             { parent: this, dependsOn: [firstReady], additionalSecretOutputs: ["stdout"] },
         );

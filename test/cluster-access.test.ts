@@ -68,7 +68,8 @@ describe("nodes with an SSH private key", () => {
             (read.inputs.connection as Record<string, unknown>).privateKey,
             "-----BEGIN OPENSSH PRIVATE KEY-----",
         );
-        assert.deepEqual(read.secretInputs, ["connection"]);
+        // The connection with the key; the trigger, which is the first install's secret config.
+        assert.deepEqual(read.secretInputs, ["connection", "triggers[0]"]);
     });
 });
 

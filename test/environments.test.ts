@@ -52,8 +52,15 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(of("pulumi:providers:kubernetes"), ["kubernetes"]);
         });
 
+        it("reads the kubeconfig again whenever the first server's install runs again, keeping it secret", () => {
+            const read = byName("k3s-kubeconfig");
+            assert.deepEqual(read.inputs.triggers, [byName(`k3s-${expected.servers[0]}`).inputs.stdin]);
+            assert.ok(read.secretInputs.includes("triggers[0]"));
+        });
+
         it("reads the kubeconfig from the first server over SSH with sudo", () => {
-            assert.deepEqual(byName("k3s-kubeconfig").inputs, {
+            const { triggers: _triggers, ...inputs } = byName("k3s-kubeconfig").inputs;
+            assert.deepEqual(inputs, {
                 connection: {
                     host: expected.firstServer,
                     port: 22,
