@@ -8,6 +8,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { stringify } from "yaml";
+import { kubeVipManifest } from "./k3s/kube-vip";
 import { agentConfig, ClusterSettings, K3sNode, serverConfig, SnapshotTarget } from "./k3s-config";
 import { K3sMetrics } from "./monitoring";
 
@@ -28,6 +29,9 @@ export interface K3sClusterArgs {
     version: string;
     /** Address clients use for the API (TLS SAN, kubeconfig). Default: the first server's. */
     apiAddress?: string;
+    /** A virtual IP for the API, which kube-vip (a static pod on every server) moves between the
+     *  servers; nodes join through it. Default none. */
+    vip?: { readonly address: string; readonly interface: string };
     /** Private key for SSH. Default: the SSH agent (SSH_AUTH_SOCK). */
     sshPrivateKey?: pulumi.Input<string>;
     /** Keep K3s's packaged Traefik. Default true. */
@@ -92,10 +96,12 @@ export class K3sCluster extends pulumi.ComponentResource {
         const agents = args.nodes.filter((n) => n.role === "agent");
         const first = servers[0];
         if (first === undefined) throw new Error(`${name}: a K3s cluster needs a server`);
-        const apiAddress = args.apiAddress ?? first.address;
+        const apiAddress = args.apiAddress ?? args.vip?.address ?? first.address;
         const cluster: ClusterSettings = {
             apiAddress,
-            joinAddress: first.address,
+            vip: args.vip?.address,
+            // Through the VIP, a node joins whichever server holds it, not only the first.
+            joinAddress: args.vip?.address ?? first.address,
             traefik: args.traefik ?? true,
             // etcd lets more servers join, and is what snapshots are taken of.
             embeddedEtcd: servers.length > 1 || args.snapshots !== undefined,
@@ -115,8 +121,11 @@ export class K3sCluster extends pulumi.ComponentResource {
             }));
 
         /** A node's install, waiting for `after`; new settings or a new release run it again. */
+        // Servers get kube-vip's static pod (base64, one shell word) when there is a VIP.
+        const staticPod = args.vip ? Buffer.from(kubeVipManifest(args.vip)).toString("base64") : undefined;
         const install = (node: K3sNode, settings: Record<string, unknown>, after: pulumi.Resource[]) => {
-            const run = `sudo -n bash -s -- ${node.role} ${args.version} ${node.name}`;
+            const pod = node.role === "server" && staticPod ? ` ${staticPod}` : "";
+            const run = `sudo -n bash -s -- ${node.role} ${args.version} ${node.name}${pod}`;
             return new command.remote.Command(
                 `${name}-${node.name}`,
                 {

@@ -31,7 +31,9 @@ export interface SnapshotTarget {
 export interface ClusterSettings {
     /** Address clients use for the API; a TLS SAN of every server. */
     readonly apiAddress: string;
-    /** Address new nodes join through: the first server's. */
+    /** The API's virtual IP (kube-vip); a TLS SAN of every server too. Default none. */
+    readonly vip?: string;
+    /** Address new nodes join through: the VIP, else the first server's. */
     readonly joinAddress: string;
     /** Keep K3s's packaged Traefik as the ingress controller. */
     readonly traefik: boolean;
@@ -118,7 +120,7 @@ export function serverConfig(cluster: ClusterSettings, node: K3sNode, place: Ser
                 : {}
             : { server: `https://${cluster.joinAddress}:6443` }),
         ...nodeSettings(node),
-        "tls-san": [cluster.apiAddress],
+        "tls-san": [...new Set([cluster.apiAddress, ...(cluster.vip ? [cluster.vip] : [])])],
         // MetalLB hands out LoadBalancer addresses, so K3s's servicelb stays off.
         disable: cluster.traefik ? ["servicelb"] : ["servicelb", "traefik"],
         "write-kubeconfig-mode": "0600",

@@ -31,6 +31,10 @@ export const CHARTS = {
 // renovate: datasource=github-releases depName=k3s-io/k3s
 export const K3S_VERSION = "v1.34.2+k3s1";
 
+/** kube-vip, which holds the API's virtual IP on the servers. */
+// renovate: datasource=docker depName=ghcr.io/kube-vip/kube-vip
+export const KUBE_VIP_IMAGE = "ghcr.io/kube-vip/kube-vip:v1.2.3";
+
 /** kubectl for the webhook gates' dry runs; within one minor version of the cluster's K3s. */
 // renovate: datasource=docker depName=registry.k8s.io/kubectl
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.2";

@@ -24,6 +24,7 @@ export function clusterAccess(config: StackConfig): ClusterAccess {
         nodes: cluster.nodes,
         version: cluster.k3sVersion,
         apiAddress: cluster.apiAddress,
+        vip: cluster.vip,
         sshPrivateKey: config.secrets.sshPrivateKey,
         traefik: cluster.traefik,
         secretsEncryption: config.profile.secretsEncryption,

@@ -95,6 +95,21 @@ const apiAddress = ({ config }: RuleContext): Problem[] => {
     return addressProblems("cluster.apiAddress", address, "clients cannot reach the API there", API_EXAMPLE);
 };
 
+const vipAddress = ({ config }: RuleContext): Problem[] => {
+    const vip = config.cluster.vip;
+    if (vip === undefined) return [];
+    const node = (config.cluster.nodes ?? []).find((n) => n.address === vip.address);
+    if (node)
+        return [
+            {
+                key: "cluster.vip.address",
+                message: `${vip.address} is node ${node.name}'s own address; the VIP must be a free address kube-vip can move between the servers`,
+                example: API_EXAMPLE,
+            },
+        ];
+    return addressProblems("cluster.vip.address", vip.address, "kube-vip cannot announce it", API_EXAMPLE);
+};
+
 const hostKeys = ({ config, environment, profile }: RuleContext): Problem[] =>
     profile.pinnedHostKeys
         ? (config.cluster.nodes ?? []).flatMap((node, i) =>
@@ -111,4 +126,4 @@ const hostKeys = ({ config, environment, profile }: RuleContext): Problem[] =>
           )
         : [];
 
-export const NODE_RULES = [nodeLabels, nodeAddresses, apiAddress, hostKeys] as const;
+export const NODE_RULES = [nodeLabels, nodeAddresses, apiAddress, vipAddress, hostKeys] as const;

@@ -160,6 +160,9 @@ const poolsAvoidNodes: Rule = ({ config }) => {
     if (config.cluster.apiAddress !== undefined) {
         hosts.push({ key: "cluster.apiAddress", text: config.cluster.apiAddress });
     }
+    if (config.cluster.vip !== undefined) {
+        hosts.push({ key: "cluster.vip.address", text: config.cluster.vip.address });
+    }
     const blocks = poolBlocks(config);
     return hosts.flatMap((host) => {
         const address = parseIPv4(host.text);

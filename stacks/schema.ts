@@ -96,8 +96,22 @@ const etcdS3Schema = z
 const clusterSchema = z.strictObject({
     /** Nodes to install K3s on over SSH; leave out to use the secret `kubeconfig` instead. */
     nodes: z.array(nodeSchema).optional().meta({ example: NODES_EXAMPLE }),
-    /** Address clients use for the API (VIP or DNS name). Default: the first server's address. */
+    /** Address clients use for the API (a DNS name for it, say). Default: `vip.address`, else the
+     *  first server's address. */
     apiAddress: hostname.optional().meta({ example: "192.168.10.10" }),
+    /** A virtual IP for the API that kube-vip moves between the servers (ARP), so the API, new
+     *  nodes' joins and Vault's token reviews survive a server's loss. Default none. */
+    vip: z
+        .strictObject({
+            /** The VIP: a free address on the servers' LAN, outside DHCP and MetalLB. Required. */
+            address: ipv4.meta({ example: "192.168.30.10" }),
+            /** The servers' network interface on that LAN. Required. */
+            interface: matching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/, "is not a network interface name").meta({
+                example: "eth0",
+            }),
+        })
+        .optional()
+        .meta({ example: { address: "192.168.30.10", interface: "eth0" } }),
     /** K3s release the bootstrap installs on the nodes. Default: the program's pinned release. */
     k3sVersion: matching(/^v\d+\.\d+\.\d+\+k3s\d+$/, "is not a K3s release tag")
         .optional()

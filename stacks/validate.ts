@@ -24,6 +24,7 @@ export type ClusterSettings =
           readonly mode: "nodes";
           readonly nodes: readonly Node[];
           readonly apiAddress: string;
+          readonly vip?: ParsedConfig["cluster"]["vip"];
           readonly k3sVersion: string;
           readonly traefik: boolean;
           readonly etcdS3?: ParsedConfig["cluster"]["etcdS3"];
@@ -114,10 +115,12 @@ function resolve(environment: Environment, profile: EnvironmentProfile, config: 
                       nodes,
                       apiAddress:
                           config.cluster.apiAddress ??
+                          config.cluster.vip?.address ??
                           checked(
                               nodes.find((n) => n.role === "server"),
                               "cluster.nodes server",
                           ).address,
+                      vip: config.cluster.vip,
                       k3sVersion: config.cluster.k3sVersion ?? K3S_VERSION,
                       traefik: config.cluster.traefik,
                       etcdS3: config.cluster.etcdS3,

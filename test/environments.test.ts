@@ -9,15 +9,24 @@ import { isSecret, K3S_KUBECONFIG, Registration, settle, stackConfigFile, unwrap
 
 /** What each example stack file describes. */
 const EXPECTED = {
-    dev: { firstServer: "192.168.10.11", hostKey: undefined, servers: ["dev-k3s-1"], agents: [] as string[] },
+    dev: {
+        firstServer: "192.168.10.11",
+        apiAddress: "192.168.10.11",
+        hostKey: undefined,
+        servers: ["dev-k3s-1"],
+        agents: [] as string[],
+    },
     staging: {
         firstServer: "192.168.20.11",
+        apiAddress: "192.168.20.11",
         hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIa93kQdi6vxK04NeWIgfqnnD0bNidOtYc3ug8DxnqRb",
         servers: ["staging-k3s-1"],
         agents: ["staging-k3s-2"],
     },
     production: {
         firstServer: "192.168.30.11",
+        // The VIP kube-vip holds on one of the servers.
+        apiAddress: "192.168.30.10",
         hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL/RvWcyRfNz6VLYiFq5D2z2zM+LyM3aFPaCDsYnGLg6",
         servers: ["prod-k3s-1", "prod-k3s-2", "prod-k3s-3"],
         agents: ["prod-k3s-4", "prod-k3s-5"],
@@ -95,7 +104,7 @@ for (const environment of ENVIRONMENTS) {
         it("gives the provider the kubeconfig, pointed at the API address, as a secret", () => {
             const provider = byName("kubernetes");
             assert.deepEqual(provider.inputs, {
-                kubeconfig: K3S_KUBECONFIG.replace("https://127.0.0.1:6443", `https://${expected.firstServer}:6443`),
+                kubeconfig: K3S_KUBECONFIG.replace("https://127.0.0.1:6443", `https://${expected.apiAddress}:6443`),
             });
             assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
         });
@@ -142,7 +151,7 @@ for (const environment of ENVIRONMENTS) {
 
         it("exports the kubeconfig as a secret output", async () => {
             assert.equal(await isSecret(outputs.kubeconfig), true);
-            assert.equal(await unwrap(outputs.kubeconfig), K3S_KUBECONFIG.replace("127.0.0.1", expected.firstServer));
+            assert.equal(await unwrap(outputs.kubeconfig), K3S_KUBECONFIG.replace("127.0.0.1", expected.apiAddress));
         });
     });
 }

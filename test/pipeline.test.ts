@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { CHARTS, K3S_VERSION, KUBECTL_IMAGE } from "../components/versions";
+import { CHARTS, K3S_VERSION, KUBE_VIP_IMAGE, KUBECTL_IMAGE } from "../components/versions";
 import { ROOT } from "./harness";
 
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -336,6 +336,7 @@ describe("Renovate", () => {
                     ...Object.values(CHARTS).map((c): [string, string] => [c.chart, c.version]),
                     ["k3s-io/k3s", K3S_VERSION],
                     ["registry.k8s.io/kubectl", KUBECTL_IMAGE.split(":")[1]],
+                    ["ghcr.io/kube-vip/kube-vip", KUBE_VIP_IMAGE.split(":")[1]],
                 ].sort(),
             ),
         );

@@ -78,6 +78,22 @@ describe("cross-field rules", () => {
             ],
         },
         {
+            rule: "the VIP is a free address, not a node's",
+            stack: "production",
+            values: values("production", (v) => (v.cluster.vip = { address: "192.168.30.12", interface: "eth0" })),
+            expected: [
+                `cluster.vip.address: 192.168.30.12 is node k3s-server-2's own address; the VIP must be a free address kube-vip can move between the servers; e.g. "192.168.10.10"`,
+            ],
+        },
+        {
+            rule: "the VIP is outside every MetalLB pool",
+            stack: "production",
+            values: values("production", (v) => (v.cluster.vip = { address: "192.168.30.200", interface: "eth0" })),
+            expected: [
+                'metallb.pools[0].addresses[0]: "192.168.30.192/27" contains cluster.vip.address (192.168.30.200); MetalLB would hand that address to a service; e.g. "192.168.10.200-192.168.10.220"',
+            ],
+        },
+        {
             rule: "staging and production pin every node's SSH host key",
             stack: "staging",
             values: values("staging", (v) => delete v.cluster.nodes[1].hostKey),

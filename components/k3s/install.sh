@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, upgrades or reconfigures K3s on this node and waits until the node is Ready.
-# Run as root: bash -s -- <server|agent> <k3s release> <node name>, with this script on stdin
+# Run as root: bash -s -- <server|agent> <k3s release> <node name> [<static pod manifest, base64>],
+# with this script on stdin
 # followed by the node's config.yaml. Bash reads a script from a pipe one byte at a time, so
 # when it reaches the last line the rest of stdin is exactly that config: main saves it
 # (root-only) as /etc/rancher/k3s/config.yaml. The cluster token lives only there, never in a
@@ -10,6 +11,7 @@ set -euo pipefail
 role="$1"
 version="$2"
 node="$3"
+static_pod="${4:-}"
 # One deadline for every wait of a run, inside Pulumi's 20-minute timeout of the command: an
 # agent may wait for the servers' upgrade and then for its own restart, never longer in all.
 deadline=$((SECONDS + 1080))
@@ -44,6 +46,18 @@ wait_for_servers() {
     fi
     sleep "$poll_seconds"
   done
+}
+
+# kube-vip, the API's virtual IP, as a static pod the kubelet starts with K3s: in place before
+# the server starts, so the VIP exists as soon as an API server does.
+write_static_pod() {
+  local dir=/var/lib/rancher/k3s/agent/pod-manifests
+  if [ -n "$static_pod" ]; then
+    mkdir -p "$dir"
+    base64 -d <<<"$static_pod" >"$dir/kube-vip.yaml"
+  else
+    rm -f "$dir/kube-vip.yaml"
+  fi
 }
 
 save_config() {
@@ -138,6 +152,9 @@ main() {
   esac
   save_config
   harden
+  if [ "$role" = server ]; then
+    write_static_pod
+  fi
   if [ "$role" = agent ] && [ -f "$agent_kubeconfig" ]; then
     wait_for_servers
   fi

@@ -170,4 +170,13 @@ describe("K3s's CIS hardening", () => {
         assert.match(script, /mkdir -p \/var\/lib\/rancher\/k3s\/server\/logs\n/);
         assert.match(script, /\n {2}save_config\n {2}harden\n/);
     });
+
+    it("has install.sh write kube-vip's static pod on servers before K3s starts", () => {
+        const script = fs.readFileSync(path.join(__dirname, "..", "..", "components", "k3s", "install.sh"), "utf8");
+        const main = script.slice(script.indexOf("main() {"));
+        assert.ok(
+            main.indexOf("write_static_pod") > 0 && main.indexOf("write_static_pod") < main.indexOf("get.k3s.io"),
+        );
+        assert.match(script, /base64 -d <<<"\$static_pod" >"\$dir\/kube-vip\.yaml"/);
+    });
 });
