@@ -1,6 +1,6 @@
 // K3s on the homelab's nodes over SSH: the first server forms the cluster, the other servers
-// join one at a time (etcd membership changes must not race), agents join in parallel once the
-// first server is Ready. One command per node runs components/k3s/install.sh, which first saves
+// join one at a time (etcd membership changes must not race), agents join in up to three waves
+// once the first server is Ready, so a change never restarts every worker at once. One command per node runs components/k3s/install.sh, which first saves
 // the node's settings, the cluster token included, as a root-only /etc/rancher/k3s/config.yaml.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -66,6 +66,15 @@ export function sshConnection(
 /** The kubeconfig with K3s's loopback server address replaced by the API address clients use. */
 export function pointAt(kubeconfig: string, apiAddress: string): string {
     return kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:6443/g, `server: https://${apiAddress}:6443`);
+}
+
+/** Waves agents are installed and changed in: at most AGENT_WAVES, of near-equal size. */
+export const AGENT_WAVES = 3;
+export function agentWaves<T>(agents: readonly T[]): T[][] {
+    const size = Math.ceil(agents.length / AGENT_WAVES);
+    const waves: T[][] = [];
+    for (let i = 0; i < agents.length; i += size) waves.push(agents.slice(i, i + size));
+    return waves;
 }
 
 /** The command that removes K3s from a node that leaves the cluster. A server deletes its own
@@ -154,19 +163,31 @@ export class K3sCluster extends pulumi.ComponentResource {
             previous = install(server, serverConfig(cluster, server, "joining"), [previous]);
             this.installs[server.name] = previous;
         }
-        for (const agent of agents) {
-            // Created before the agent's install, so deleted after it: the agent uninstalls,
-            // then the first server deletes its Node.
-            const removal = new command.remote.Command(
-                `${name}-${agent.name}-node`,
-                {
-                    connection: sshConnection(first, args.sshPrivateKey),
-                    create: "true",
-                    delete: nodeRemovalCommand(agent),
-                },
-                { parent: this, dependsOn: [firstReady] },
-            );
-            this.installs[agent.name] = install(agent, agentConfig(cluster, agent), [firstReady, removal]);
+        // Agents in waves, each after the one before: a new release or new settings restart at
+        // most a third of the workers at once, however many there are.
+        const waves = agentWaves(agents);
+        let previousWave: command.remote.Command[] = [];
+        for (const wave of waves) {
+            const installs = wave.map((agent) => {
+                // Created before the agent's install, so deleted after it: the agent uninstalls,
+                // then the first server deletes its Node.
+                const removal = new command.remote.Command(
+                    `${name}-${agent.name}-node`,
+                    {
+                        connection: sshConnection(first, args.sshPrivateKey),
+                        create: "true",
+                        delete: nodeRemovalCommand(agent),
+                    },
+                    { parent: this, dependsOn: [firstReady] },
+                );
+                this.installs[agent.name] = install(agent, agentConfig(cluster, agent), [
+                    firstReady,
+                    removal,
+                    ...previousWave,
+                ]);
+                return this.installs[agent.name];
+            });
+            previousWave = installs;
         }
 
         const read = new command.remote.Command(

@@ -4,7 +4,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { INSTALL_SCRIPT, K3sCluster, nodeRemovalCommand, uninstallCommand } from "../../components/k3s-cluster";
+import {
+    agentWaves,
+    INSTALL_SCRIPT,
+    K3sCluster,
+    nodeRemovalCommand,
+    uninstallCommand,
+} from "../../components/k3s-cluster";
 import { k3sNodes } from "../fixtures";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
 
@@ -71,11 +77,10 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
         assert.deepEqual(deps("server-3"), ["k3s-server-2", "k3s-token"]);
     });
 
-    it("joins each agent once the first server is ready, never after another agent", () => {
-        for (const agent of ["agent-1", "agent-2"]) {
-            const deps = names(only(recorded, COMMAND, `k3s-${agent}`).dependencies).sort();
-            assert.deepEqual(deps, [`k3s-${agent}-node`, "k3s-server-1", "k3s-token"]);
-        }
+    it("joins the agents in waves once the first server is ready, each wave after the one before", () => {
+        const deps = (agent: string) => names(only(recorded, COMMAND, `k3s-${agent}`).dependencies).sort();
+        assert.deepEqual(deps("agent-1"), ["k3s-agent-1-node", "k3s-server-1", "k3s-token"]);
+        assert.deepEqual(deps("agent-2"), ["k3s-agent-1", "k3s-agent-2-node", "k3s-server-1", "k3s-token"]);
     });
 
     it("installs the pinned release with servicelb disabled on every server", () => {
@@ -173,12 +178,21 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
 });
 
 describe("K3sCluster at scale", () => {
-    it("keeps the longest dependency chain when agents are added", async () => {
-        const small = await build(3, 2);
+    it("keeps the longest dependency chain bounded when agents are added: three waves at most", async () => {
+        const small = await build(3, 3);
         const large = await build(3, 50);
         // An install per node, a Node removal per agent, the kubeconfig read.
         assert.equal(large.recorded.filter((r) => r.type === COMMAND).length, 53 + 50 + 1);
         assert.equal(longestChain(large.recorded), longestChain(small.recorded));
+    });
+});
+
+describe("agentWaves", () => {
+    it("splits agents into at most three waves of near-equal size, in order", () => {
+        assert.deepEqual(agentWaves([]), []);
+        assert.deepEqual(agentWaves(["a", "b"]), [["a"], ["b"]]);
+        assert.deepEqual(agentWaves(["a", "b", "c", "d", "e", "f", "g"]), [["a", "b", "c"], ["d", "e", "f"], ["g"]]);
+        assert.equal(agentWaves(Array.from({ length: 50 }, (_, i) => i)).length, 3);
     });
 });
 
