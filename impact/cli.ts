@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { requireStack } from "../render/arguments";
 import { ROOT } from "../render/evaluate";
 import { Snapshot } from "../render/snapshot";
 import { diffSnapshots } from "./diff";
@@ -37,9 +38,7 @@ export function parseImpactArguments(argv: readonly string[]): Options {
         .split(",")
         .filter((s) => s)
         .concat(options["--stacks"] ? [] : stacksOf(ROOT));
-    for (const stack of stacks)
-        if (!/^[\w-]+$/.test(stack) || !fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`)))
-            throw new Error(`no Pulumi.${stack}.yaml: the stacks are the Pulumi.<stack>.yaml files beside Pulumi.yaml`);
+    stacks.forEach(requireStack);
     return {
         base: options["--base"],
         head: options["--head"],

@@ -19,8 +19,13 @@ export function parseArguments(argv: readonly string[]): { stack: string; out?: 
         else positional.push(argv[i]);
     }
     if (positional.length !== 1) throw new Error(USAGE);
-    const stack = positional[0];
-    if (!fs.existsSync(path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`)))
-        throw new Error(`no Pulumi.${stack}.yaml: the stacks are the Pulumi.<stack>.yaml files beside Pulumi.yaml`);
+    const stack = requireStack(positional[0]);
     return { stack, out: options["--out"], chartsDir: options["--charts-dir"] };
+}
+
+/** `stack` when this checkout has its Pulumi.<stack>.yaml; an error that says where stacks are otherwise. */
+export function requireStack(stack: string): string {
+    if (!/^[\w-]+$/.test(stack) || !fs.existsSync(path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`)))
+        throw new Error(`no Pulumi.${stack}.yaml: the stacks are the Pulumi.<stack>.yaml files beside Pulumi.yaml`);
+    return stack;
 }

@@ -2,18 +2,14 @@
 // stack's ApplicationSets compose it: one Application per folder the git generator matches (or
 // per list element), its chart path, value files and valuesObject, release name and
 // destination namespace taken from the registered ApplicationSet itself.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { ROOT } from "./evaluate";
-import { HelmSetup, helmTemplate } from "./helm";
+import { HelmSetup, helmDependencyBuild, helmTemplate } from "./helm";
 import { apiVersionsOf, CustomKind, customKindOf } from "./kinds";
 import { ChartObject, chartObjects } from "./v4-chart";
 import { RenderedStack } from "./stack";
-
-const run = promisify(execFile);
 
 /** One Application the ApplicationSets generate, and what it deploys. */
 export interface RenderedApplication {
@@ -80,7 +76,7 @@ async function withDependencies(chartDir: string, setup: HelmSetup): Promise<str
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-chart-"));
     fs.cpSync(chartDir, copy, { recursive: true });
     try {
-        await run(setup.helm, ["dependency", "build", copy]);
+        await helmDependencyBuild(setup, copy);
         return copy;
     } catch {
         return chartDir;

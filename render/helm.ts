@@ -93,6 +93,11 @@ async function findOrPull(ref: ChartRef, setup: HelmSetup): Promise<string> {
     return dir;
 }
 
+/** Fetches a chart's dependencies into its charts/ folder (`helm dependency build`). */
+export async function helmDependencyBuild(setup: HelmSetup, chartDir: string): Promise<void> {
+    await run(setup.helm, ["dependency", "build", chartDir]);
+}
+
 /** One `helm template` run. */
 export interface TemplateRun {
     readonly release: string;

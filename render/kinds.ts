@@ -75,6 +75,17 @@ export const isBuiltin = (apiVersion: string): boolean => BUILTIN_GROUPS.has(gro
 export const pulumiType = (apiVersion: string, kind: string): string =>
     `kubernetes:${groupOf(apiVersion) || "core"}/${versionOf(apiVersion)}:${kind}`;
 
+/** A v4 Chart's Pulumi type. */
+export const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
+
+/** An object's identity across renders and commits: `apiVersion/Kind namespace/name`. */
+export const objectRef = (m: Manifest): string =>
+    `${m.apiVersion}/${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ""}${m.metadata.name}`;
+
+/** An object as messages name it: `Kind namespace/name`. */
+export const kindRef = (m: Manifest): string =>
+    `${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ""}${m.metadata.name}`;
+
 /** A served custom kind: its group, kind, scope and versions. */
 export interface CustomKind {
     readonly group: string;

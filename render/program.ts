@@ -38,12 +38,15 @@ function stringsIn(value: unknown): string[] {
     return Object.values(value).flatMap(stringsIn);
 }
 
-/** The value at a harness path (`a.b[0].c`). */
+/** The keys of a path as the harness records secret inputs (`a.b[0].c`: a, b, 0, c). */
+export const pathKeys = (path: string): string[] => path.split(/\.|\[(\d+)\]/).filter((part) => part);
+
+/** The value at such a path. */
 function valueAt(value: unknown, path: string): unknown {
-    return path
-        .split(/\.|\[(\d+)\]/)
-        .filter((part) => part)
-        .reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as never)[key] : undefined), value);
+    return pathKeys(path).reduce<unknown>(
+        (at, key) => (at !== null && typeof at === "object" ? (at as never)[key] : undefined),
+        value,
+    );
 }
 
 /** Every value the program marks secret, to redact wherever it shows up. */

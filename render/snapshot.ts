@@ -4,8 +4,9 @@
 import { Registration } from "./evaluate";
 import { renderApplications } from "./gitops";
 import { HelmSetup } from "./helm";
-import { Manifest } from "./kinds";
+import { CHART_TYPE, objectRef } from "./kinds";
 import { redact } from "./output";
+import { pathKeys } from "./program";
 import { allObjects, renderStack } from "./stack";
 
 /** One thing the stack declares, keyed so that the same thing in two snapshots matches. */
@@ -26,15 +27,12 @@ export interface Snapshot {
 }
 
 const REDACTED = "<redacted>";
-const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
-const objectKey = (m: Manifest) =>
-    `${m.apiVersion}/${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ""}${m.metadata.name}`;
 
 /** A resource's inputs with every secret path replaced. */
 function redactInputs(registration: Registration): Record<string, unknown> {
     const copy = structuredClone(registration.inputs);
     for (const secretPath of registration.secretInputs) {
-        const keys = secretPath.split(/\.|\[(\d+)\]/).filter((k) => k);
+        const keys = pathKeys(secretPath);
         const last = keys.pop()!;
         const parent = keys.reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], copy) as
             Record<string, unknown> | undefined;
@@ -49,7 +47,7 @@ export async function snapshot(stack: string, setup: HelmSetup): Promise<Snapsho
     const applications = await renderApplications(rendered, setup);
     const entries: SnapshotEntry[] = [
         ...allObjects(rendered).map((o) => ({
-            key: objectKey(o.manifest),
+            key: objectRef(o.manifest),
             origin: o.origin,
             body: redact(o.manifest, rendered.secrets),
         })),
@@ -65,7 +63,7 @@ export async function snapshot(stack: string, setup: HelmSetup): Promise<Snapsho
             }),
         ...applications.flatMap((app) =>
             app.objects.map((o) => ({
-                key: objectKey(o.manifest),
+                key: objectRef(o.manifest),
                 origin: `gitops:${app.name}`,
                 body: redact(o.manifest, rendered.secrets),
             })),

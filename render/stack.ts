@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { clusterOf, k3sKinds } from "./cluster";
 import { evaluateStack, Registration } from "./evaluate";
 import { ChartRef, chartDirectory, HelmSetup, helmTemplate } from "./helm";
-import { apiVersionsOf, CustomKind, customKindOf, Manifest, pulumiType } from "./kinds";
+import { apiVersionsOf, CHART_TYPE, CustomKind, customKindOf, Manifest, objectRef, pulumiType } from "./kinds";
 import { ProgramObject, programObjects, secretValues } from "./program";
 import { ChartObject, chartObjects, parseManifest, SkippedHook } from "./v4-chart";
 
@@ -38,8 +38,6 @@ export interface RenderedStack {
     readonly secrets: ReadonlySet<string>;
 }
 
-const CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
-
 /** URNs a resource waits for before it is created, transitively: its dependencies, and those of
  *  the v4 Chart it belongs to (the provider renders a chart once its dependencies are done). A
  *  program's own component passes its dependsOn on to no child. */
@@ -63,9 +61,6 @@ export function ancestors(registrations: readonly Registration[], urn: string): 
     }
     return seen;
 }
-
-const refOf = (m: Manifest) =>
-    `${m.apiVersion}/${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ""}${m.metadata.name}`;
 
 /** Renders `stack` (see the header). */
 export async function renderStack(stack: string, setup: HelmSetup): Promise<RenderedStack> {
@@ -211,8 +206,8 @@ export async function renderRegistrations(
 function renderedChart(job: ChartJob, first: string, later: string, served: readonly CustomKind[]): RenderedChart {
     const release = { resource: job.registration.name, namespace: job.namespace, skipAwait: job.skipAwait };
     const { objects, hooks } = chartObjects(release, later, served);
-    const before = new Set(chartObjects(release, first, served).objects.map((o) => refOf(o.manifest)));
-    const after = new Set(objects.map((o) => refOf(o.manifest)));
+    const before = new Set(chartObjects(release, first, served).objects.map((o) => objectRef(o.manifest)));
+    const after = new Set(objects.map((o) => objectRef(o.manifest)));
     return {
         registration: job.registration,
         ref: job.ref,

@@ -3,12 +3,12 @@
 // the network policies must let through is in traffic.ts.
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { POLICIES } from "../../policy/rules";
-import { customKindOf, groupOf, isBuiltin, Manifest } from "../../render/kinds";
+import { k3sKinds } from "../../render/cluster";
+import { customKindOf, groupOf, isBuiltin, kindRef, Manifest } from "../../render/kinds";
 import { ancestors, RenderedStack, StackObject } from "../../render/stack";
 import { podSecurityViolations, podTemplates, PodSecurityLevel } from "./pod-security";
 import { schemaProblems } from "./schemas";
 
-const refOf = (m: Manifest) => `${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ""}${m.metadata.name}`;
 const crdsOf = (objects: readonly StackObject[]) =>
     objects.map((o) => o.manifest).filter((m) => m.kind === "CustomResourceDefinition");
 
@@ -16,7 +16,7 @@ const crdsOf = (objects: readonly StackObject[]) =>
 export function schemaFindings(objects: readonly StackObject[]): string[] {
     const crds = crdsOf(objects);
     return objects.flatMap((o) =>
-        schemaProblems(o.manifest, crds).map((p) => `${o.origin} ${refOf(o.manifest)}${p.path}: ${p.message}`),
+        schemaProblems(o.manifest, crds).map((p) => `${o.origin} ${kindRef(o.manifest)}${p.path}: ${p.message}`),
     );
 }
 
@@ -34,7 +34,7 @@ export function podSecurityFindings(objects: readonly StackObject[]): string[] {
         podTemplates(manifest).flatMap((template) => {
             const level = levels.get(manifest.metadata.namespace ?? "") ?? "privileged";
             return podSecurityViolations(template, level).map(
-                (v) => `${origin} ${refOf(manifest)} violates ${level}: ${v}`,
+                (v) => `${origin} ${kindRef(manifest)} violates ${level}: ${v}`,
             );
         }),
     );
@@ -61,10 +61,11 @@ export function orderFindings(rendered: RenderedStack): string[] {
     const check = (manifest: Manifest, urn: string, origin: string) => {
         if (isBuiltin(manifest.apiVersion) || K3S_GROUPS.has(groupOf(manifest.apiVersion))) return;
         const crd = crdOrigin.get(`${groupOf(manifest.apiVersion)}/${manifest.kind}`);
-        if (crd === undefined) findings.push(`${origin} ${refOf(manifest)}: no resource of the stack installs its CRD`);
+        if (crd === undefined)
+            findings.push(`${origin} ${kindRef(manifest)}: no resource of the stack installs its CRD`);
         else if (crd.urn !== urn && !ancestors(rendered.registrations, urn).has(crd.urn))
             findings.push(
-                `${origin} ${refOf(manifest)}: created without waiting for ${crd.origin}, which installs its CRD`,
+                `${origin} ${kindRef(manifest)}: created without waiting for ${crd.origin}, which installs its CRD`,
             );
     };
     for (const chart of rendered.charts) {
@@ -83,8 +84,8 @@ export function orderFindings(rendered: RenderedStack): string[] {
     return findings;
 }
 
-/** APIs K3s serves itself. */
-const K3S_GROUPS = new Set(["helm.cattle.io", "k3s.cattle.io", "metrics.k8s.io", "traefik.io"]);
+/** APIs K3s serves itself (its packaged CRDs, metrics-server, Traefik's). */
+const K3S_GROUPS = new Set(k3sKinds(true).map((k) => k.group));
 
 /** Violations the policy pack reports for the objects, as the engine hands them over: each
  *  object a resource with its manifest as props. */
@@ -101,7 +102,7 @@ export function policyFindings(stack: string, objects: readonly StackObject[]): 
             const validate = policy.validateResource;
             for (const check of Array.isArray(validate) ? validate : validate ? [validate] : [])
                 void check(args, (message) =>
-                    findings.push(`${policy.name}: ${o.origin} ${refOf(o.manifest)}: ${message}`),
+                    findings.push(`${policy.name}: ${o.origin} ${kindRef(o.manifest)}: ${message}`),
                 );
         }
     }

@@ -1,7 +1,7 @@
 // The traffic the platform needs and its network policies must let through: the API server
 // calling every webhook, Prometheus scraping every ServiceMonitor's pods, the ingress controller
 // reaching every Ingress backend and cert-manager's HTTP-01 solvers.
-import { groupOf, Manifest } from "../../render/kinds";
+import { groupOf, kindRef, Manifest } from "../../render/kinds";
 import { StackObject } from "../../render/stack";
 import { admits, denials, Labels, selects, Source } from "./network-reach";
 import { podTemplates } from "./pod-security";
@@ -33,8 +33,6 @@ type ServiceRef = { namespace: string; name: string; port?: number };
 type Backend = { service?: { name: string; port: { number?: number; name?: string } } };
 type Pod = { namespace: string; labels: Labels; containers: Record<string, unknown>[]; ref: string };
 
-const refOf = (m: Manifest) => `${m.kind} ${m.metadata.namespace ? `${m.metadata.namespace}/` : ""}${m.metadata.name}`;
-
 /** The traffic the network policies among `stackObjects` would drop, as findings. */
 export function reachabilityFindings(stackObjects: readonly StackObject[], sources: TrafficSources): string[] {
     const objects = [...stackObjects, ...CLUSTER_SERVICES];
@@ -54,7 +52,7 @@ export function reachabilityFindings(stackObjects: readonly StackObject[], sourc
 function webhookNeeds(manifest: Manifest, sources: TrafficSources): Need[] {
     const from = sources.apiServer.map((ip) => ({ ip }));
     const need = (what: string, svc: ServiceRef): Need => ({
-        what: `${refOf(manifest)} ${what}`,
+        what: `${kindRef(manifest)} ${what}`,
         from,
         to: { service: { namespace: svc.namespace, name: svc.name, port: svc.port ?? 443 } },
     });
@@ -91,9 +89,9 @@ function scrapeNeeds(manifest: Manifest, objects: readonly StackObject[], findin
         const serving = services.filter(({ manifest: m }) =>
             ((m.spec as { ports?: ServicePort[] }).ports ?? []).some((p) => p.name === port || p.port === port),
         );
-        if (serving.length === 0) findings.push(`${refOf(manifest)} scrape: selects no Service with port ${port}`);
+        if (serving.length === 0) findings.push(`${kindRef(manifest)} scrape: selects no Service with port ${port}`);
         return serving.map(({ manifest: m }) => ({
-            what: `${refOf(manifest)} scrape`,
+            what: `${kindRef(manifest)} scrape`,
             from,
             to: { service: { namespace: m.metadata.namespace!, name: m.metadata.name, port } },
         }));
@@ -115,7 +113,7 @@ function ingressNeeds(manifest: Manifest, sources: TrafficSources): Need[] {
         service
             ? [
                   {
-                      what: `${refOf(manifest)} backend`,
+                      what: `${kindRef(manifest)} backend`,
                       from,
                       to: {
                           service: {
@@ -131,7 +129,7 @@ function ingressNeeds(manifest: Manifest, sources: TrafficSources): Need[] {
     const annotations = (manifest.metadata.annotations ?? {}) as Record<string, string>;
     if (annotations["cert-manager.io/cluster-issuer"])
         needs.push({
-            what: `${refOf(manifest)} ACME HTTP-01 solver`,
+            what: `${kindRef(manifest)} ACME HTTP-01 solver`,
             from,
             to: { pods: { namespace, labels: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 } },
         });
@@ -183,7 +181,7 @@ function podsOf(objects: readonly StackObject[]): Pod[] {
             namespace: manifest.metadata.namespace ?? "default",
             labels: (t.metadata.labels as Labels | undefined) ?? {},
             containers: (t.spec.containers as Record<string, unknown>[] | undefined) ?? [],
-            ref: refOf(manifest),
+            ref: kindRef(manifest),
         })),
     );
 }
