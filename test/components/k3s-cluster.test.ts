@@ -13,6 +13,7 @@ import {
 } from "../../components/k3s-cluster";
 import { k3sNodes } from "../fixtures";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
+import { missingCommand, requireTool } from "../tools";
 
 const COMMAND = "command:remote:Command";
 const TOKEN = "password-k3s-token"; // what the mocks return for the generated token
@@ -223,25 +224,14 @@ describe("K3sCluster with one server", () => {
 });
 
 describe("shell the nodes run", function () {
-    const shellcheck = (() => {
-        try {
-            execFileSync("shellcheck", ["--version"], { stdio: "ignore" });
-            return true;
-        } catch {
-            return false;
-        }
-    })();
     const check = (script: string) => {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sh-")), "script.sh");
         fs.writeFileSync(file, script);
         execFileSync("shellcheck", ["--shell=bash", file], { encoding: "utf8" });
     };
+    // .ci/run installs shellcheck, and CI never runs without it.
     before(function () {
-        // shellcheck is a Debian package; .ci/run installs it, and CI never runs without it.
-        if (shellcheck) return;
-        if (process.env.CI === "true") throw new Error("CI needs shellcheck (Debian package shellcheck)");
-        console.warn("    skipped: shellcheck is not installed");
-        this.skip();
+        requireTool(this, missingCommand("shellcheck", "shellcheck"));
     });
 
     it("passes shellcheck: install.sh", () => check(INSTALL_SCRIPT));

@@ -8,11 +8,7 @@ import * as path from "node:path";
 import { parseImpactArguments } from "../../impact/cli";
 import { ROOT } from "../../render/evaluate";
 import { requireHelm } from "../rendered/rendering";
-
-const git = (cwd: string, ...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd, stdio: "pipe" })
-        .toString()
-        .trim();
+import { git } from "../tools";
 
 /** A commit on top of HEAD with `change` applied to its tree; the checkout is removed again. */
 function commitOnHead(change: (tree: string) => void): string {

@@ -5,6 +5,7 @@ import { Registration, stackConfigFile } from "../../render/evaluate";
 import { chartDirectory, HelmSetup, helmSetup, helmVersion } from "../../render/helm";
 import { RenderedStack, renderRegistrations, renderStack } from "../../render/stack";
 import { CHARTS } from "../../components/versions";
+import { requireTool } from "../tools";
 import { K3S_TRAEFIK, TrafficSources } from "./traffic";
 
 const setup = helmSetup();
@@ -27,10 +28,8 @@ function unavailable(): Promise<string | undefined> {
 /** Skips the calling suite (fails it in CI) when the charts cannot be rendered here. */
 export async function requireHelm(context: Mocha.Context): Promise<HelmSetup> {
     const reason = await unavailable();
-    if (reason === undefined) return setup;
-    if (process.env.CI === "true") throw new Error(`CI needs Helm and the pinned charts: ${reason}`);
-    console.warn(`    skipped: cannot render the charts here: ${reason.split("\n")[0]}`);
-    context.skip();
+    requireTool(context, reason && `Helm and the pinned charts: ${reason}`);
+    return setup;
 }
 
 const rendered = new Map<string, Promise<RenderedStack>>();

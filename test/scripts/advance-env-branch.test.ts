@@ -1,21 +1,18 @@
 // Promotion moves an environment's branch forward only, pushed to a bare repository standing in
 // for GitHub.
 import * as assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT } from "../../render/evaluate";
+import { git } from "../tools";
 
 const SCRIPT = path.join(ROOT, "scripts", "advance-env-branch.sh");
 
 describe("scripts/advance-env-branch.sh", () => {
     let work: string;
     let remote: string;
-    const git = (cwd: string, ...args: string[]) =>
-        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, stdio: "pipe" })
-            .toString()
-            .trim();
     const commit = (message: string) => {
         git(work, "commit", "-q", "--allow-empty", "-m", message);
         return git(work, "rev-parse", "HEAD");

@@ -1,11 +1,12 @@
 // The health gate between environments, run for real with stand-ins for pulumi and kubectl
 // that serve fixture Applications; jq and bash are the real ones.
 import * as assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT } from "../../render/evaluate";
+import { git, missingCommand, requireTool } from "../tools";
 
 const COMMIT = "0123abcd";
 const SCRIPT = path.join(ROOT, "scripts", "health-gate.sh");
@@ -48,13 +49,7 @@ function gate(applications: unknown[], timeout = "0", commit = COMMIT, cwd = ROO
 
 describe("scripts/health-gate.sh", function () {
     before(function () {
-        try {
-            execFileSync("jq", ["--version"], { stdio: "ignore" });
-        } catch {
-            if (process.env.CI === "true") throw new Error("CI needs jq (Debian package jq)");
-            console.warn("    skipped: jq is not installed");
-            this.skip();
-        }
+        requireTool(this, missingCommand("jq", "jq"));
     });
 
     it("passes when every automated application is Synced at the commit and every one is Healthy", () => {
@@ -93,18 +88,14 @@ describe("scripts/health-gate.sh", function () {
 
     it("accepts a later commit of the branch, not an unrelated one", () => {
         const repo = fs.mkdtempSync(path.join(os.tmpdir(), "gate-repo-"));
-        const git = (...args: string[]) =>
-            execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo })
-                .toString()
-                .trim();
-        git("init", "-q");
-        const sha = () => git("rev-parse", "HEAD");
-        git("commit", "-q", "--allow-empty", "-m", "promoted");
+        git(repo, "init", "-q");
+        const sha = () => git(repo, "rev-parse", "HEAD");
+        git(repo, "commit", "-q", "--allow-empty", "-m", "promoted");
         const promoted = sha();
-        git("commit", "-q", "--allow-empty", "-m", "merged after");
+        git(repo, "commit", "-q", "--allow-empty", "-m", "merged after");
         const later = sha();
-        git("checkout", "-q", "--orphan", "other");
-        git("commit", "-q", "--allow-empty", "-m", "unrelated");
+        git(repo, "checkout", "-q", "--orphan", "other");
+        git(repo, "commit", "-q", "--allow-empty", "-m", "unrelated");
         const unrelated = sha();
         assert.equal(gate([app("infrastructure", true, "Synced", later, "Healthy")], "0", promoted, repo).status, 0);
         const other = gate([app("infrastructure", true, "Synced", unrelated, "Healthy")], "0", promoted, repo);

@@ -6,33 +6,27 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT } from "../../render/evaluate";
+import { git } from "../tools";
 
 const SCRIPT = path.join(ROOT, "scripts", "production-changed.sh");
 
 describe("scripts/production-changed.sh", () => {
     let repo: string;
-    const git = (...args: string[]) =>
-        execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-            cwd: repo,
-            stdio: "pipe",
-        })
-            .toString()
-            .trim();
     const commit = (file: string, text: string) => {
         fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
         fs.writeFileSync(path.join(repo, file), text);
-        git("add", "-A");
-        git("commit", "-q", "-m", file);
-        return git("rev-parse", "HEAD");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", file);
+        return git(repo, "rev-parse", "HEAD");
     };
     const changed = (sha: string) => execFileSync("bash", [SCRIPT, sha], { cwd: repo }).toString();
 
     before(() => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "promotion-"));
-        git("init", "-q");
+        git(repo, "init", "-q");
         const base = commit("components/metallb.ts", "v1");
         // What the remote's env/production holds, as a fetch leaves it.
-        git("update-ref", "refs/remotes/origin/env/production", base);
+        git(repo, "update-ref", "refs/remotes/origin/env/production", base);
     });
 
     it("says false for changes to other environments, dummy secrets, docs, tests and CI only", () => {
@@ -47,14 +41,14 @@ describe("scripts/production-changed.sh", () => {
 
     it("says true for the program, production's settings or the GitOps tree production runs", () => {
         assert.equal(changed(commit("gitops/applications/app/values.yaml", "app")), "changed=true\n");
-        git("update-ref", "refs/remotes/origin/env/production", "HEAD");
+        git(repo, "update-ref", "refs/remotes/origin/env/production", "HEAD");
         assert.equal(changed(commit("Pulumi.production.yaml", "prod")), "changed=true\n");
-        git("update-ref", "refs/remotes/origin/env/production", "HEAD");
+        git(repo, "update-ref", "refs/remotes/origin/env/production", "HEAD");
         assert.equal(changed(commit("components/metallb.ts", "v2")), "changed=true\n");
     });
 
     it("says true when production has run nothing yet", () => {
-        git("update-ref", "-d", "refs/remotes/origin/env/production");
-        assert.equal(changed(git("rev-parse", "HEAD")), "changed=true\n");
+        git(repo, "update-ref", "-d", "refs/remotes/origin/env/production");
+        assert.equal(changed(git(repo, "rev-parse", "HEAD")), "changed=true\n");
     });
 });
