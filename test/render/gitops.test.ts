@@ -1,8 +1,7 @@
 // What Argo CD deploys from gitops/, composed as production's ApplicationSets compose it.
 import * as assert from "node:assert/strict";
-import { renderApplications, RenderedApplication } from "../../render/gitops";
-import { helmSetup } from "../../render/helm";
-import { renderedStack, requireHelm } from "../rendered/rendering";
+import { RenderedApplication } from "../../render/gitops";
+import { renderedApplications, requireHelm } from "../rendered/rendering";
 
 describe("the GitOps applications of production", function () {
     this.timeout(120_000);
@@ -10,7 +9,7 @@ describe("the GitOps applications of production", function () {
 
     before(async function () {
         await requireHelm(this);
-        applications = await renderApplications(await renderedStack("production"), helmSetup());
+        applications = await renderedApplications("production");
     });
 
     it("renders one Application per folder and the infrastructure chart, into their namespaces", () => {

@@ -3,14 +3,12 @@
 // Kubernetes and CRD schemas, Pod Security, the order of a first `up`, the network policies
 // and the policy pack.
 import * as assert from "node:assert/strict";
-import { renderApplications } from "../../render/gitops";
-import { helmSetup } from "../../render/helm";
 import { isBuiltin } from "../../render/kinds";
 import { allObjects, RenderedStack } from "../../render/stack";
 import { ENVIRONMENTS } from "../../stacks/profiles";
 import { orderFindings, podSecurityFindings, policyFindings, schemaFindings } from "./findings";
 import { reachabilityFindings } from "./traffic";
-import { renderedStack, requireHelm, trafficSources } from "./rendering";
+import { renderedApplications, renderedStack, requireHelm, trafficSources } from "./rendering";
 import { hasBuiltinSchema, schemaProblems } from "./schemas";
 
 for (const environment of ENVIRONMENTS) {
@@ -90,7 +88,7 @@ for (const environment of ENVIRONMENTS) {
         });
 
         it("sends Argo CD only GitOps objects valid against the Kubernetes and CRD schemas", async () => {
-            const applications = await renderApplications(rendered, helmSetup());
+            const applications = await renderedApplications(environment);
             const crds = objects.map((o) => o.manifest).filter((m) => m.kind === "CustomResourceDefinition");
             const rendering = applications.filter((a) => !a.error).map((a) => a.name);
             assert.deepEqual(rendering, ["example-app"]);

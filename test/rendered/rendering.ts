@@ -2,6 +2,7 @@
 // objects. Without Helm or the charts those tests are skipped with the reason, except in CI
 // (CI=true), where that is a failure.
 import { Registration, stackConfigFile } from "../../render/evaluate";
+import { renderApplications, RenderedApplication } from "../../render/gitops";
 import { chartDirectory, HelmSetup, helmSetup, helmVersion } from "../../render/helm";
 import { RenderedStack, renderRegistrations, renderStack } from "../../render/stack";
 import { CHARTS } from "../../components/versions";
@@ -38,6 +39,18 @@ const rendered = new Map<string, Promise<RenderedStack>>();
 export function renderedStack(stack: string): Promise<RenderedStack> {
     if (!rendered.has(stack)) rendered.set(stack, renderStack(stack, setup));
     return rendered.get(stack)!;
+}
+
+const applications = new Map<string, Promise<RenderedApplication[]>>();
+
+/** What Argo CD deploys from gitops/ for the stack's ApplicationSets, once per run. */
+export function renderedApplications(stack: string): Promise<RenderedApplication[]> {
+    if (!applications.has(stack))
+        applications.set(
+            stack,
+            renderedStack(stack).then((r) => renderApplications(r, setup)),
+        );
+    return applications.get(stack)!;
 }
 
 /** What the stack renders when its registrations are changed by `change`. */
