@@ -25,6 +25,8 @@ export interface SnapshotTarget {
     readonly insecure?: boolean;
     /** Do not verify the endpoint's certificate. Default false. */
     readonly skipSslVerify?: boolean;
+    /** PEM CA of the endpoint's certificate, for a private CA. Default: the system's CAs. */
+    readonly caCert?: string;
 }
 
 /** The settings every server shares (K3s refuses servers whose cluster-wide flags differ). */
@@ -138,6 +140,11 @@ export function serverConfig(cluster: ClusterSettings, node: K3sNode, place: Ser
                             ...(snapshots.s3.region ? { "etcd-s3-region": snapshots.s3.region } : {}),
                             ...(snapshots.s3.insecure ? { "etcd-s3-insecure": true } : {}),
                             ...(snapshots.s3.skipSslVerify ? { "etcd-s3-skip-ssl-verify": true } : {}),
+                            // K3s takes the CA inline as base64 of the PEM (or as a file path), so
+                            // no file has to reach the node first.
+                            ...(snapshots.s3.caCert
+                                ? { "etcd-s3-endpoint-ca": Buffer.from(snapshots.s3.caCert).toString("base64") }
+                                : {}),
                         }
                       : {}),
               }

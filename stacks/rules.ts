@@ -324,6 +324,22 @@ const snapshotTarget: Rule = ({ config, secrets }) =>
                   example: SECRET_EXAMPLES[key],
               }));
 
+// K3s reaches the endpoint one way: plain HTTP, TLS it does not verify, or TLS verified against
+// the CA; with skip-verify it ignores the CA, with plain HTTP both.
+const snapshotTransport: Rule = ({ config }) => {
+    const s3 = config.cluster.etcdS3;
+    const ways = s3 ? (["insecure", "skipSslVerify", "caCert"] as const).filter((key) => s3[key]) : [];
+    return ways.length > 1
+        ? [
+              {
+                  key: "cluster.etcdS3",
+                  message: `sets ${ways.join(" and ")}, but K3s reaches the endpoint one way: plain HTTP (insecure), unverified TLS (skipSslVerify) or TLS verified against caCert`,
+                  example: "{ endpoint: minio.home.arpa:9000, bucket: k3s-snapshots, caCert: <PEM> }",
+              },
+          ]
+        : [];
+};
+
 const alertReceiver: Rule = ({ config, secrets }) =>
     config.alerting !== undefined && !secrets.has("alertingUrl")
         ? [
@@ -393,6 +409,7 @@ export const RULES: readonly Rule[] = [
     storageClassWhereNeeded,
     gitopsCredentials,
     snapshotTarget,
+    snapshotTransport,
     alertReceiver,
     ingressServed,
     productionInvariants,

@@ -66,6 +66,12 @@ const nodeSchema = z
 
 const NODES_EXAMPLE = [NODE_EXAMPLE];
 
+/** A PEM CA certificate (or a bundle), as TLS clients take it for a private CA. */
+const pemCertificate = matching(
+    (v) => /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\s*$/.test(v),
+    "is not a PEM certificate",
+).meta({ example: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----" });
+
 const etcdS3Schema = z
     .strictObject({
         /** Endpoint of the S3 API: a host, or `host:port` (a homelab MinIO). Required. */
@@ -90,6 +96,9 @@ const etcdS3Schema = z
         /** Skip verifying the endpoint's certificate (`etcd-s3-skip-ssl-verify`), for a
          *  self-signed MinIO. Default false. */
         skipSslVerify: z.boolean().default(false).meta({ example: true }),
+        /** PEM CA certificate of the endpoint's TLS certificate, for a MinIO signed by a private
+         *  CA (`etcd-s3-endpoint-ca`). Default: the system's CAs. */
+        caCert: pemCertificate.optional(),
     })
     .meta({ example: { endpoint: "minio.home.arpa", bucket: "k3s-snapshots" } });
 
@@ -211,12 +220,7 @@ const vaultSchema = z.strictObject({
     /** Create the KV v2 mount (false: use an existing one). Default true. */
     createKvMount: z.boolean().default(true).meta({ example: false }),
     /** PEM CA certificate of Vault's TLS certificate, for a private CA. Default: the system's CAs. */
-    caCert: matching(
-        (v) => /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\s*$/.test(v),
-        "is not a PEM certificate",
-    )
-        .optional()
-        .meta({ example: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----" }),
+    caCert: pemCertificate.optional(),
 });
 
 const alertingSchema = z

@@ -287,6 +287,24 @@ describe("cross-field rules", () => {
             ],
         },
         {
+            rule: "an S3 snapshot target is reached one way",
+            stack: "staging",
+            values: values(
+                "staging",
+                (v) =>
+                    (v.cluster.etcdS3 = {
+                        endpoint: "minio.home.arpa:9000",
+                        bucket: "k3s-snapshots",
+                        skipSslVerify: true,
+                        caCert: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+                    }),
+            ),
+            secrets: secrets({ etcdS3AccessKey: "secure", etcdS3SecretKey: "secure" }),
+            expected: [
+                "cluster.etcdS3: sets skipSslVerify and caCert, but K3s reaches the endpoint one way: plain HTTP (insecure), unverified TLS (skipSslVerify) or TLS verified against caCert; e.g. { endpoint: minio.home.arpa:9000, bucket: k3s-snapshots, caCert: <PEM> }",
+            ],
+        },
+        {
             rule: "an alert receiver has its URL",
             stack: "production",
             values: values("production", (v) => (v.alerting = { receiver: "discord" })),

@@ -89,6 +89,16 @@ describe("serverConfig", () => {
         });
     });
 
+    it("trusts a private CA for the endpoint, inline as K3s takes it (base64 of the PEM)", () => {
+        const caCert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        const s3 = { endpoint: "minio.home.arpa:9000", bucket: "k3s-snapshots", caCert };
+        const config = serverConfig({ ...HA, snapshots: { ...HA.snapshots!, s3 } }, node("s1", "10.0.0.1"), "first");
+        assert.equal(
+            config["etcd-s3-endpoint-ca"],
+            "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUIKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=",
+        );
+    });
+
     it("disables Traefik too when it is not kept", () => {
         assert.deepEqual(serverConfig({ ...HA, traefik: false }, node("s1", "10.0.0.1"), "first").disable, [
             "servicelb",
