@@ -62,7 +62,11 @@ export function apiServerUrl(config: StackConfig, kubeconfig: pulumi.Output<stri
         : kubeconfig.apply(serverOf);
 }
 
-/** The stack's Kubernetes provider; every Kubernetes resource is created through it. */
-export function kubernetesProvider(kubeconfig: pulumi.Input<string>): k8s.Provider {
-    return new k8s.Provider("kubernetes", { kubeconfig });
+/** The stack's Kubernetes provider; every Kubernetes resource is created through it. Its
+ *  identity is the environment's: without one, the provider would be replaced, and every
+ *  Kubernetes resource with it, whenever the kubeconfig names another server (a new API address)
+ *  or is not known yet at preview (a server's install about to run again). With it, only a new
+ *  identity replaces them. */
+export function kubernetesProvider(environment: string, kubeconfig: pulumi.Input<string>): k8s.Provider {
+    return new k8s.Provider("kubernetes", { kubeconfig, clusterIdentifier: `homelab-${environment}` });
 }

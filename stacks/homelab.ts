@@ -10,7 +10,7 @@ export function homelab() {
     const { kubeconfig, k3s } = clusterAccess(config);
     // Every component gets this provider explicitly, so nothing ever lands on whatever cluster
     // an ambient kubeconfig points at.
-    const provider = kubernetesProvider(kubeconfig);
+    const provider = kubernetesProvider(config.environment, kubeconfig);
     const platformOutputs = platform(config, provider, apiServerUrl(config, kubeconfig), k3s?.metrics);
 
     const nodes = config.cluster.mode === "nodes" ? config.cluster.nodes : [];

@@ -34,7 +34,7 @@ describe("existing cluster (secret kubeconfig, no nodes)", () => {
 
     it("gives the provider the configured kubeconfig as a secret", () => {
         const provider = registered.find((r) => r.type === "pulumi:providers:kubernetes") as Registration;
-        assert.deepEqual(provider.inputs, { kubeconfig: EXISTING_KUBECONFIG });
+        assert.deepEqual(provider.inputs, { kubeconfig: EXISTING_KUBECONFIG, clusterIdentifier: "homelab-dev" });
         assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
     });
 
@@ -63,13 +63,12 @@ describe("nodes with an SSH private key", () => {
     });
 
     it("connects with the key, kept secret", () => {
-        const read = registered.find((r) => r.name === "k3s-kubeconfig") as Registration;
+        const read = registered.find((r) => r.name === "k3s-api-credential") as Registration;
         assert.equal(
             (read.inputs.connection as Record<string, unknown>).privateKey,
             "-----BEGIN OPENSSH PRIVATE KEY-----",
         );
-        // The connection with the key; the trigger, which is the first install's secret config.
-        assert.deepEqual(read.secretInputs, ["connection", "triggers[0]"]);
+        assert.deepEqual(read.secretInputs, ["connection"]);
     });
 });
 
@@ -82,7 +81,7 @@ describe("nodes without an SSH private key", () => {
     });
 
     it("leaves the key out so the SSH agent is used", () => {
-        const read = registered.find((r) => r.name === "k3s-kubeconfig") as Registration;
+        const read = registered.find((r) => r.name === "k3s-api-credential") as Registration;
         assert.equal("privateKey" in (read.inputs.connection as Record<string, unknown>), false);
     });
 });
@@ -104,6 +103,27 @@ describe("an API address", () => {
     it("is the server the provider's kubeconfig points at", () => {
         const provider = registered.find((r) => r.type === "pulumi:providers:kubernetes") as Registration;
         assert.match(provider.inputs.kubeconfig as string, /^ {4}server: https:\/\/k3s\.home\.arpa:6443$/m);
+    });
+});
+
+describe("the provider's identity", () => {
+    /** The Kubernetes provider production registers with this API address. */
+    async function providerWith(apiAddress: string): Promise<Registration> {
+        const file = stackConfigFile("production");
+        const cluster = JSON.parse(file.config[`${PROJECT}:cluster`]) as Record<string, unknown>;
+        const registered = await useStack("production", withConfig(file, { cluster: { ...cluster, apiAddress } }));
+        homelab();
+        await settle();
+        return registered.find((r) => r.type === "pulumi:providers:kubernetes") as Registration;
+    }
+
+    it("stays the environment's when the API address changes, so nothing is replaced", async () => {
+        const before = await providerWith("k3s.home.arpa");
+        const after = await providerWith("api.k3s.home.arpa");
+        assert.match(before.inputs.kubeconfig as string, /server: https:\/\/k3s\.home\.arpa:6443/);
+        assert.match(after.inputs.kubeconfig as string, /server: https:\/\/api\.k3s\.home\.arpa:6443/);
+        assert.equal(before.inputs.clusterIdentifier, "homelab-production");
+        assert.equal(after.inputs.clusterIdentifier, "homelab-production");
     });
 });
 
