@@ -12,10 +12,14 @@ import { kubeVipManifest } from "./k3s/kube-vip";
 import { agentConfig, ClusterSettings, K3sNode, serverConfig, SnapshotTarget } from "./k3s-config";
 import { K3sMetrics } from "./monitoring";
 
-/** The script every node runs, read from the repository so that shellcheck sees it too. */
-export const INSTALL_SCRIPT = fs.readFileSync(path.join(__dirname, "k3s", "install.sh"), "utf8");
-/** Where K3s writes the admin kubeconfig on a server. */
-export const K3S_KUBECONFIG_PATH = "/etc/rancher/k3s/k3s.yaml";
+/** The scripts the nodes run, read from the repository so that shellcheck sees them too: every
+ *  node's install, and the first server's printing of Pulumi's kubeconfig. */
+export const INSTALL_SCRIPT = readScript("install.sh");
+export const API_CREDENTIAL_SCRIPT = readScript("api-credential.sh");
+
+function readScript(name: string): string {
+    return fs.readFileSync(path.join(__dirname, "k3s", name), "utf8");
+}
 
 /** What a node's install command reads: the script, then the node's config.yaml after its last line. */
 export function installInput(settings: Record<string, unknown>): string {
@@ -91,8 +95,19 @@ export function nodeRemovalCommand(agent: K3sNode): string {
     return `sudo -n k3s kubectl delete node ${agent.name} --ignore-not-found`;
 }
 
+/** The Secret holding Pulumi's ServiceAccount token. */
+function credentialSecret(id: string): string {
+    return `homelab-pulumi-${id}`;
+}
+
+/** Revokes Pulumi's token: without its Secret the API server refuses it. */
+export function credentialRevocationCommand(secret: string): string {
+    return `sudo -n k3s kubectl -n kube-system delete secret ${secret} --ignore-not-found`;
+}
+
 export class K3sCluster extends pulumi.ComponentResource {
-    /** Admin kubeconfig pointed at the API address (secret). */
+    /** Pulumi's cluster-admin kubeconfig, a token that does not expire, pointed at the API
+     *  address (secret). */
     readonly kubeconfig: pulumi.Output<string>;
     /** Where the control plane serves metrics, for monitoring. */
     readonly metrics: K3sMetrics;
@@ -190,22 +205,25 @@ export class K3sCluster extends pulumi.ComponentResource {
             previousWave = installs;
         }
 
-        const read = new command.remote.Command(
-            `${name}-kubeconfig`,
+        // Pulumi's own credential: a ServiceAccount token that, unlike K3s's admin certificate
+        // (365 days, renewed only by a restart), does not expire. Its Secret's name is random, so
+        // `pulumi up --replace` of the id rotates it: the new token first, then the old revoked.
+        const credentialId = new random.RandomId(`${name}-api-credential-id`, { byteLength: 4 }, { parent: this });
+        const credential = new command.remote.Command(
+            `${name}-api-credential`,
             {
                 connection: sshConnection(first, args.sshPrivateKey),
                 // -n: fail at once instead of waiting for a sudo password nobody can type.
-                create: `sudo -n cat ${K3S_KUBECONFIG_PATH}`,
-                // stdout is the kubeconfig; only stderr (sudo or file errors) may reach the logs.
+                create: credentialId.hex.apply((id) => `sudo -n bash -s -- ${credentialSecret(id)}`),
+                stdin: API_CREDENTIAL_SCRIPT,
+                delete: credentialId.hex.apply((id) => credentialRevocationCommand(credentialSecret(id))),
+                // stdout is the kubeconfig; only stderr (sudo, kubectl) may reach the logs.
                 logging: command.types.enums.remote.Logging.Stderr,
-                // Read again whenever the first server's install runs again (a new release or new
-                // settings restart K3s, which renews client certificates due within 90 days), so
-                // the stored kubeconfig does not outlive its certificate.
-                triggers: [firstReady.stdin],
+                triggers: [credentialId.hex],
             },
             { parent: this, dependsOn: [firstReady], additionalSecretOutputs: ["stdout"] },
         );
-        this.kubeconfig = pulumi.secret(read.stdout.apply((text) => pointAt(text, apiAddress)));
+        this.kubeconfig = pulumi.secret(credential.stdout.apply((text) => pointAt(text, apiAddress)));
         this.metrics = {
             servers: servers.map((s) => s.address),
             nodes: args.nodes.map((n) => n.address),

@@ -5,7 +5,7 @@ import { FieldChange } from "./diff";
 
 /** What a removal destroys, or undefined when nothing of value goes with it. */
 export function removalDestroys(entry: SnapshotEntry): string | undefined {
-    const [kind, name] = entry.key.split(" ");
+    const [kind] = entry.key.split(" ");
     if (kind === "v1/Namespace") return "deletes the namespace and everything in it";
     if (kind === "apiextensions.k8s.io/v1/CustomResourceDefinition")
         return "deletes the CRD and every custom resource of its kind";
@@ -14,8 +14,10 @@ export function removalDestroys(entry: SnapshotEntry): string | undefined {
     if (/^argoproj\.io\/\w+\/Application$/.test(kind)) return "deletes the application's workloads where it prunes";
     if (entry.origin === "argocd-chart" && /^apps\/v1\/(Deployment|StatefulSet)$/.test(kind))
         return "removes part of Argo CD";
-    if (kind === "command:remote:Command" && name.startsWith("k3s-") && name !== "k3s-kubeconfig")
+    if (kind === "command:remote:Command" && /k3s(-agent)?-uninstall\.sh/.test(String(entry.body.delete)))
         return "uninstalls K3s from the node";
+    if (kind === "command:remote:Command" && /kubectl delete node /.test(String(entry.body.delete)))
+        return "deletes the node from the cluster";
     if (kind === "vault:index/mount:Mount") return "unmounts the KV engine and every secret in it";
     if (kind === "vault:index/authBackend:AuthBackend") return "removes the cluster's Vault login";
     return undefined;

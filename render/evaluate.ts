@@ -12,20 +12,29 @@ import { homelab } from "../stacks/homelab";
 export const PROJECT = "homelab";
 export const ROOT = path.resolve(__dirname, "..");
 
-/** A kubeconfig as K3s writes it, which the mocked SSH command returns as stdout. */
+/** The kubeconfig the first server prints for Pulumi, which the mocked SSH command returns as stdout. */
 export const K3S_KUBECONFIG = [
     "apiVersion: v1",
+    "kind: Config",
     "clusters:",
     "- cluster:",
     "    certificate-authority-data: Y2E=",
     "    server: https://127.0.0.1:6443",
     "  name: default",
+    "contexts:",
+    "- context:",
+    "    cluster: default",
+    "    user: homelab-pulumi",
+    "  name: default",
+    "current-context: default",
     "users:",
-    "- name: default",
+    "- name: homelab-pulumi",
     "  user:",
-    "    client-key-data: a2V5",
+    "    token: eyJhbGciOiJSUzI1NiJ9.pulumi",
     "",
 ].join("\n");
+/** The hex of every mocked random id. */
+export const RANDOM_ID_HEX = "0a1b2c3d";
 
 /** What the API server puts into a service-account token secret, as the mocks return it. */
 export const REVIEWER_JWT = "eyJhbGciOiJSUzI1NiJ9.reviewer";
@@ -169,6 +178,7 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
         state.metadata = { ...metadata, name: `${args.name}-xxxxxxx` };
     if (args.type === "command:remote:Command") Object.assign(state, { stdout: K3S_KUBECONFIG, stderr: "" });
     if (args.type === "random:index/randomPassword:RandomPassword") state.result = `password-${args.name}`;
+    if (args.type === "random:index/randomId:RandomId") state.hex = RANDOM_ID_HEX;
     // The API server fills in a service-account token secret, and the provider waits for it.
     if (args.type === "kubernetes:core/v1:Secret" && inputs.type === "kubernetes.io/service-account-token") {
         state.data = { token: REVIEWER_JWT_BASE64, "ca.crt": CLUSTER_CA_BASE64 };

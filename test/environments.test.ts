@@ -2,7 +2,7 @@
 // `pulumi up --stack <env>` feeds it config.
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
-import { INSTALL_SCRIPT } from "../components/k3s-cluster";
+import { API_CREDENTIAL_SCRIPT, INSTALL_SCRIPT } from "../components/k3s-cluster";
 import { ENVIRONMENTS, PROFILES } from "../stacks/profiles";
 import { homelab } from "../stacks/homelab";
 import { isSecret, K3S_KUBECONFIG, Registration, settle, stackConfigFile, unwrap, useStack } from "./harness";
@@ -47,7 +47,7 @@ for (const environment of ENVIRONMENTS) {
             await settle();
         });
 
-        it("configures and installs K3s on every node, reads the kubeconfig, and creates one Kubernetes provider", () => {
+        it("configures and installs K3s on every node, asks for Pulumi's credential, and creates one Kubernetes provider", () => {
             const of = (prefix: string) => registered.filter((r) => r.type.startsWith(prefix)).map((r) => r.name);
             const nodes = [...expected.servers, ...expected.agents];
             assert.deepEqual(
@@ -55,21 +55,14 @@ for (const environment of ENVIRONMENTS) {
                 [
                     ...nodes.map((n) => `k3s-${n}`),
                     ...expected.agents.map((a) => `k3s-${a}-node`),
-                    "k3s-kubeconfig",
+                    "k3s-api-credential",
                 ].sort(),
             );
             assert.deepEqual(of("pulumi:providers:kubernetes"), ["kubernetes"]);
         });
 
-        it("reads the kubeconfig again whenever the first server's install runs again, keeping it secret", () => {
-            const read = byName("k3s-kubeconfig");
-            assert.deepEqual(read.inputs.triggers, [byName(`k3s-${expected.servers[0]}`).inputs.stdin]);
-            assert.ok(read.secretInputs.includes("triggers[0]"));
-        });
-
-        it("reads the kubeconfig from the first server over SSH with sudo", () => {
-            const { triggers: _triggers, ...inputs } = byName("k3s-kubeconfig").inputs;
-            assert.deepEqual(inputs, {
+        it("gets Pulumi's credential from the first server over SSH with sudo, under a random Secret name", () => {
+            assert.deepEqual(byName("k3s-api-credential").inputs, {
                 connection: {
                     host: expected.firstServer,
                     port: 22,
@@ -79,8 +72,11 @@ for (const environment of ENVIRONMENTS) {
                     dialErrorLimit: 10,
                     perDialTimeout: 15,
                 },
-                create: "sudo -n cat /etc/rancher/k3s/k3s.yaml",
+                create: "sudo -n bash -s -- homelab-pulumi-0a1b2c3d",
+                stdin: API_CREDENTIAL_SCRIPT,
+                delete: "sudo -n k3s kubectl -n kube-system delete secret homelab-pulumi-0a1b2c3d --ignore-not-found",
                 logging: "stderr",
+                triggers: ["0a1b2c3d"],
             });
         });
 
@@ -95,8 +91,8 @@ for (const environment of ENVIRONMENTS) {
             );
         });
 
-        it("keeps the read kubeconfig secret in state and out of the logs", () => {
-            const read = byName("k3s-kubeconfig");
+        it("keeps the credential secret in state and out of the logs", () => {
+            const read = byName("k3s-api-credential");
             assert.deepEqual([...read.additionalSecretOutputs].sort(), ["connection", "stdout"]);
             assert.equal(read.inputs.logging, "stderr");
         });
@@ -105,13 +101,14 @@ for (const environment of ENVIRONMENTS) {
             const provider = byName("kubernetes");
             assert.deepEqual(provider.inputs, {
                 kubeconfig: K3S_KUBECONFIG.replace("https://127.0.0.1:6443", `https://${expected.apiAddress}:6443`),
+                clusterIdentifier: `homelab-${environment}`,
             });
             assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
         });
 
-        it("creates the provider after the kubeconfig is read", () => {
+        it("creates the provider once the credential exists", () => {
             assert.deepEqual(byName("kubernetes").dependencies, [
-                `urn:pulumi:${environment}::homelab::homelab:platform:K3sCluster$command:remote:Command::k3s-kubeconfig`,
+                `urn:pulumi:${environment}::homelab::homelab:platform:K3sCluster$command:remote:Command::k3s-api-credential`,
             ]);
         });
 

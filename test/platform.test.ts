@@ -170,7 +170,8 @@ function k3sObjects(nodes: readonly string[], agents: readonly string[]): string
         ...nodes.map((node) => ["command:remote:Command", `k3s-${node}`]),
         // Each agent's Node, deleted from the first server when the agent leaves.
         ...agents.map((agent) => ["command:remote:Command", `k3s-${agent}-node`]),
-        ["command:remote:Command", "k3s-kubeconfig"],
+        ["random:index/randomId:RandomId", "k3s-api-credential-id"],
+        ["command:remote:Command", "k3s-api-credential"],
     ];
 }
 

@@ -6,6 +6,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import {
     agentWaves,
+    API_CREDENTIAL_SCRIPT,
+    credentialRevocationCommand,
     INSTALL_SCRIPT,
     K3sCluster,
     nodeRemovalCommand,
@@ -129,9 +131,9 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
         assert.ok(token.additionalSecretOutputs.includes("result"));
     });
 
-    it("reads the kubeconfig from the first server once it is ready, as a secret", async () => {
-        const read = only(recorded, COMMAND, "k3s-kubeconfig");
-        assert.deepEqual(names(read.dependencies), ["k3s-server-1"]);
+    it("gets Pulumi's credential from the first server once it is ready, as a secret", async () => {
+        const read = only(recorded, COMMAND, "k3s-api-credential");
+        assert.deepEqual(names(read.dependencies), ["k3s-server-1", "k3s-api-credential-id"]);
         assert.deepEqual(
             read.additionalSecretOutputs.filter((o) => o === "stdout"),
             ["stdout"],
@@ -182,7 +184,7 @@ describe("K3sCluster at scale", () => {
     it("keeps the longest dependency chain bounded when agents are added: three waves at most", async () => {
         const small = await build(3, 3);
         const large = await build(3, 50);
-        // An install per node, a Node removal per agent, the kubeconfig read.
+        // An install per node, a Node removal per agent, Pulumi's credential.
         assert.equal(large.recorded.filter((r) => r.type === COMMAND).length, 53 + 50 + 1);
         assert.equal(longestChain(large.recorded), longestChain(small.recorded));
     });
@@ -236,6 +238,8 @@ describe("shell the nodes run", function () {
 
     it("passes shellcheck: install.sh", () => check(INSTALL_SCRIPT));
 
+    it("passes shellcheck: api-credential.sh", () => check(API_CREDENTIAL_SCRIPT));
+
     it("passes shellcheck: the uninstall commands", () => {
         const [server, agent] = [nodes(1, 0)[0], nodes(0, 1)[0]];
         check(
@@ -244,6 +248,7 @@ describe("shell the nodes run", function () {
                 uninstallCommand(server),
                 uninstallCommand(agent),
                 nodeRemovalCommand(agent),
+                credentialRevocationCommand("homelab-pulumi-0a1b2c3d"),
                 "",
             ].join("\n"),
         );

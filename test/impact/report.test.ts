@@ -2,6 +2,7 @@
 // namespace removed, a StatefulSet's immutable field changed and a CRD moved to another chart.
 import * as assert from "node:assert/strict";
 import { diffSnapshots, fieldChanges } from "../../impact/diff";
+import { removalDestroys } from "../../impact/destructive";
 import { impactReport } from "../../impact/report";
 import { Snapshot, SnapshotEntry } from "../../render/snapshot";
 
@@ -86,5 +87,31 @@ describe("fieldChanges", () => {
             { path: "d", before: 1 },
             { path: "e", after: "x" },
         ]);
+    });
+});
+
+describe("what removing a K3s command destroys", () => {
+    const command = (name: string, remove: string) =>
+        removalDestroys(entry(`command:remote:Command ${name}`, "program", { delete: remove }));
+
+    it("an install uninstalls K3s; an agent's Node removal deletes the Node", () => {
+        assert.equal(
+            command("k3s-agent-1", "sudo -n /usr/local/bin/k3s-agent-uninstall.sh"),
+            "uninstalls K3s from the node",
+        );
+        assert.equal(
+            command("k3s-agent-1-node", "sudo -n k3s kubectl delete node agent-1 --ignore-not-found"),
+            "deletes the node from the cluster",
+        );
+    });
+
+    it("Pulumi's credential only revokes a token", () => {
+        assert.equal(
+            command(
+                "k3s-api-credential",
+                "sudo -n k3s kubectl -n kube-system delete secret homelab-pulumi-0a1b2c3d --ignore-not-found",
+            ),
+            undefined,
+        );
     });
 });
