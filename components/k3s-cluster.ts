@@ -1,30 +1,28 @@
 // K3s on the homelab's nodes over SSH: the first server forms the cluster, the other servers
 // join one at a time (etcd membership changes must not race), agents join in up to three waves
-// once the first server is Ready, so a change never restarts every worker at once. One command per node runs components/k3s/install.sh, which first saves
-// the node's settings, the cluster token included, as a root-only /etc/rancher/k3s/config.yaml.
-import * as fs from "node:fs";
-import * as path from "node:path";
+// once the first server is Ready, so a change never restarts every worker at once. One command
+// per node runs components/k3s/install.sh, which first saves the node's settings, the cluster
+// token included, as a root-only /etc/rancher/k3s/config.yaml. Where asked, each node is drained
+// before its install runs again; the first server then gives Pulumi a credential of its own.
+import { createHash } from "node:crypto";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { stringify } from "yaml";
 import { kubeVipManifest } from "./k3s/kube-vip";
+import {
+    credentialRevocationCommand,
+    credentialSecret,
+    DRAIN_SCRIPT,
+    installInput,
+    nodeRemovalCommand,
+    pointAt,
+    sshConnection,
+    uncordonCommand,
+    uninstallCommand,
+    API_CREDENTIAL_SCRIPT,
+} from "./k3s/node-commands";
 import { agentConfig, ClusterSettings, K3sNode, serverConfig, SnapshotTarget } from "./k3s-config";
 import { K3sMetrics } from "./monitoring";
-
-/** The scripts the nodes run, read from the repository so that shellcheck sees them too: every
- *  node's install, and the first server's printing of Pulumi's kubeconfig. */
-export const INSTALL_SCRIPT = readScript("install.sh");
-export const API_CREDENTIAL_SCRIPT = readScript("api-credential.sh");
-
-function readScript(name: string): string {
-    return fs.readFileSync(path.join(__dirname, "k3s", name), "utf8");
-}
-
-/** What a node's install command reads: the script, then the node's config.yaml after its last line. */
-export function installInput(settings: Record<string, unknown>): string {
-    return `${INSTALL_SCRIPT}${stringify(settings)}`;
-}
 
 export interface K3sClusterArgs {
     /** The nodes; the first server forms the cluster. At least one server. Required. */
@@ -48,28 +46,11 @@ export interface K3sClusterArgs {
     snapshots?: { schedule: string; retention: number; s3?: SnapshotTarget };
     /** Credentials of the snapshots' S3 target. Required with `snapshots.s3`. */
     snapshotCredentials?: { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> };
+    /** Cordon and drain each node before its install runs again (a server drains itself, the
+     *  first server drains an agent) and uncordon it once Ready on the new generation. Default false. */
+    drain?: boolean;
     /** Protect the servers' installs: deleting one uninstalls K3s and its etcd data. Default false. */
     protect?: boolean;
-}
-
-/** SSH connection to a node; without a private key the SSH agent (SSH_AUTH_SOCK) is used. With
- *  a host key, any other key stops the command (`ssh: host key mismatch`). */
-export function sshConnection(
-    node: K3sNode,
-    privateKey: pulumi.Input<string> | undefined,
-): command.types.input.remote.ConnectionArgs {
-    return {
-        host: node.address,
-        port: node.port,
-        user: node.user,
-        privateKey,
-        ...(node.hostKey ? { hostKey: node.hostKey } : {}),
-    };
-}
-
-/** The kubeconfig with K3s's loopback server address replaced by the API address clients use. */
-export function pointAt(kubeconfig: string, apiAddress: string): string {
-    return kubeconfig.replace(/server: https:\/\/127\.0\.0\.1:6443/g, `server: https://${apiAddress}:6443`);
 }
 
 /** Waves agents are installed and changed in: at most AGENT_WAVES, of near-equal size. */
@@ -81,28 +62,8 @@ export function agentWaves<T>(agents: readonly T[]): T[][] {
     return waves;
 }
 
-/** The command that removes K3s from a node that leaves the cluster. A server deletes its own
- *  Node first, which also takes it out of etcd's membership; an agent's credentials may not
- *  delete Nodes, so its Node goes from the first server afterwards (`nodeRemoval`). */
-export function uninstallCommand(node: K3sNode): string {
-    if (node.role === "agent") return "sudo -n /usr/local/bin/k3s-agent-uninstall.sh";
-    return `sudo -n sh -c 'k3s kubectl delete node ${node.name} --ignore-not-found --wait=false || true; /usr/local/bin/k3s-uninstall.sh'`;
-}
-
-/** Deletes an agent's Node object from a server. Deleting the Node also deletes its
- *  node-password secret, which would otherwise refuse a new node of the same name. */
-export function nodeRemovalCommand(agent: K3sNode): string {
-    return `sudo -n k3s kubectl delete node ${agent.name} --ignore-not-found`;
-}
-
-/** The Secret holding Pulumi's ServiceAccount token. */
-function credentialSecret(id: string): string {
-    return `homelab-pulumi-${id}`;
-}
-
-/** Revokes Pulumi's token: without its Secret the API server refuses it. */
-export function credentialRevocationCommand(secret: string): string {
-    return `sudo -n k3s kubectl -n kube-system delete secret ${secret} --ignore-not-found`;
+function digest(text: string): string {
+    return createHash("sha256").update(text).digest("hex");
 }
 
 export class K3sCluster extends pulumi.ComponentResource {
@@ -111,8 +72,6 @@ export class K3sCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** Where the control plane serves metrics, for monitoring. */
     readonly metrics: K3sMetrics;
-    /** Install commands by node name; each completes once its node is Ready. */
-    readonly installs: Record<string, command.remote.Command>;
 
     constructor(name: string, args: K3sClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:K3sCluster", name, {}, opts);
@@ -144,46 +103,63 @@ export class K3sCluster extends pulumi.ComponentResource {
                     : {}),
             }));
 
-        /** A node's install, waiting for `after`; new settings or a new release run it again. */
+        /** A node's install, after `after`; new settings or a new release run it again. With
+         *  `drain`, a server (the node itself, or the first for an agent) cordons and drains it
+         *  first and uncordons it once it is Ready on the new generation. Returns what the nodes
+         *  after it wait for. */
         // Servers get kube-vip's static pod (base64, one shell word) when there is a VIP.
         const staticPod = args.vip ? Buffer.from(kubeVipManifest(args.vip)).toString("base64") : undefined;
-        const install = (node: K3sNode, settings: Record<string, unknown>, after: pulumi.Resource[]) => {
+        const rollOut = (node: K3sNode, settings: Record<string, unknown>, after: pulumi.Resource[]) => {
             const pod = node.role === "server" && staticPod ? ` ${staticPod}` : "";
             const run = `sudo -n bash -s -- ${node.role} ${args.version} ${node.name}${pod}`;
-            return new command.remote.Command(
-                `${name}-${node.name}`,
-                {
-                    connection: sshConnection(node, args.sshPrivateKey),
-                    create: run,
-                    // `update` as well: without it a change would replace the command, and a
-                    // replacement runs `delete`, the uninstall.
-                    update: run,
-                    delete: uninstallCommand(node),
-                    stdin: pulumi.secret(secretSettings.apply((secrets) => installInput({ ...settings, ...secrets }))),
-                },
-                {
-                    parent: this,
-                    dependsOn: after,
-                    protect: args.protect && node.role === "server",
-                    customTimeouts: { create: "20m", update: "20m" },
-                },
-            );
+            const inputs = {
+                connection: sshConnection(node, args.sshPrivateKey),
+                create: run,
+                // `update` as well: without it a change would replace the command, and a
+                // replacement runs `delete`, the uninstall.
+                update: run,
+                delete: uninstallCommand(node),
+                stdin: pulumi.secret(secretSettings.apply((secrets) => installInput({ ...settings, ...secrets }))),
+            };
+            // Replaced, so run again, exactly when the install runs again: on a change of any of
+            // its inputs, which the generation digests.
+            const generation = pulumi
+                .all([inputs.connection, inputs.stdin])
+                .apply(([connection, stdin]) => digest(JSON.stringify([connection, run, inputs.delete, stdin])));
+            const onEveryRun = (step: string, create: string, dependsOn: pulumi.Resource[], stdin?: string) =>
+                new command.remote.Command(
+                    `${name}-${node.name}-${step}`,
+                    {
+                        connection: sshConnection(node.role === "server" ? node : first, args.sshPrivateKey),
+                        create,
+                        ...(stdin ? { stdin } : {}),
+                        triggers: [generation],
+                    },
+                    // kubectl drain gives up after 10 minutes.
+                    { parent: this, dependsOn, customTimeouts: { create: "15m" } },
+                );
+            const drain = args.drain
+                ? onEveryRun("drain", `sudo -n bash -s -- ${node.name}`, after, DRAIN_SCRIPT)
+                : undefined;
+            const install = new command.remote.Command(`${name}-${node.name}`, inputs, {
+                parent: this,
+                dependsOn: drain ? [drain, ...after] : after,
+                protect: args.protect && node.role === "server",
+                customTimeouts: { create: "20m", update: "20m" },
+            });
+            return drain ? onEveryRun("uncordon", uncordonCommand(node), [install]) : install;
         };
 
-        this.installs = {};
-        let previous = install(first, serverConfig(cluster, first, "first"), []);
+        let previous = rollOut(first, serverConfig(cluster, first, "first"), []);
         const firstReady = previous;
-        this.installs[first.name] = previous;
         for (const server of servers.slice(1)) {
-            previous = install(server, serverConfig(cluster, server, "joining"), [previous]);
-            this.installs[server.name] = previous;
+            previous = rollOut(server, serverConfig(cluster, server, "joining"), [previous]);
         }
         // Agents in waves, each after the one before: a new release or new settings restart at
         // most a third of the workers at once, however many there are.
-        const waves = agentWaves(agents);
-        let previousWave: command.remote.Command[] = [];
-        for (const wave of waves) {
-            const installs = wave.map((agent) => {
+        let previousWave: pulumi.Resource[] = [];
+        for (const wave of agentWaves(agents)) {
+            previousWave = wave.map((agent) => {
                 // Created before the agent's install, so deleted after it: the agent uninstalls,
                 // then the first server deletes its Node.
                 const removal = new command.remote.Command(
@@ -195,14 +171,8 @@ export class K3sCluster extends pulumi.ComponentResource {
                     },
                     { parent: this, dependsOn: [firstReady] },
                 );
-                this.installs[agent.name] = install(agent, agentConfig(cluster, agent), [
-                    firstReady,
-                    removal,
-                    ...previousWave,
-                ]);
-                return this.installs[agent.name];
+                return rollOut(agent, agentConfig(cluster, agent), [firstReady, removal, ...previousWave]);
             });
-            previousWave = installs;
         }
 
         // Pulumi's own credential: a ServiceAccount token that, unlike K3s's admin certificate

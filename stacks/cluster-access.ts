@@ -38,6 +38,7 @@ export function clusterAccess(config: StackConfig): ClusterAccess {
                   secretKey: checked(config.secrets.etcdS3SecretKey, "etcdS3SecretKey"),
               }
             : undefined,
+        drain: config.profile.drainNodes,
         protect: config.profile.deletionProtection,
     });
     return { kubeconfig: k3s.kubeconfig, k3s };

@@ -48,6 +48,9 @@ export const profileSchema = z.strictObject({
     /** Every node's SSH host key pinned in config: without it any host key is accepted, and the
      *  cluster token and S3 keys travel over that session. */
     pinnedHostKeys: z.boolean().meta({ example: true }),
+    /** Cordon and drain each node before K3s restarts on it (a new release or new settings) and
+     *  uncordon it once Ready on the new generation, so its workloads move first. */
+    drainNodes: z.boolean().meta({ example: true }),
     /** Protect state from deletion: namespaces, charts (their CRDs kept), Vault's backend and mount, K3s servers. */
     deletionProtection: z.boolean().meta({ example: true }),
     /** Network policies in the platform's namespaces. */
@@ -90,6 +93,7 @@ const dev: EnvironmentProfile = {
     podSecurity: "off",
     hardening: false,
     pinnedHostKeys: false,
+    drainNodes: false,
     deletionProtection: false,
     networkPolicies: "none",
     storage: "local",
@@ -110,6 +114,8 @@ const staging: EnvironmentProfile = {
     podSecurity: "enforced",
     hardening: false,
     pinnedHostKeys: true,
+    // A restart in staging may interrupt its workloads; the drain's wait is production's.
+    drainNodes: false,
     deletionProtection: false,
     networkPolicies: "default-deny",
     storage: "local",
@@ -131,6 +137,7 @@ const production: EnvironmentProfile = {
     podSecurity: "enforced",
     hardening: true,
     pinnedHostKeys: true,
+    drainNodes: true,
     deletionProtection: true,
     networkPolicies: "default-deny",
     storage: "distributed",

@@ -1,6 +1,6 @@
 // The two ways to reach a cluster: an existing cluster's kubeconfig, or the nodes over SSH.
 import * as assert from "node:assert/strict";
-import { pointAt } from "../components/k3s-cluster";
+import { pointAt } from "../components/k3s/node-commands";
 import { homelab } from "../stacks/homelab";
 import { PROJECT, Registration, settle, stackConfigFile, StackConfigFile, useStack, withConfig } from "./harness";
 

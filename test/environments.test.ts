@@ -2,7 +2,7 @@
 // `pulumi up --stack <env>` feeds it config.
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
-import { API_CREDENTIAL_SCRIPT, INSTALL_SCRIPT } from "../components/k3s-cluster";
+import { API_CREDENTIAL_SCRIPT, INSTALL_SCRIPT } from "../components/k3s/node-commands";
 import { ENVIRONMENTS, PROFILES } from "../stacks/profiles";
 import { homelab } from "../stacks/homelab";
 import { isSecret, K3S_KUBECONFIG, Registration, settle, stackConfigFile, unwrap, useStack } from "./harness";
@@ -15,6 +15,7 @@ const EXPECTED = {
         hostKey: undefined,
         servers: ["dev-k3s-1"],
         agents: [] as string[],
+        drained: false,
     },
     staging: {
         firstServer: "192.168.20.11",
@@ -22,6 +23,7 @@ const EXPECTED = {
         hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIa93kQdi6vxK04NeWIgfqnnD0bNidOtYc3ug8DxnqRb",
         servers: ["staging-k3s-1"],
         agents: ["staging-k3s-2"],
+        drained: false,
     },
     production: {
         firstServer: "192.168.30.11",
@@ -30,6 +32,7 @@ const EXPECTED = {
         hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIL/RvWcyRfNz6VLYiFq5D2z2zM+LyM3aFPaCDsYnGLg6",
         servers: ["prod-k3s-1", "prod-k3s-2", "prod-k3s-3"],
         agents: ["prod-k3s-4", "prod-k3s-5"],
+        drained: true,
     },
 };
 
@@ -54,6 +57,7 @@ for (const environment of ENVIRONMENTS) {
                 of("command:").sort(),
                 [
                     ...nodes.map((n) => `k3s-${n}`),
+                    ...(expected.drained ? nodes.flatMap((n) => [`k3s-${n}-drain`, `k3s-${n}-uncordon`]) : []),
                     ...expected.agents.map((a) => `k3s-${a}-node`),
                     "k3s-api-credential",
                 ].sort(),

@@ -31,6 +31,7 @@ const EXPECTED = {
         agents: [] as string[],
         servers: ["192.168.10.11"],
         etcd: false,
+        drained: false,
     },
     staging: {
         domain: "staging.lab.example.com",
@@ -44,6 +45,7 @@ const EXPECTED = {
         agents: ["staging-k3s-2"],
         servers: ["192.168.20.11"],
         etcd: true,
+        drained: false,
     },
     production: {
         domain: "lab.example.com",
@@ -63,6 +65,7 @@ const EXPECTED = {
         agents: ["prod-k3s-4", "prod-k3s-5"],
         servers: ["192.168.30.11", "192.168.30.12", "192.168.30.13"],
         etcd: true,
+        drained: true,
     },
 };
 
@@ -163,11 +166,18 @@ function networkPolicies(environment: string): string[][] {
 }
 
 /** The K3s resources of a stack with these nodes. */
-function k3sObjects(nodes: readonly string[], agents: readonly string[]): string[][] {
+function k3sObjects(nodes: readonly string[], agents: readonly string[], drained: boolean): string[][] {
     return [
         ["homelab:platform:K3sCluster", "k3s"],
         ["random:index/randomPassword:RandomPassword", "k3s-token"],
         ...nodes.map((node) => ["command:remote:Command", `k3s-${node}`]),
+        // Production drains each node before its install runs again, and uncordons it after.
+        ...(drained
+            ? nodes.flatMap((node) => [
+                  ["command:remote:Command", `k3s-${node}-drain`],
+                  ["command:remote:Command", `k3s-${node}-uncordon`],
+              ])
+            : []),
         // Each agent's Node, deleted from the first server when the agent leaves.
         ...agents.map((agent) => ["command:remote:Command", `k3s-${agent}-node`]),
         ["random:index/randomId:RandomId", "k3s-api-credential-id"],
@@ -198,7 +208,7 @@ for (const environment of ENVIRONMENTS) {
                     ...COMMON,
                     ...ISSUER_OBJECTS[environment],
                     ...STORE_OBJECTS[environment],
-                    ...k3sObjects(Object.keys(expected.nodes), expected.agents),
+                    ...k3sObjects(Object.keys(expected.nodes), expected.agents, expected.drained),
                     ...networkPolicies(environment),
                 ].sort(byKey),
             );

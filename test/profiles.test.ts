@@ -35,6 +35,10 @@ describe("environment profiles", () => {
         assert.deepEqual(knob("pinnedHostKeys"), { dev: false, staging: true, production: true });
     });
 
+    it("drain each node before K3s restarts on it in production only", () => {
+        assert.deepEqual(knob("drainNodes"), { dev: false, staging: false, production: true });
+    });
+
     it("deny network traffic by default outside dev", () => {
         assert.deepEqual(knob("networkPolicies"), { dev: "none", staging: "default-deny", production: "default-deny" });
     });

@@ -312,7 +312,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.profile = { replicas: 2 })),
             expected: [
-                "profile.replicas: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, pinnedHostKeys, deletionProtection, networkPolicies, storage, etcdSnapshots, secretsEncryption, secrets, tlsIssuer, monitoring, applicationsSync)",
+                "profile.replicas: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, pinnedHostKeys, drainNodes, deletionProtection, networkPolicies, storage, etcdSnapshots, secretsEncryption, secrets, tlsIssuer, monitoring, applicationsSync)",
             ],
         },
         {

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { API_CREDENTIAL_SCRIPT } from "../../components/k3s-cluster";
+import { API_CREDENTIAL_SCRIPT } from "../../components/k3s/node-commands";
 
 const TOKEN = "eyJhbGciOiJSUzI1NiJ9.pulumi";
 

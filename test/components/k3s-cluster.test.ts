@@ -4,15 +4,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { agentWaves, K3sCluster } from "../../components/k3s-cluster";
 import {
-    agentWaves,
     API_CREDENTIAL_SCRIPT,
     credentialRevocationCommand,
+    DRAIN_SCRIPT,
     INSTALL_SCRIPT,
-    K3sCluster,
     nodeRemovalCommand,
+    uncordonCommand,
     uninstallCommand,
-} from "../../components/k3s-cluster";
+} from "../../components/k3s/node-commands";
 import { k3sNodes } from "../fixtures";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
 import { missingCommand, requireTool } from "../tools";
@@ -180,6 +181,68 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
     });
 });
 
+describe("K3sCluster draining nodes (production)", () => {
+    let recorded: Registration[];
+    const host = (name: string) => (only(recorded, COMMAND, name).inputs.connection as any).host;
+    const deps = (name: string) => names(only(recorded, COMMAND, name).dependencies).sort();
+    before(async () => {
+        ({ recorded } = await build(2, 4, { drain: true }));
+    });
+
+    it("has a server drain itself before its install, and uncordon itself once it is Ready", () => {
+        const drain = only(recorded, COMMAND, "k3s-server-2-drain");
+        assert.deepEqual(
+            [host("k3s-server-2-drain"), drain.inputs.create, drain.inputs.stdin],
+            ["10.0.1.2", "sudo -n bash -s -- server-2", DRAIN_SCRIPT],
+        );
+        assert.deepEqual(
+            [host("k3s-server-2-uncordon"), only(recorded, COMMAND, "k3s-server-2-uncordon").inputs.create],
+            ["10.0.1.2", "sudo -n k3s kubectl uncordon server-2"],
+        );
+        // (k3s-token too: the generation that triggers it digests the install's config.)
+        assert.deepEqual(deps("k3s-server-2-drain"), ["k3s-server-1-uncordon", "k3s-token"]);
+        assert.deepEqual(deps("k3s-server-2"), ["k3s-server-1-uncordon", "k3s-server-2-drain", "k3s-token"]);
+        assert.deepEqual(deps("k3s-server-2-uncordon"), ["k3s-server-2", "k3s-token"]);
+    });
+
+    it("drains and uncordons an agent from the first server: an agent's credentials may not evict", () => {
+        assert.deepEqual([host("k3s-agent-1-drain"), host("k3s-agent-1-uncordon")], ["10.0.1.1", "10.0.1.1"]);
+        assert.equal(only(recorded, COMMAND, "k3s-agent-1-drain").inputs.create, "sudo -n bash -s -- agent-1");
+    });
+
+    it("drains a wave of agents only once the wave before is uncordoned", () => {
+        // Four agents: waves [agent-1, agent-2], [agent-3], [agent-4].
+        assert.deepEqual(deps("k3s-agent-3-drain"), [
+            "k3s-agent-1-uncordon",
+            "k3s-agent-2-uncordon",
+            "k3s-agent-3-node",
+            "k3s-server-1-uncordon",
+            "k3s-token",
+        ]);
+        assert.deepEqual(deps("k3s-agent-3"), [
+            "k3s-agent-1-uncordon",
+            "k3s-agent-2-uncordon",
+            "k3s-agent-3-drain",
+            "k3s-agent-3-node",
+            "k3s-server-1-uncordon",
+            "k3s-token",
+        ]);
+    });
+
+    it("drains again exactly when the install runs again: a new release, not an unchanged up", async () => {
+        const generation = async (version: string) => {
+            const { recorded } = await build(2, 4, { drain: true, version });
+            return ["k3s-agent-1-drain", "k3s-agent-1-uncordon"].map(
+                (name) => only(recorded, COMMAND, name).inputs.triggers,
+            );
+        };
+        const [drain, uncordon] = await generation("v1.34.2+k3s1");
+        assert.deepEqual(uncordon, drain);
+        assert.deepEqual(await generation("v1.34.2+k3s1"), [drain, drain]);
+        assert.notDeepEqual((await generation("v1.34.3+k3s1"))[0], drain);
+    });
+});
+
 describe("K3sCluster at scale", () => {
     it("keeps the longest dependency chain bounded when agents are added: three waves at most", async () => {
         const small = await build(3, 3);
@@ -240,6 +303,8 @@ describe("shell the nodes run", function () {
 
     it("passes shellcheck: api-credential.sh", () => check(API_CREDENTIAL_SCRIPT));
 
+    it("passes shellcheck: drain.sh", () => check(DRAIN_SCRIPT));
+
     it("passes shellcheck: the uninstall commands", () => {
         const [server, agent] = [nodes(1, 0)[0], nodes(0, 1)[0]];
         check(
@@ -249,6 +314,7 @@ describe("shell the nodes run", function () {
                 uninstallCommand(agent),
                 nodeRemovalCommand(agent),
                 credentialRevocationCommand("homelab-pulumi-0a1b2c3d"),
+                uncordonCommand(server),
                 "",
             ].join("\n"),
         );

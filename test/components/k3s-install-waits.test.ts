@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { INSTALL_SCRIPT } from "../../components/k3s-cluster";
+import { INSTALL_SCRIPT } from "../../components/k3s/node-commands";
 
 const VERSION = "v1.34.2+k3s1";
 
