@@ -17,6 +17,8 @@ static_pod="${4:-}"
 deadline=$((SECONDS + 1080))
 poll_seconds=10
 agent_kubeconfig=/var/lib/rancher/k3s/agent/kubelet.kubeconfig
+admin_kubeconfig=/etc/rancher/k3s/k3s.yaml
+pod_manifests=/var/lib/rancher/k3s/agent/pod-manifests
 
 log() { printf '%s %s\n' "[homelab]" "$*" >&2; }
 
@@ -49,14 +51,23 @@ wait_for_servers() {
 }
 
 # kube-vip, the API's virtual IP, as a static pod the kubelet starts with K3s: in place before
-# the server starts, so the VIP exists as soon as an API server does.
+# the server starts, so the VIP exists as soon as an API server does. kube-vip reads K3s's admin
+# kubeconfig only when it starts, and K3s renews that certificate only when it starts: the
+# manifest carries the kubeconfig's digest, so once K3s has rewritten it with a new certificate,
+# the rewritten manifest has the kubelet restart kube-vip with it. Written through a dotfile,
+# which the kubelet ignores, so it never reads half a manifest.
 write_static_pod() {
-  local dir=/var/lib/rancher/k3s/agent/pod-manifests
+  local digest=none
   if [ -n "$static_pod" ]; then
-    mkdir -p "$dir"
-    base64 -d <<<"$static_pod" >"$dir/kube-vip.yaml"
+    mkdir -p "$pod_manifests"
+    if [ -f "$admin_kubeconfig" ]; then
+      digest=$(sha256sum "$admin_kubeconfig" | cut -d ' ' -f 1)
+    fi
+    base64 -d <<<"$static_pod" |
+      sed "s|^\(    homelab/admin-kubeconfig-sha256:\) none\$|\1 \"$digest\"|" >"$pod_manifests/.kube-vip.yaml"
+    mv "$pod_manifests/.kube-vip.yaml" "$pod_manifests/kube-vip.yaml"
   else
-    rm -f "$dir/kube-vip.yaml"
+    rm -f "$pod_manifests/kube-vip.yaml"
   fi
 }
 
@@ -162,6 +173,9 @@ main() {
   # reads config.yaml.
   curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION="$version" sh -s - "$role"
   wait_until_ready
+  if [ "$role" = server ]; then
+    write_static_pod
+  fi
 }
 
 # Must stay the last line: the config follows it on stdin.

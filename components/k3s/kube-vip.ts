@@ -14,12 +14,20 @@ export interface Vip {
 
 const env = (name: string, value: string) => ({ name, value });
 
+/** The annotation that restarts kube-vip when the kubeconfig it read has been renewed. */
+export const KUBECONFIG_DIGEST = "homelab/admin-kubeconfig-sha256";
+
 /** The static pod manifest for `/var/lib/rancher/k3s/agent/pod-manifests/kube-vip.yaml`. */
 export function kubeVipManifest(vip: Vip): string {
     return stringify({
         apiVersion: "v1",
         kind: "Pod",
-        metadata: { name: "kube-vip", namespace: "kube-system" },
+        metadata: {
+            // install.sh replaces `none` with the digest of K3s's admin kubeconfig (see there).
+            annotations: { [KUBECONFIG_DIGEST]: "none" },
+            name: "kube-vip",
+            namespace: "kube-system",
+        },
         spec: {
             containers: [
                 {

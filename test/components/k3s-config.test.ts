@@ -187,6 +187,6 @@ describe("K3s's CIS hardening", () => {
         assert.ok(
             main.indexOf("write_static_pod") > 0 && main.indexOf("write_static_pod") < main.indexOf("get.k3s.io"),
         );
-        assert.match(script, /base64 -d <<<"\$static_pod" >"\$dir\/kube-vip\.yaml"/);
+        assert.match(script, /mv "\$pod_manifests\/\.kube-vip\.yaml" "\$pod_manifests\/kube-vip\.yaml"/);
     });
 });

@@ -5,14 +5,22 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse } from "yaml";
+import { KUBECONFIG_DIGEST, kubeVipManifest } from "../../components/k3s/kube-vip";
 import { INSTALL_SCRIPT } from "../../components/k3s/node-commands";
 
 const VERSION = "v1.34.2+k3s1";
 
 /** Runs one of install.sh's functions as `role` with `answers` (one per kubectl call, the last
- *  repeated), the deadline `seconds` away. */
-function run(fn: string, role: "server" | "agent", answers: string[], seconds = 60) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k3s-"));
+ *  repeated), the deadline `seconds` away, in `dir` with these extra arguments. */
+function run(
+    fn: string,
+    role: "server" | "agent",
+    answers: string[],
+    seconds = 60,
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "k3s-")),
+    extra: string[] = [],
+) {
     fs.writeFileSync(path.join(dir, "answers"), answers.join("\n") + "\n");
     fs.writeFileSync(
         path.join(dir, "k3s"),
@@ -26,15 +34,16 @@ function run(fn: string, role: "server" | "agent", answers: string[], seconds = 
     );
     // The script's functions without its last line, which would run the install.
     const functions = INSTALL_SCRIPT.trimEnd().split("\n").slice(0, -1).join("\n");
-    const script = `${functions}\npoll_seconds=0\ndeadline=$((SECONDS + ${seconds}))\n${fn}`;
-    const result = spawnSync("bash", ["-c", script, "install.sh", role, VERSION, "node-1"], {
+    const files = `admin_kubeconfig=${dir}/k3s.yaml\npod_manifests=${dir}/pod-manifests`;
+    const script = `${functions}\npoll_seconds=0\ndeadline=$((SECONDS + ${seconds}))\n${files}\n${fn}`;
+    const result = spawnSync("bash", ["-c", script, "install.sh", role, VERSION, "node-1", ...extra], {
         env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
         encoding: "utf8",
     });
     return {
         status: result.status,
         stderr: result.stderr,
-        calls: Number(fs.readFileSync(path.join(dir, "count"), "utf8")),
+        calls: fs.existsSync(path.join(dir, "count")) ? Number(fs.readFileSync(path.join(dir, "count"), "utf8")) : 0,
     };
 }
 
@@ -70,6 +79,43 @@ describe("install.sh waits", () => {
         assert.deepEqual(
             [result.status, result.stderr],
             [1, `[homelab] servers are not all on ${VERSION} in time; not upgrading this agent\n`],
+        );
+    });
+});
+
+describe("install.sh kube-vip manifest", () => {
+    const manifest = kubeVipManifest({ address: "10.0.1.100", interface: "eth0" });
+    const pod = Buffer.from(manifest).toString("base64");
+    /** The manifest write_static_pod leaves, with K3s's kubeconfig as `kubeconfig` (none: not written yet). */
+    const written = (dir: string, kubeconfig?: string) => {
+        if (kubeconfig !== undefined) fs.writeFileSync(path.join(dir, "k3s.yaml"), kubeconfig);
+        const result = run("write_static_pod", "server", [""], 60, dir, [pod]);
+        assert.equal(result.status, 0, result.stderr);
+        assert.deepEqual(fs.readdirSync(path.join(dir, "pod-manifests")), ["kube-vip.yaml"]);
+        return fs.readFileSync(path.join(dir, "pod-manifests", "kube-vip.yaml"), "utf8");
+    };
+    const annotation = (text: string) =>
+        (parse(text).metadata.annotations as Record<string, string>)[KUBECONFIG_DIGEST];
+
+    it("writes the pod before K3s ever started, without a kubeconfig digest", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k3s-"));
+        assert.equal(written(dir), manifest.replace(`${KUBECONFIG_DIGEST}: none`, `${KUBECONFIG_DIGEST}: "none"`));
+    });
+
+    it("marks the pod with the digest of K3s's kubeconfig, so a renewed certificate restarts kube-vip", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k3s-"));
+        const first = written(dir, "client-certificate-data: b2xk\n");
+        // sha256 of "client-certificate-data: b2xk\n"
+        assert.equal(annotation(first), "43f4b3f2ac6a3f3d2c4cbf2e46ee31229b0c5c98b33ed5cc8fc89ff60a1fc41a");
+        assert.equal(written(dir, "client-certificate-data: b2xk\n"), first);
+        assert.notEqual(annotation(written(dir, "client-certificate-data: bmV3\n")), annotation(first));
+    });
+
+    it("rewrites the pod once K3s is Ready, after the restart that may renew the certificate", () => {
+        const main = INSTALL_SCRIPT.slice(INSTALL_SCRIPT.indexOf("main() {"));
+        assert.match(
+            main,
+            /\n {2}wait_until_ready\n {2}if \[ "\$role" = server \]; then\n {4}write_static_pod\n {2}fi\n\}/,
         );
     });
 });

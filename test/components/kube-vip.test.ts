@@ -14,7 +14,15 @@ describe("kube-vip", () => {
         const container = pod.spec.containers[0];
         assert.deepEqual(
             [pod.kind, pod.metadata, pod.spec.hostNetwork],
-            ["Pod", { name: "kube-vip", namespace: "kube-system" }, true],
+            [
+                "Pod",
+                {
+                    annotations: { "homelab/admin-kubeconfig-sha256": "none" },
+                    name: "kube-vip",
+                    namespace: "kube-system",
+                },
+                true,
+            ],
         );
         assert.equal(container.image, "ghcr.io/kube-vip/kube-vip:v1.2.3");
         assert.deepEqual(
