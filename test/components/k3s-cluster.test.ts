@@ -143,6 +143,14 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
         assert.match(await unwrap(cluster.kubeconfig), /server: https:\/\/k3s\.home\.arpa:6443/);
     });
 
+    it("keeps the credential through an upgrade: the kubeconfig stays known at preview, no restart renews it", async () => {
+        const credential = async (version: string) =>
+            only((await build(3, 2, { version })).recorded, COMMAND, "k3s-api-credential").inputs;
+        const before = await credential("v1.34.2+k3s1");
+        assert.deepEqual(await credential("v1.34.3+k3s1"), before);
+        assert.deepEqual(before.triggers, ["0a1b2c3d"]);
+    });
+
     it("updates installs in place, so a change never runs the uninstall", () => {
         for (const node of ["server-1", "agent-1"]) {
             const install = only(recorded, COMMAND, `k3s-${node}`);
