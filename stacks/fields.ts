@@ -9,3 +9,39 @@ export function matching(test: RegExp | ((value: string) => boolean), problem: s
     const check = test instanceof RegExp ? (value: string) => test.test(value) : test;
     return z.string().refine(check, { error: (issue) => `${JSON.stringify(issue.input)} ${problem}` });
 }
+
+/** A string checked in order by `checks`, stopping at the first that fails. A check whose
+ *  `quote` is false names the problem without the value: for a value that may hold a credential. */
+export function checkedInOrder(
+    checks: readonly { test: (value: string) => boolean; problem: string; quote?: boolean }[],
+) {
+    return z.string().superRefine((value, ctx) => {
+        const failed = checks.find((check) => !check.test(value));
+        if (failed) {
+            ctx.addIssue({
+                code: "custom",
+                message: failed.quote === false ? failed.problem : `${JSON.stringify(value)} ${failed.problem}`,
+            });
+        }
+    });
+}
+
+/** A PEM CA certificate (or a bundle), as TLS clients take it for a private CA; never a key. */
+export const pemCertificate = checkedInOrder([
+    {
+        test: (v) => !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v),
+        problem: "holds a private key: give only the CA's certificate (a private key must never sit in the stack file)",
+        quote: false,
+    },
+    {
+        test: (v) => /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\s*$/.test(v),
+        problem: "is not a PEM certificate",
+    },
+]).meta({ example: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----" });
+
+/** Whether a URL carries a password or, for https, any user: a token in plain text. */
+export function carriesCredentials(url: string): boolean {
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]*)@/i.exec(url)?.[1];
+    if (userinfo === undefined) return false;
+    return userinfo.includes(":") || /^https?:/i.test(url);
+}

@@ -4,14 +4,53 @@ import { z } from "zod";
 import { matching } from "./fields";
 
 export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
+
+/** Each cron field's range, with the names the parser also takes. */
+const CRON_FIELDS: readonly { min: number; max: number; names?: readonly string[] }[] = [
+    { min: 0, max: 59 },
+    { min: 0, max: 23 },
+    { min: 1, max: 31 },
+    { min: 1, max: 12, names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] },
+    // 7 is Sunday too.
+    { min: 0, max: 7, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+];
+
+/** A schedule K3s's cron parser (robfig/cron, standard spec) accepts. */
+export function isCronSchedule(schedule: string): boolean {
+    if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(schedule)) return true;
+    if (/^@every (\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(schedule)) return true;
+    const fields = schedule.trim().split(/\s+/);
+    return fields.length === 5 && fields.every((field, i) => isCronField(field, CRON_FIELDS[i]));
+}
+
+function isCronField(field: string, range: (typeof CRON_FIELDS)[number]): boolean {
+    const value = (text: string) => {
+        const named = range.names?.indexOf(text.toLowerCase()) ?? -1;
+        const n = named >= 0 ? named + range.min : /^\d+$/.test(text) ? Number(text) : NaN;
+        return n >= range.min && n <= range.max ? n : undefined;
+    };
+    return field.split(",").every((part) => {
+        const [span, step, ...rest] = part.split("/");
+        if (rest.length > 0 || (step !== undefined && !/^[1-9]\d*$/.test(step))) return false;
+        if (span === "*" || span === "?") return true;
+        const [from, to, ...more] = span.split("-");
+        const start = value(from);
+        const end = to === undefined ? start : value(to);
+        return more.length === 0 && start !== undefined && end !== undefined && start <= end;
+    });
+}
 export type Environment = (typeof ENVIRONMENTS)[number];
 
 const etcdSnapshotsSchema = z
     .strictObject({
         /** Take scheduled K3s etcd snapshots. */
         enabled: z.boolean().meta({ example: true }),
-        /** Cron schedule of the snapshots (K3s `--etcd-snapshot-schedule-cron`). */
-        schedule: matching(/^(\S+\s+){4}\S+$/, "is not a five-field cron schedule").meta({ example: "0 */6 * * *" }),
+        /** Cron schedule of the snapshots (K3s `--etcd-snapshot-schedule-cron`): five fields, or a
+         *  descriptor such as `@daily` or `@every 6h`. */
+        schedule: matching(
+            isCronSchedule,
+            "is not a cron schedule K3s accepts (five fields in range, or @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>)",
+        ).meta({ example: "0 */6 * * *" }),
         /** Snapshots kept on each server (K3s `--etcd-snapshot-retention`). */
         retention: z.int().min(1).meta({ example: 28 }),
     })
@@ -20,11 +59,19 @@ const etcdSnapshotsSchema = z
 const monitoringSchema = z
     .strictObject({
         /** How long Prometheus keeps samples (Prometheus duration). */
-        retention: matching(/^\d+(ms|s|m|h|d|w|y)$/, "is not a Prometheus duration").meta({ example: "30d" }),
+        retention: matching(
+            (v) => /^(\d+(ms|s|m|h|d|w|y))+$/.test(v) && /[1-9]/.test(v),
+            "is not a Prometheus duration above zero",
+        ).meta({ example: "30d" }),
         /** Keep Prometheus and Alertmanager data on persistent volumes. */
         persistentStorage: z.boolean().meta({ example: true }),
         /** Size of the Prometheus volume (Kubernetes quantity). */
-        storageSize: matching(/^\d+(Mi|Gi|Ti)$/, "is not a Kubernetes storage quantity").meta({ example: "50Gi" }),
+        storageSize: matching(
+            (v) =>
+                /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|[eE][+-]?\d+)?$/.test(v) &&
+                /[1-9]/.test(v.split(/[A-Za-z]/)[0]),
+            "is not a Kubernetes quantity above zero",
+        ).meta({ example: "50Gi" }),
         /** Route alerts to receivers through Alertmanager (otherwise they are only shown). */
         alertRouting: z.boolean().meta({ example: true }),
     })

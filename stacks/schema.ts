@@ -1,7 +1,7 @@
 // The shape of the project's `homelab:*` config keys, field by field. Every field carries an
 // example (zod `meta`) that error messages quote; rules that span fields live in rules.ts.
 import { z } from "zod";
-import { DNS_LABEL, matching } from "./fields";
+import { carriesCredentials, checkedInOrder, DNS_LABEL, matching, pemCertificate } from "./fields";
 import { parseBlock, parseIPv4 } from "./network";
 import { profileOverridesSchema } from "./profiles";
 
@@ -65,12 +65,6 @@ const nodeSchema = z
     .meta({ example: NODE_EXAMPLE });
 
 const NODES_EXAMPLE = [NODE_EXAMPLE];
-
-/** A PEM CA certificate (or a bundle), as TLS clients take it for a private CA. */
-const pemCertificate = matching(
-    (v) => /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\s*$/.test(v),
-    "is not a PEM certificate",
-).meta({ example: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----" });
 
 const etcdS3Schema = z
     .strictObject({
@@ -184,12 +178,22 @@ const tlsSchema = z.strictObject({
 
 const gitopsSchema = z.strictObject({
     /** Git repository ArgoCD reads, https or ssh. Required. */
-    repoUrl: matching(
-        (v) => /^(https:\/\/|ssh:\/\/)[^\s]+$/.test(v) || /^[\w.-]+@[\w.-]+:[^\s]+$/.test(v),
-        "is not an https or ssh Git URL",
-    ).meta({ example: "https://github.com/example/homelab.git" }),
+    repoUrl: checkedInOrder([
+        {
+            test: (v) => !carriesCredentials(v),
+            problem:
+                "carries credentials: the stack file would hold them in plain text; set the secret gitopsToken (https) or gitopsSshKey (ssh) instead",
+            quote: false,
+        },
+        {
+            test: (v) => /^(https:\/\/|ssh:\/\/)[^\s]+$/.test(v) || /^[\w.-]+@[\w.-]+:[^\s]+$/.test(v),
+            problem: "is not an https or ssh Git URL",
+        },
+    ]).meta({ example: "https://github.com/example/homelab.git" }),
     /** Branch, tag or commit this environment tracks. Default `main`. */
-    revision: z.string().min(1).default("main").meta({ example: "main" }),
+    revision: matching(isGitRevision, "is not a Git branch, tag or commit Argo CD can track")
+        .default("main")
+        .meta({ example: "main" }),
     /** Folder of the GitOps tree in the repository. Default `gitops`. */
     path: matching(
         (v) => !v.startsWith("/") && !v.split("/").includes(".."),
@@ -201,20 +205,58 @@ const gitopsSchema = z.strictObject({
     username: z.string().min(1).default("git").meta({ example: "git" }),
 });
 
+const VAULT_PATH = /^[\w-]+(\/[\w-]+)*$/;
+/** Paths Vault mounts itself: no secrets engine may be mounted there. */
+const VAULT_RESERVED = ["sys", "identity", "cubbyhole", "auth"];
+
+/** A revision Argo CD can resolve: a branch or tag name Git accepts (git check-ref-format), or a commit. */
+function isGitRevision(value: string): boolean {
+    return (
+        value.length > 0 &&
+        // Printable ASCII only (no control characters or spaces), without Git's special characters.
+        /^[\x21-\x7e]+$/.test(value) &&
+        !/[~^:?*[\\]/.test(value) &&
+        !/^[-/]|[/.]$|\.\.|\/\/|@\{|\/\.|\.lock$/.test(value) &&
+        value !== "@"
+    );
+}
+
 const vaultSchema = z.strictObject({
     /** Vault API address. Required where the profile's secrets come from Vault. */
-    address: z
-        .url({ protocol: /^https?$/, error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL` })
+    address: checkedInOrder([
+        {
+            test: (v) => !carriesCredentials(v),
+            problem:
+                "carries credentials: the stack file would hold them in plain text; Pulumi logs in with the secret vaultToken, External Secrets with the Kubernetes auth backend",
+            quote: false,
+        },
+        {
+            test: (v) => /^https?:\/\/[^/?#\s]+\/?$/.test(v),
+            problem: "is not an http(s) URL of scheme, host and port only",
+        },
+    ])
         .optional()
         .meta({ example: "https://vault.home.arpa:8200" }),
-    /** Path of this cluster's Kubernetes auth backend. Default `kubernetes-<stack>`. */
-    authMount: matching(/^[\w-]+(\/[\w-]+)*$/, "is not a Vault mount path")
+    /** Path of this cluster's Kubernetes auth backend, under Vault's `auth/`. Default `kubernetes-<stack>`. */
+    authMount: checkedInOrder([
+        { test: (v) => VAULT_PATH.test(v), problem: "is not a Vault mount path" },
+        {
+            test: (v) => !v.startsWith("auth/"),
+            problem: "starts with auth/, which Vault puts before every auth backend's path itself",
+        },
+    ])
         .optional()
         .meta({
             example: "kubernetes-production",
         }),
     /** KV v2 mount holding this environment's application secrets. Default `homelab/<stack>`. */
-    kvMount: matching(/^[\w-]+(\/[\w-]+)*$/, "is not a Vault mount path")
+    kvMount: checkedInOrder([
+        { test: (v) => VAULT_PATH.test(v), problem: "is not a Vault mount path" },
+        {
+            test: (v) => !VAULT_RESERVED.includes(v.split("/")[0]),
+            problem: `is under a path Vault reserves (${VAULT_RESERVED.join(", ")})`,
+        },
+    ])
         .optional()
         .meta({ example: "homelab/production" }),
     /** Create the KV v2 mount (false: use an existing one). Default true. */

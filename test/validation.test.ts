@@ -6,6 +6,34 @@ describe("valid configs", () => {
     for (const stack of Object.keys(VALID) as Stack[]) {
         it(`accepts the ${stack} fixture`, () => assert.deepEqual(problems({ stack, values: values(stack) }), []));
     }
+
+    it("accepts every form of a Kubernetes quantity, cron schedule and Git revision K3s and Argo CD take", () => {
+        const accepted = (change: (v: any) => void) => problems({ stack: "dev", values: values("dev", change) });
+        for (const storageSize of ["500M", "1.5Ti", "20Gi", "1e9", "10G"])
+            assert.deepEqual(
+                accepted((v) => (v.profile = { monitoring: { storageSize } })),
+                [],
+                storageSize,
+            );
+        for (const schedule of ["@daily", "@every 6h30m", "*/15 2-4 1,15 jan-jun mon-fri", "0 0 * * 7", "0 */6 * * *"])
+            assert.deepEqual(
+                accepted((v) => (v.profile = { etcdSnapshots: { schedule } })),
+                [],
+                schedule,
+            );
+        for (const revision of ["env/production", "v1.2.3", "0a1b2c3d4e5f", "HEAD"])
+            assert.deepEqual(
+                accepted((v) => (v.gitops.revision = revision)),
+                [],
+                revision,
+            );
+        for (const repoUrl of ["git@github.com:example/homelab.git", "ssh://git@github.com/example/homelab.git"])
+            assert.deepEqual(
+                accepted((v) => (v.gitops.repoUrl = repoUrl)),
+                [],
+                repoUrl,
+            );
+    });
 });
 
 describe("field rules", () => {
@@ -247,7 +275,26 @@ describe("field rules", () => {
             rule: "the GitOps revision is not empty",
             stack: "dev",
             values: values("dev", (v) => (v.gitops.revision = "")),
-            expected: ['gitops.revision: must not be empty; e.g. "main"'],
+            expected: ['gitops.revision: "" is not a Git branch, tag or commit Argo CD can track; e.g. "main"'],
+        },
+        {
+            rule: "the GitOps revision is a name Git accepts",
+            stack: "dev",
+            values: values("dev", (v) => (v.gitops.revision = "feature branch")),
+            expected: [
+                'gitops.revision: "feature branch" is not a Git branch, tag or commit Argo CD can track; e.g. "main"',
+            ],
+        },
+        {
+            rule: "the GitOps repository URL carries no credentials, and the message does not repeat them",
+            stack: "dev",
+            values: values(
+                "dev",
+                (v) => (v.gitops.repoUrl = "https://admin:ghp_s3cr3tT0ken@github.com/example/homelab.git"),
+            ),
+            expected: [
+                'gitops.repoUrl: carries credentials: the stack file would hold them in plain text; set the secret gitopsToken (https) or gitopsSshKey (ssh) instead; e.g. "https://github.com/example/homelab.git"',
+            ],
         },
         {
             rule: "the GitOps path stays inside the repository",
@@ -260,7 +307,52 @@ describe("field rules", () => {
             stack: "production",
             values: values("production", (v) => (v.vault.address = "vault.home.arpa:8200")),
             expected: [
-                'vault.address: "vault.home.arpa:8200" is not an http(s) URL; e.g. "https://vault.home.arpa:8200"',
+                'vault.address: "vault.home.arpa:8200" is not an http(s) URL of scheme, host and port only; e.g. "https://vault.home.arpa:8200"',
+            ],
+        },
+        {
+            rule: "the Vault address carries no credentials, and the message does not repeat them",
+            stack: "production",
+            values: values("production", (v) => (v.vault.address = "https://root:hvs.s3cr3t@vault.home.arpa:8200")),
+            expected: [
+                'vault.address: carries credentials: the stack file would hold them in plain text; Pulumi logs in with the secret vaultToken, External Secrets with the Kubernetes auth backend; e.g. "https://vault.home.arpa:8200"',
+            ],
+        },
+        {
+            rule: "the Vault address has no path",
+            stack: "production",
+            values: values("production", (v) => (v.vault.address = "https://vault.home.arpa:8200/v1")),
+            expected: [
+                'vault.address: "https://vault.home.arpa:8200/v1" is not an http(s) URL of scheme, host and port only; e.g. "https://vault.home.arpa:8200"',
+            ],
+        },
+        {
+            rule: "the Vault auth mount does not repeat auth/",
+            stack: "production",
+            values: values("production", (v) => (v.vault.authMount = "auth/kubernetes")),
+            expected: [
+                'vault.authMount: "auth/kubernetes" starts with auth/, which Vault puts before every auth backend\'s path itself; e.g. "kubernetes-production"',
+            ],
+        },
+        {
+            rule: "the Vault KV mount is not a path Vault reserves",
+            stack: "production",
+            values: values("production", (v) => (v.vault.kvMount = "sys/homelab")),
+            expected: [
+                'vault.kvMount: "sys/homelab" is under a path Vault reserves (sys, identity, cubbyhole, auth); e.g. "homelab/production"',
+            ],
+        },
+        {
+            rule: "a CA certificate holds no private key, and the message does not repeat it",
+            stack: "production",
+            values: values(
+                "production",
+                (v) =>
+                    (v.vault.caCert =
+                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\n"),
+            ),
+            expected: [
+                'vault.caCert: holds a private key: give only the CA\'s certificate (a private key must never sit in the stack file); e.g. "-----BEGIN CERTIFICATE-----\\nMIIB...\\n-----END CERTIFICATE-----"',
             ],
         },
         {
@@ -328,23 +420,43 @@ describe("field rules", () => {
             expected: ["profile.controllerReplicas: must be at least 1, got 0; e.g. 2"],
         },
         {
+            rule: "the monitoring retention is above zero",
+            stack: "dev",
+            values: values("dev", (v) => (v.profile = { monitoring: { retention: "0d" } })),
+            expected: ['profile.monitoring.retention: "0d" is not a Prometheus duration above zero; e.g. "30d"'],
+        },
+        {
+            rule: "the monitoring storage size is above zero",
+            stack: "dev",
+            values: values("dev", (v) => (v.profile = { monitoring: { storageSize: "0Gi" } })),
+            expected: ['profile.monitoring.storageSize: "0Gi" is not a Kubernetes quantity above zero; e.g. "50Gi"'],
+        },
+        {
+            rule: "the etcd snapshot schedule's fields are in range",
+            stack: "dev",
+            values: values("dev", (v) => (v.profile = { etcdSnapshots: { schedule: "0 24 * * *" } })),
+            expected: [
+                'profile.etcdSnapshots.schedule: "0 24 * * *" is not a cron schedule K3s accepts (five fields in range, or @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>); e.g. "0 */6 * * *"',
+            ],
+        },
+        {
             rule: "the monitoring retention is a Prometheus duration",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { monitoring: { retention: "5 days" } })),
-            expected: ['profile.monitoring.retention: "5 days" is not a Prometheus duration; e.g. "30d"'],
+            expected: ['profile.monitoring.retention: "5 days" is not a Prometheus duration above zero; e.g. "30d"'],
         },
         {
             rule: "the monitoring storage size is a Kubernetes quantity",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { monitoring: { storageSize: "10GB" } })),
-            expected: ['profile.monitoring.storageSize: "10GB" is not a Kubernetes storage quantity; e.g. "50Gi"'],
+            expected: ['profile.monitoring.storageSize: "10GB" is not a Kubernetes quantity above zero; e.g. "50Gi"'],
         },
         {
             rule: "the etcd snapshot schedule is a cron schedule",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { etcdSnapshots: { schedule: "hourly" } })),
             expected: [
-                'profile.etcdSnapshots.schedule: "hourly" is not a five-field cron schedule; e.g. "0 */6 * * *"',
+                'profile.etcdSnapshots.schedule: "hourly" is not a cron schedule K3s accepts (five fields in range, or @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>); e.g. "0 */6 * * *"',
             ],
         },
         {
