@@ -11,7 +11,7 @@ import * as random from "@pulumi/random";
 import { kubeVipManifest } from "./k3s/kube-vip";
 import {
     credentialRevocationCommand,
-    credentialSecret,
+    CREDENTIAL_SECRET,
     DRAIN_SCRIPT,
     installInput,
     nodeRemovalCommand,
@@ -121,8 +121,9 @@ export class K3sCluster extends pulumi.ComponentResource {
                 delete: uninstallCommand(node),
                 stdin: pulumi.secret(secretSettings.apply((secrets) => installInput({ ...settings, ...secrets }))),
             };
-            // Replaced, so run again, exactly when the install runs again: on a change of any of
-            // its inputs, which the generation digests.
+            // Replaced, so run again, whenever the install runs again: on a change of any of its
+            // inputs, which the generation digests. Any other change (of drain.sh, say) updates
+            // them with `true`: a drain must never run without its install and uncordon.
             const generation = pulumi
                 .all([inputs.connection, inputs.stdin])
                 .apply(([connection, stdin]) => digest(JSON.stringify([connection, run, inputs.delete, stdin])));
@@ -132,6 +133,7 @@ export class K3sCluster extends pulumi.ComponentResource {
                     {
                         connection: sshConnection(node.role === "server" ? node : first, args.sshPrivateKey),
                         create,
+                        update: "true",
                         ...(stdin ? { stdin } : {}),
                         triggers: [generation],
                     },
@@ -155,6 +157,10 @@ export class K3sCluster extends pulumi.ComponentResource {
         for (const server of servers.slice(1)) {
             previous = rollOut(server, serverConfig(cluster, server, "joining"), [previous]);
         }
+        // Agents start once the first server is Ready (each waits inside install.sh until every
+        // server runs its release); drained agents only after the last server, so that none is
+        // held cordoned while the servers restart.
+        const agentsAfter = args.drain ? previous : firstReady;
         // Agents in waves, each after the one before: a new release or new settings restart at
         // most a third of the workers at once, however many there are.
         let previousWave: pulumi.Resource[] = [];
@@ -171,27 +177,33 @@ export class K3sCluster extends pulumi.ComponentResource {
                     },
                     { parent: this, dependsOn: [firstReady] },
                 );
-                return rollOut(agent, agentConfig(cluster, agent), [firstReady, removal, ...previousWave]);
+                return rollOut(agent, agentConfig(cluster, agent), [agentsAfter, removal, ...previousWave]);
             });
         }
 
         // Pulumi's own credential: a ServiceAccount token that, unlike K3s's admin certificate
-        // (365 days, renewed only by a restart), does not expire. Its Secret's name is random, so
-        // `pulumi up --replace` of the id rotates it: the new token first, then the old revoked.
-        const credentialId = new random.RandomId(`${name}-api-credential-id`, { byteLength: 4 }, { parent: this });
+        // (365 days, renewed only by a restart), does not expire. `pulumi up --replace` of this
+        // command rotates it: the old Secret deleted first (a new command under the same name
+        // would print the old token, which the old command's delete then revoked), then a new one.
         const credential = new command.remote.Command(
             `${name}-api-credential`,
             {
                 connection: sshConnection(first, args.sshPrivateKey),
                 // -n: fail at once instead of waiting for a sudo password nobody can type.
-                create: credentialId.hex.apply((id) => `sudo -n bash -s -- ${credentialSecret(id)}`),
+                create: `sudo -n bash -s -- ${CREDENTIAL_SECRET}`,
                 stdin: API_CREDENTIAL_SCRIPT,
-                delete: credentialId.hex.apply((id) => credentialRevocationCommand(credentialSecret(id))),
+                delete: credentialRevocationCommand(CREDENTIAL_SECRET),
                 // stdout is the kubeconfig; only stderr (sudo, kubectl) may reach the logs.
                 logging: command.types.enums.remote.Logging.Stderr,
-                triggers: [credentialId.hex],
+                // The previous stdout is the kubeconfig: it must not travel in an environment.
+                addPreviousOutputInEnv: false,
             },
-            { parent: this, dependsOn: [firstReady], additionalSecretOutputs: ["stdout"] },
+            {
+                parent: this,
+                dependsOn: [firstReady],
+                additionalSecretOutputs: ["stdout"],
+                deleteBeforeReplace: true,
+            },
         );
         this.kubeconfig = pulumi.secret(credential.stdout.apply((text) => pointAt(text, apiAddress)));
         this.metrics = {

@@ -33,8 +33,6 @@ export const K3S_KUBECONFIG = [
     "    token: eyJhbGciOiJSUzI1NiJ9.pulumi",
     "",
 ].join("\n");
-/** The hex of every mocked random id. */
-export const RANDOM_ID_HEX = "0a1b2c3d";
 
 /** What the API server puts into a service-account token secret, as the mocks return it. */
 export const REVIEWER_JWT = "eyJhbGciOiJSUzI1NiJ9.reviewer";
@@ -56,6 +54,7 @@ export interface Registration {
     readonly provider: string;
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
     readonly additionalSecretOutputs: string[];
     /** Paths of the inputs that carry a secret value (`connection`, `kubeconfig`, ...). */
     readonly secretInputs: string[];
@@ -121,6 +120,7 @@ interface RegisterRequest {
     getProvider(): string;
     getProtect(): boolean;
     getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
     getAdditionalsecretoutputsList(): string[];
 }
 
@@ -161,6 +161,7 @@ monitor.registerResource = function (this: unknown, req, callback) {
         provider: req.getProvider(),
         protect: req.getProtect(),
         retainOnDelete: req.getRetainondelete(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         secretInputs: secretPaths(req.getObject().toJavaScript(), ""),
     });
@@ -178,7 +179,6 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
         state.metadata = { ...metadata, name: `${args.name}-xxxxxxx` };
     if (args.type === "command:remote:Command") Object.assign(state, { stdout: K3S_KUBECONFIG, stderr: "" });
     if (args.type === "random:index/randomPassword:RandomPassword") state.result = `password-${args.name}`;
-    if (args.type === "random:index/randomId:RandomId") state.hex = RANDOM_ID_HEX;
     // The API server fills in a service-account token secret, and the provider waits for it.
     if (args.type === "kubernetes:core/v1:Secret" && inputs.type === "kubernetes.io/service-account-token") {
         state.data = { token: REVIEWER_JWT_BASE64, "ca.crt": CLUSTER_CA_BASE64 };

@@ -65,7 +65,7 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(of("pulumi:providers:kubernetes"), ["kubernetes"]);
         });
 
-        it("gets Pulumi's credential from the first server over SSH with sudo, under a random Secret name", () => {
+        it("gets Pulumi's credential from the first server over SSH with sudo, never handing its old output on", () => {
             assert.deepEqual(byName("k3s-api-credential").inputs, {
                 connection: {
                     host: expected.firstServer,
@@ -76,11 +76,11 @@ for (const environment of ENVIRONMENTS) {
                     dialErrorLimit: 10,
                     perDialTimeout: 15,
                 },
-                create: "sudo -n bash -s -- homelab-pulumi-0a1b2c3d",
+                create: "sudo -n bash -s -- homelab-pulumi-token",
                 stdin: API_CREDENTIAL_SCRIPT,
-                delete: "sudo -n k3s kubectl -n kube-system delete secret homelab-pulumi-0a1b2c3d --ignore-not-found",
+                delete: "sudo -n /usr/local/bin/k3s kubectl -n kube-system delete secret homelab-pulumi-token --ignore-not-found",
                 logging: "stderr",
-                triggers: ["0a1b2c3d"],
+                addPreviousOutputInEnv: false,
             });
         });
 

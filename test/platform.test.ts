@@ -180,7 +180,6 @@ function k3sObjects(nodes: readonly string[], agents: readonly string[], drained
             : []),
         // Each agent's Node, deleted from the first server when the agent leaves.
         ...agents.map((agent) => ["command:remote:Command", `k3s-${agent}-node`]),
-        ["random:index/randomId:RandomId", "k3s-api-credential-id"],
         ["command:remote:Command", "k3s-api-credential"],
     ];
 }

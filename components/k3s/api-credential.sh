@@ -7,6 +7,8 @@
 # Run as root on a server: bash -s -- <secret name>, with this script on stdin. Only the
 # kubeconfig goes to stdout; everything else goes to stderr.
 set -euo pipefail
+# K3s lives in /usr/local/bin, which sudo's secure_path leaves out on RHEL-likes.
+PATH="$PATH:/usr/local/bin"
 
 secret="$1"
 account=homelab-pulumi
@@ -97,6 +99,10 @@ main() {
   apply_account
   token=$(wait_for_token)
   ca=$(k3s kubectl config view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
+  if [ -z "$ca" ]; then
+    log "no CA in K3s's kubeconfig (/etc/rancher/k3s/k3s.yaml); has K3s written it?"
+    return 1
+  fi
   print_kubeconfig "$ca" "$token"
 }
 

@@ -5,6 +5,8 @@
 # bash -s -- <node name>, with this script on stdin. A node that is not in the cluster yet (its
 # first install) has nothing to drain.
 set -euo pipefail
+# K3s lives in /usr/local/bin, which sudo's secure_path leaves out on RHEL-likes.
+PATH="$PATH:/usr/local/bin"
 
 node="$1"
 timeout=600s
@@ -26,7 +28,7 @@ main() {
     return 0
   fi
   if ! k3s kubectl drain "$node" --ignore-daemonsets --delete-emptydir-data --timeout="$timeout" >&2; then
-    log "node $node did not drain within $timeout and stays cordoned: a PodDisruptionBudget may allow no eviction (kubectl get pdb -A); fix that and run pulumi up again, or run it with profile.drainNodes: false to restart the node undrained"
+    log "node $node did not drain within $timeout and stays cordoned: a PodDisruptionBudget may allow no eviction (kubectl get pdb -A), or a pod no controller manages would be lost; fix that and run pulumi up again, or run it with profile.drainNodes: false to restart the node undrained (then kubectl uncordon $node)"
     return 1
   fi
 }

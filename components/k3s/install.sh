@@ -7,6 +7,8 @@
 # (root-only) as /etc/rancher/k3s/config.yaml. The cluster token lives only there, never in a
 # command line, an environment or a log.
 set -euo pipefail
+# K3s lives in /usr/local/bin, which sudo's secure_path leaves out on RHEL-likes.
+PATH="$PATH:/usr/local/bin"
 
 role="$1"
 version="$2"

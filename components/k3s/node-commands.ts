@@ -1,5 +1,7 @@
 // What the program runs on the nodes over SSH: the scripts (read from the repository, so that
 // shellcheck and the tests see exactly what runs), the one-line commands, and the connection.
+// K3s's installer puts its binaries in /usr/local/bin, which sudo's secure_path leaves out on
+// RHEL-likes: the commands name them by path, the scripts add it to PATH.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as command from "@pulumi/command";
@@ -47,26 +49,24 @@ export function pointAt(kubeconfig: string, apiAddress: string): string {
  *  delete Nodes, so its Node goes from the first server afterwards (`nodeRemoval`). */
 export function uninstallCommand(node: K3sNode): string {
     if (node.role === "agent") return "sudo -n /usr/local/bin/k3s-agent-uninstall.sh";
-    return `sudo -n sh -c 'k3s kubectl delete node ${node.name} --ignore-not-found --wait=false || true; /usr/local/bin/k3s-uninstall.sh'`;
+    return `sudo -n sh -c '/usr/local/bin/k3s kubectl delete node ${node.name} --ignore-not-found --wait=false || true; /usr/local/bin/k3s-uninstall.sh'`;
 }
 
 /** Deletes an agent's Node object from a server. Deleting the Node also deletes its
  *  node-password secret, which would otherwise refuse a new node of the same name. */
 export function nodeRemovalCommand(agent: K3sNode): string {
-    return `sudo -n k3s kubectl delete node ${agent.name} --ignore-not-found`;
+    return `sudo -n /usr/local/bin/k3s kubectl delete node ${agent.name} --ignore-not-found`;
 }
 
 /** Lets a drained node take workloads again, once it is Ready on its new generation. */
 export function uncordonCommand(node: K3sNode): string {
-    return `sudo -n k3s kubectl uncordon ${node.name}`;
+    return `sudo -n /usr/local/bin/k3s kubectl uncordon ${node.name}`;
 }
 
-/** The Secret holding Pulumi's ServiceAccount token. */
-export function credentialSecret(id: string): string {
-    return `homelab-pulumi-${id}`;
-}
+/** The Secret holding Pulumi's ServiceAccount token (in kube-system). */
+export const CREDENTIAL_SECRET = "homelab-pulumi-token";
 
 /** Revokes Pulumi's token: without its Secret the API server refuses it. */
 export function credentialRevocationCommand(secret: string): string {
-    return `sudo -n k3s kubectl -n kube-system delete secret ${secret} --ignore-not-found`;
+    return `sudo -n /usr/local/bin/k3s kubectl -n kube-system delete secret ${secret} --ignore-not-found`;
 }

@@ -31,7 +31,7 @@ function run(empty: number, seconds = 60) {
         /^deadline=.*$/m,
         `deadline=$((SECONDS + ${seconds}))`,
     );
-    const result = spawnSync("bash", ["-c", script, "api-credential.sh", "homelab-pulumi-0a1b2c3d"], {
+    const result = spawnSync("bash", ["-c", script, "api-credential.sh", "homelab-pulumi-token"], {
         env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
         encoding: "utf8",
     });
@@ -69,9 +69,9 @@ describe("api-credential.sh", () => {
         );
         assert.deepEqual(result.calls, [
             "kubectl apply -f -",
-            "kubectl -n kube-system get secret homelab-pulumi-0a1b2c3d -o jsonpath={.data.token}",
-            "kubectl -n kube-system get secret homelab-pulumi-0a1b2c3d -o jsonpath={.data.token}",
-            "kubectl -n kube-system get secret homelab-pulumi-0a1b2c3d -o jsonpath={.data.token}",
+            "kubectl -n kube-system get secret homelab-pulumi-token -o jsonpath={.data.token}",
+            "kubectl -n kube-system get secret homelab-pulumi-token -o jsonpath={.data.token}",
+            "kubectl -n kube-system get secret homelab-pulumi-token -o jsonpath={.data.token}",
             "kubectl config view --raw -o jsonpath={.clusters[0].cluster.certificate-authority-data}",
         ]);
     });
@@ -105,7 +105,7 @@ describe("api-credential.sh", () => {
                 "apiVersion: v1",
                 "kind: Secret",
                 "metadata:",
-                "  name: homelab-pulumi-0a1b2c3d",
+                "  name: homelab-pulumi-token",
                 "  namespace: kube-system",
                 "  annotations:",
                 "    kubernetes.io/service-account.name: homelab-pulumi",
@@ -121,7 +121,7 @@ describe("api-credential.sh", () => {
         assert.equal(result.stdout, "");
         assert.equal(
             result.stderr,
-            "serviceaccount/homelab-pulumi created\n[homelab] the token controller did not fill in secret kube-system/homelab-pulumi-0a1b2c3d in time; is kube-controller-manager running? see: journalctl -u k3s\n",
+            "serviceaccount/homelab-pulumi created\n[homelab] the token controller did not fill in secret kube-system/homelab-pulumi-token in time; is kube-controller-manager running? see: journalctl -u k3s\n",
         );
     });
 });

@@ -134,7 +134,7 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
 
     it("gets Pulumi's credential from the first server once it is ready, as a secret", async () => {
         const read = only(recorded, COMMAND, "k3s-api-credential");
-        assert.deepEqual(names(read.dependencies), ["k3s-server-1", "k3s-api-credential-id"]);
+        assert.deepEqual(names(read.dependencies), ["k3s-server-1"]);
         assert.deepEqual(
             read.additionalSecretOutputs.filter((o) => o === "stdout"),
             ["stdout"],
@@ -143,12 +143,16 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
         assert.match(await unwrap(cluster.kubeconfig), /server: https:\/\/k3s\.home\.arpa:6443/);
     });
 
+    it("revokes the credential before a replacement mints the next, which would otherwise be the same token", () => {
+        const credential = only(recorded, COMMAND, "k3s-api-credential");
+        assert.deepEqual([credential.deleteBeforeReplace, credential.inputs.addPreviousOutputInEnv], [true, false]);
+    });
+
     it("keeps the credential through an upgrade: the kubeconfig stays known at preview, no restart renews it", async () => {
         const credential = async (version: string) =>
             only((await build(3, 2, { version })).recorded, COMMAND, "k3s-api-credential").inputs;
         const before = await credential("v1.34.2+k3s1");
         assert.deepEqual(await credential("v1.34.3+k3s1"), before);
-        assert.deepEqual(before.triggers, ["0a1b2c3d"]);
     });
 
     it("updates installs in place, so a change never runs the uninstall", () => {
@@ -161,7 +165,7 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
     it("uninstalls K3s from a node removed from the config", () => {
         assert.equal(
             only(recorded, COMMAND, "k3s-server-2").inputs.delete,
-            "sudo -n sh -c 'k3s kubectl delete node server-2 --ignore-not-found --wait=false || true; /usr/local/bin/k3s-uninstall.sh'",
+            "sudo -n sh -c '/usr/local/bin/k3s kubectl delete node server-2 --ignore-not-found --wait=false || true; /usr/local/bin/k3s-uninstall.sh'",
         );
         assert.equal(
             only(recorded, COMMAND, "k3s-agent-1").inputs.delete,
@@ -173,7 +177,7 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
         const removal = only(recorded, COMMAND, "k3s-agent-1-node");
         assert.deepEqual(
             [(removal.inputs.connection as any).host, removal.inputs.create, removal.inputs.delete],
-            ["10.0.1.1", "true", "sudo -n k3s kubectl delete node agent-1 --ignore-not-found"],
+            ["10.0.1.1", "true", "sudo -n /usr/local/bin/k3s kubectl delete node agent-1 --ignore-not-found"],
         );
         // The install depends on it, so Pulumi deletes the install (the uninstall) first.
         assert.ok(names(only(recorded, COMMAND, "k3s-agent-1").dependencies).includes("k3s-agent-1-node"));
@@ -205,7 +209,7 @@ describe("K3sCluster draining nodes (production)", () => {
         );
         assert.deepEqual(
             [host("k3s-server-2-uncordon"), only(recorded, COMMAND, "k3s-server-2-uncordon").inputs.create],
-            ["10.0.1.2", "sudo -n k3s kubectl uncordon server-2"],
+            ["10.0.1.2", "sudo -n /usr/local/bin/k3s kubectl uncordon server-2"],
         );
         // (k3s-token too: the generation that triggers it digests the install's config.)
         assert.deepEqual(deps("k3s-server-2-drain"), ["k3s-server-1-uncordon", "k3s-token"]);
@@ -224,7 +228,7 @@ describe("K3sCluster draining nodes (production)", () => {
             "k3s-agent-1-uncordon",
             "k3s-agent-2-uncordon",
             "k3s-agent-3-node",
-            "k3s-server-1-uncordon",
+            "k3s-server-2-uncordon",
             "k3s-token",
         ]);
         assert.deepEqual(deps("k3s-agent-3"), [
@@ -232,9 +236,19 @@ describe("K3sCluster draining nodes (production)", () => {
             "k3s-agent-2-uncordon",
             "k3s-agent-3-drain",
             "k3s-agent-3-node",
-            "k3s-server-1-uncordon",
+            "k3s-server-2-uncordon",
             "k3s-token",
         ]);
+    });
+
+    it("drains no agent before the last server is back: none is held cordoned while servers restart", () => {
+        assert.deepEqual(deps("k3s-agent-1-drain"), ["k3s-agent-1-node", "k3s-server-2-uncordon", "k3s-token"]);
+    });
+
+    it("runs a drain or an uncordon only on a replacement: any other change updates it with true", () => {
+        for (const step of ["drain", "uncordon"]) {
+            assert.equal(only(recorded, COMMAND, `k3s-agent-1-${step}`).inputs.update, "true");
+        }
     });
 
     it("drains again exactly when the install runs again: a new release, not an unchanged up", async () => {
@@ -321,7 +335,7 @@ describe("shell the nodes run", function () {
                 uninstallCommand(server),
                 uninstallCommand(agent),
                 nodeRemovalCommand(agent),
-                credentialRevocationCommand("homelab-pulumi-0a1b2c3d"),
+                credentialRevocationCommand("homelab-pulumi-token"),
                 uncordonCommand(server),
                 "",
             ].join("\n"),

@@ -75,7 +75,7 @@ describe("drain.sh", () => {
         assert.equal(result.status, 1);
         assert.equal(
             result.stderr,
-            "node/node-1 drained\n[homelab] node node-1 did not drain within 600s and stays cordoned: a PodDisruptionBudget may allow no eviction (kubectl get pdb -A); fix that and run pulumi up again, or run it with profile.drainNodes: false to restart the node undrained\n",
+            "node/node-1 drained\n[homelab] node node-1 did not drain within 600s and stays cordoned: a PodDisruptionBudget may allow no eviction (kubectl get pdb -A), or a pod no controller manages would be lost; fix that and run pulumi up again, or run it with profile.drainNodes: false to restart the node undrained (then kubectl uncordon node-1)\n",
         );
     });
 

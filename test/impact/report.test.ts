@@ -109,7 +109,7 @@ describe("what removing a K3s command destroys", () => {
         assert.equal(
             command(
                 "k3s-api-credential",
-                "sudo -n k3s kubectl -n kube-system delete secret homelab-pulumi-0a1b2c3d --ignore-not-found",
+                "sudo -n /usr/local/bin/k3s kubectl -n kube-system delete secret homelab-pulumi-token --ignore-not-found",
             ),
             undefined,
         );
