@@ -202,9 +202,12 @@ const vaultWhereNeeded: Rule = ({ config, environment, profile }) => {
     return [];
 };
 
-// Suffixes no public CA can issue for: special-use and private-use names (RFC 6761, RFC 8375, RFC 6762).
+// Suffixes no public CA can issue for: special-use and private-use names (RFC 6761, RFC 8375,
+// RFC 6762), the reverse-lookup zones, and the names ICANN will never delegate (home, corp, mail).
 const PRIVATE_SUFFIXES = [
     "home.arpa",
+    "in-addr.arpa",
+    "ip6.arpa",
     "local",
     "lan",
     "internal",
@@ -213,6 +216,9 @@ const PRIVATE_SUFFIXES = [
     "test",
     "invalid",
     "example",
+    "home",
+    "corp",
+    "mail",
 ];
 
 const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets }) => {
@@ -365,35 +371,45 @@ const ingressServed: Rule = ({ config }) =>
           ]
         : [];
 
-// The seed fixes these for production; a site override must not quietly undo them.
-const productionInvariants: Rule = ({ config, environment }) => {
-    if (environment !== "production") {
-        return [];
-    }
-    const problems: Problem[] = [];
-    if (config.profile.secrets !== undefined && config.profile.secrets !== "vault") {
-        problems.push({
-            key: "profile.secrets",
-            message: `"${config.profile.secrets}" is not allowed: production reads secrets from Vault only`,
-            example: '"vault" (or remove the override)',
-        });
-    }
-    if (config.profile.applicationsSync !== undefined && config.profile.applicationsSync !== "manual") {
-        problems.push({
-            key: "profile.applicationsSync",
-            message: `"${config.profile.applicationsSync}" is not allowed: production applications sync only after manual approval`,
-            example: '"manual" (or remove the override)',
-        });
-    }
-    if (config.profile.hardening === false) {
-        problems.push({
-            key: "profile.hardening",
-            message: "false is not allowed: production runs K3s with its CIS hardening",
-            example: "true (or remove the override)",
-        });
-    }
-    return problems;
-};
+// What production promises; a site override in `homelab:profile` must not quietly undo it.
+const PRODUCTION_PROMISES: readonly {
+    readonly knob: keyof ParsedConfig["profile"];
+    readonly keeps: (value: unknown) => boolean;
+    readonly promise: string;
+    readonly example: string;
+}[] = [
+    { knob: "secrets", keeps: (v) => v === "vault", promise: "reads secrets from Vault only", example: '"vault"' },
+    {
+        knob: "applicationsSync",
+        keeps: (v) => v === "manual",
+        promise: "applications sync only after manual approval",
+        example: '"manual"',
+    },
+    { knob: "hardening", keeps: (v) => v === true, promise: "runs K3s with its CIS hardening", example: "true" },
+    {
+        knob: "minServers",
+        keeps: (v) => typeof v === "number" && v >= 3,
+        promise: "keeps its control plane (and etcd quorum) on at least three servers",
+        example: "3",
+    },
+    {
+        knob: "storage",
+        keeps: (v) => v === "distributed",
+        promise: "keeps data on distributed storage, so a node's loss loses no volume",
+        example: '"distributed"',
+    },
+];
+
+const productionInvariants: Rule = ({ config, environment }) =>
+    environment !== "production"
+        ? []
+        : PRODUCTION_PROMISES.filter(({ knob, keeps }) => knob in config.profile && !keeps(config.profile[knob])).map(
+              ({ knob, promise, example }) => ({
+                  key: `profile.${knob}`,
+                  message: `${JSON.stringify(config.profile[knob])} is not allowed: production ${promise}`,
+                  example: `${example} (or remove the override)`,
+              }),
+          );
 
 export const RULES: readonly Rule[] = [
     clusterAccess,
@@ -449,6 +465,31 @@ export function unusedSettings({ config, environment, profile, secrets }: RuleCo
     } else if (!profile.monitoring.alertRouting && config.alerting !== undefined) {
         warnings.push(
             `alerting: set, but ${environment} does not route alerts (profile monitoring.alertRouting: false)`,
+        );
+    }
+    if ((config.cluster.nodes ?? []).length === 0) {
+        if (config.cluster.apiAddress !== undefined) {
+            warnings.push(
+                "cluster.apiAddress: set, but there are no cluster.nodes; the cluster's API is where the kubeconfig points",
+            );
+        }
+        // Written in the stack: traefik defaults to true, so only false was written.
+        const installSettings = {
+            vip: config.cluster.vip !== undefined,
+            k3sVersion: config.cluster.k3sVersion !== undefined,
+            traefik: !config.cluster.traefik,
+        };
+        for (const [key, written] of Object.entries(installSettings)) {
+            if (written) {
+                warnings.push(
+                    `cluster.${key}: set, but there are no cluster.nodes; the program installs no K3s on an existing cluster`,
+                );
+            }
+        }
+    }
+    if (config.alerting?.channel !== undefined && config.alerting.receiver !== "slack") {
+        warnings.push(
+            `alerting.channel: set, but the receiver is ${config.alerting.receiver}; only a Slack webhook takes a channel`,
         );
     }
     if (secrets.has("sshPrivateKey") && (config.cluster.nodes ?? []).length === 0) {

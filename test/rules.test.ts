@@ -336,6 +336,30 @@ describe("cross-field rules", () => {
                 'profile.applicationsSync: "automated" is not allowed: production applications sync only after manual approval; e.g. "manual" (or remove the override)',
             ],
         },
+        {
+            rule: "production keeps three servers",
+            stack: "production",
+            values: values("production", (v) => (v.profile = { minServers: 1 })),
+            expected: [
+                "profile.minServers: 1 is not allowed: production keeps its control plane (and etcd quorum) on at least three servers; e.g. 3 (or remove the override)",
+            ],
+        },
+        {
+            rule: "production keeps distributed storage",
+            stack: "production",
+            values: values("production", (v) => (v.profile = { storage: "local" })),
+            expected: [
+                'profile.storage: "local" is not allowed: production keeps data on distributed storage, so a node\'s loss loses no volume; e.g. "distributed" (or remove the override)',
+            ],
+        },
+        {
+            rule: "ACME is refused for a name ICANN never delegates",
+            stack: "staging",
+            values: values("staging", (v) => (v.domain = "lab.corp")),
+            expected: [
+                'domain: "lab.corp" is under .corp, which Let\'s Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: selfSigned; e.g. "lab.example.com"',
+            ],
+        },
     ];
     eachCase(cases);
 
@@ -413,6 +437,27 @@ describe("unused settings", () => {
             expected: [
                 "tls.acme: set, but dev issues certificates from a self-signed CA (profile tlsIssuer: selfSigned); ACME is not used",
             ],
+        },
+        {
+            rule: "warns that node settings are unused with an existing cluster's kubeconfig",
+            stack: "dev",
+            values: values("dev", (v) => {
+                v.cluster = { apiAddress: "k3s.home.arpa", k3sVersion: "v1.34.2+k3s1", traefik: false };
+                v.ingressClass = "nginx";
+            }),
+            secrets: secrets({ kubeconfig: "secure" }),
+            expected: [
+                "cluster.apiAddress: set, but there are no cluster.nodes; the cluster's API is where the kubeconfig points",
+                "cluster.k3sVersion: set, but there are no cluster.nodes; the program installs no K3s on an existing cluster",
+                "cluster.traefik: set, but there are no cluster.nodes; the program installs no K3s on an existing cluster",
+            ],
+        },
+        {
+            rule: "warns that a Slack channel is unused by another receiver",
+            stack: "production",
+            values: values("production", (v) => (v.alerting = { receiver: "discord", channel: "#homelab-alerts" })),
+            secrets: secrets({ alertingUrl: "secure", vaultToken: "secure" }),
+            expected: ["alerting.channel: set, but the receiver is discord; only a Slack webhook takes a channel"],
         },
     ];
     eachCase(cases, warnings);
