@@ -371,6 +371,33 @@ const ingressServed: Rule = ({ config }) =>
           ]
         : [];
 
+// Value keys that hold a credential in Helm charts (adminPassword, bearerToken, apiKey, ...);
+// names of Secrets and of keys inside them (existingSecret, passwordKey) end otherwise.
+const CREDENTIAL_KEY = /(password|passwd|token|api_?key|secret_?key|client_?secret|private_?key)$/i;
+
+/** Paths, below `at`, of the non-empty strings under credential keys in chart values. */
+function credentialPaths(value: unknown, at: string): string[] {
+    if (Array.isArray(value)) return value.flatMap((item, i) => credentialPaths(item, `${at}[${i}]`));
+    if (value === null || typeof value !== "object") return [];
+    return Object.entries(value).flatMap(([key, inner]) =>
+        CREDENTIAL_KEY.test(key) && typeof inner === "string" && inner.length > 0
+            ? [`${at}.${key}`]
+            : credentialPaths(inner, `${at}.${key}`),
+    );
+}
+
+// The stack file holds non-secret config in plain text: a credential in chart values would sit
+// there, in Git, and in the rendered chart's state unencrypted.
+const plainCredentials: Rule = ({ config }) =>
+    Object.entries(config.components).flatMap(([name, component]) =>
+        credentialPaths(component?.values, `components.${name}.values`).map((key) => ({
+            key,
+            message:
+                "holds a credential in plain text in the stack file; keep it in a Kubernetes Secret the chart reads by name (its existingSecret-style value)",
+            example: "grafana: { admin: { existingSecret: grafana-admin } }",
+        })),
+    );
+
 // What production promises; a site override in `homelab:profile` must not quietly undo it.
 const PRODUCTION_PROMISES: readonly {
     readonly knob: keyof ParsedConfig["profile"];
@@ -429,6 +456,7 @@ export const RULES: readonly Rule[] = [
     alertReceiver,
     ingressServed,
     productionInvariants,
+    plainCredentials,
     ...NODE_RULES,
 ];
 

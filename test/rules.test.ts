@@ -360,6 +360,29 @@ describe("cross-field rules", () => {
                 'domain: "lab.corp" is under .corp, which Let\'s Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: selfSigned; e.g. "lab.example.com"',
             ],
         },
+        {
+            rule: "a credential in chart values is refused, and the message does not repeat it",
+            stack: "staging",
+            values: values(
+                "staging",
+                (v) =>
+                    (v.components = {
+                        monitoring: {
+                            values: {
+                                grafana: {
+                                    adminPassword: "hunter2hunter2",
+                                    admin: { existingSecret: "grafana-admin" },
+                                },
+                            },
+                        },
+                        argocd: { values: { notifications: { secret: { items: [{ slackToken: "xoxb-1234" }] } } } },
+                    }),
+            ),
+            expected: [
+                "components.argocd.values.notifications.secret.items[0].slackToken: holds a credential in plain text in the stack file; keep it in a Kubernetes Secret the chart reads by name (its existingSecret-style value); e.g. grafana: { admin: { existingSecret: grafana-admin } }",
+                "components.monitoring.values.grafana.adminPassword: holds a credential in plain text in the stack file; keep it in a Kubernetes Secret the chart reads by name (its existingSecret-style value); e.g. grafana: { admin: { existingSecret: grafana-admin } }",
+            ],
+        },
     ];
     eachCase(cases);
 
