@@ -2,7 +2,6 @@
 // cluster's kubeconfig, or the kubeconfig K3s wrote on the first server of `cluster.nodes`.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import { K3sCluster } from "../components/k3s-cluster";
 import { StackConfig } from "./config";
 import { checked } from "./validate";
@@ -44,23 +43,12 @@ export function clusterAccess(config: StackConfig): ClusterAccess {
     return { kubeconfig: k3s.kubeconfig, k3s };
 }
 
-/** The API server URL of a kubeconfig's current context (or its only cluster). */
-export function serverOf(kubeconfig: string): string {
-    const doc = parse(kubeconfig) as {
-        "current-context"?: string;
-        contexts?: { name: string; context: { cluster: string } }[];
-        clusters?: { name: string; cluster: { server: string } }[];
-    };
-    const clusterName = doc.contexts?.find((c) => c.name === doc["current-context"])?.context.cluster;
-    const cluster = doc.clusters?.find((c) => c.name === clusterName) ?? doc.clusters?.[0];
-    return checked(cluster?.cluster.server, "kubeconfig cluster server");
-}
-
-/** The URL of the cluster's API, as services outside the cluster (Vault) reach it. */
-export function apiServerUrl(config: StackConfig, kubeconfig: pulumi.Output<string>): pulumi.Output<string> {
+/** The URL of the cluster's API, as services outside the cluster (Vault) reach it. Secret where
+ *  it comes from the secret kubeconfig, as everything read from a secret stays. */
+export function apiServerUrl(config: StackConfig): pulumi.Output<string> {
     return config.cluster.mode === "nodes"
         ? pulumi.output(`https://${config.cluster.apiAddress}:6443`)
-        : kubeconfig.apply(serverOf);
+        : pulumi.secret(config.cluster.server);
 }
 
 /** The stack's Kubernetes provider; every Kubernetes resource is created through it. Its

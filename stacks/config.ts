@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { PlainSecret } from "../components/kubernetes-secret-store";
+import { summarizeKubeconfig } from "./kubeconfig";
 import { parsePlainSecrets, readSecretFiles } from "./plain-secrets";
 import { SECRET_KEYS, SecretKey } from "./schema";
 import { Settings, validateConfig } from "./validate";
@@ -67,7 +68,9 @@ export function loadConfig(): StackConfig {
     const present = SECRET_KEYS.filter((key) => config.get(key) !== undefined);
     const secrets = new Map(present.map((key) => [key, { secure: isConfigSecret(`${prefix}${key}`) }] as const));
 
-    const result = validateConfig({ stack, values, secrets });
+    const kubeconfigText = config.get("kubeconfig");
+    const kubeconfig = kubeconfigText === undefined ? undefined : summarizeKubeconfig(kubeconfigText);
+    const result = validateConfig({ stack, values, secrets, kubeconfig });
     if (!result.ok) {
         throw new ConfigError(stack, result.problems);
     }

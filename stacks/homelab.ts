@@ -11,7 +11,7 @@ export function homelab() {
     // Every component gets this provider explicitly, so nothing ever lands on whatever cluster
     // an ambient kubeconfig points at.
     const provider = kubernetesProvider(config.environment, kubeconfig);
-    const platformOutputs = platform(config, provider, apiServerUrl(config, kubeconfig), k3s?.metrics);
+    const platformOutputs = platform(config, provider, apiServerUrl(config), k3s?.metrics);
 
     const nodes = config.cluster.mode === "nodes" ? config.cluster.nodes : [];
     return {

@@ -1,5 +1,6 @@
 // Rules that span several config keys, checked after each key has its right shape. Each rule
 // returns problems rather than throwing, so an admin sees every one of them in one run.
+import { KubeconfigSummary } from "./kubeconfig";
 import { AddressBlock, hostBlock, isPrivate, overlaps, parseBlock, parseIPv4 } from "./network";
 import { Environment, EnvironmentProfile } from "./profiles";
 import { NODE_RULES } from "./node-rules";
@@ -19,6 +20,8 @@ export interface RuleContext {
     readonly config: ParsedConfig;
     /** Secret keys that are set, and whether each is stored as a secret. */
     readonly secrets: ReadonlyMap<SecretKey, { readonly secure: boolean }>;
+    /** What the secret kubeconfig holds, where it is set. */
+    readonly kubeconfig?: KubeconfigSummary;
 }
 
 type Rule = (ctx: RuleContext) => Problem[];
@@ -50,6 +53,11 @@ const clusterAccess: Rule = ({ config, secrets }) => {
     }
     return [];
 };
+
+const kubeconfigReadable: Rule = ({ kubeconfig }) =>
+    kubeconfig !== undefined && "problem" in kubeconfig
+        ? [{ key: "kubeconfig", message: kubeconfig.problem, example: SECRET_EXAMPLES.kubeconfig }]
+        : [];
 
 const serverCount: Rule = ({ config, environment, profile }) => {
     const nodes = config.cluster.nodes ?? [];
@@ -440,6 +448,7 @@ const productionInvariants: Rule = ({ config, environment }) =>
 
 export const RULES: readonly Rule[] = [
     clusterAccess,
+    kubeconfigReadable,
     serverCount,
     uniqueNodes,
     uniquePools,

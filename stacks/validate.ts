@@ -1,7 +1,9 @@
 // Validates a stack's raw config and resolves it into the settings the program runs on. Pure:
-// it sees neither Pulumi nor secret values (only which secret keys are set, and how), so it is
-// tested directly and can never leak a secret into an error message.
+// it sees neither Pulumi nor secret values (only which secret keys are set, and how, and what
+// the kubeconfig's check found), so it is tested directly and can never leak a secret into an
+// error message.
 import { K3S_VERSION } from "../components/versions";
+import { KubeconfigSummary } from "./kubeconfig";
 import { applyOverrides, Environment, ENVIRONMENTS, EnvironmentProfile, PROFILES } from "./profiles";
 import { formatProblem, problemsOf } from "./problems";
 import { checkRules, Problem, unusedSettings } from "./rules";
@@ -29,7 +31,11 @@ export type ClusterSettings =
           readonly traefik: boolean;
           readonly etcdS3?: ParsedConfig["cluster"]["etcdS3"];
       }
-    | { readonly mode: "kubeconfig" };
+    | {
+          readonly mode: "kubeconfig";
+          /** The API server's URL, from the kubeconfig. */
+          readonly server: string;
+      };
 
 export type TlsSettings =
     | { readonly issuer: "selfSigned" }
@@ -77,6 +83,8 @@ export interface ConfigInput {
     readonly values: Readonly<Record<string, unknown>>;
     /** The secret keys that are set, and whether each is stored encrypted. */
     readonly secrets: ReadonlyMap<SecretKey, { readonly secure: boolean }>;
+    /** What the secret kubeconfig holds, where it is set (it never reaches a message). */
+    readonly kubeconfig?: KubeconfigSummary;
 }
 
 export type ValidationResult =
@@ -103,7 +111,12 @@ function tlsSettings(profile: EnvironmentProfile, acme: ParsedConfig["tls"]["acm
     return { issuer: "acme", email, solver, server: server ?? LETS_ENCRYPT[profile.tlsIssuer] };
 }
 
-function resolve(environment: Environment, profile: EnvironmentProfile, config: ParsedConfig): Settings {
+function resolve(
+    environment: Environment,
+    profile: EnvironmentProfile,
+    config: ParsedConfig,
+    kubeconfig: KubeconfigSummary | undefined,
+): Settings {
     const nodes = config.cluster.nodes ?? [];
     return {
         environment,
@@ -125,7 +138,13 @@ function resolve(environment: Environment, profile: EnvironmentProfile, config: 
                       traefik: config.cluster.traefik,
                       etcdS3: config.cluster.etcdS3,
                   }
-                : { mode: "kubeconfig" },
+                : {
+                      mode: "kubeconfig",
+                      server: checked(
+                          kubeconfig && "server" in kubeconfig ? kubeconfig.server : undefined,
+                          "kubeconfig server",
+                      ),
+                  },
         domain: config.domain,
         ingressClass: config.ingressClass,
         metallb: config.metallb,
@@ -164,10 +183,20 @@ export function validateConfig(input: ConfigInput): ValidationResult {
     if (parsed.success && isEnvironment(input.stack)) {
         const environment = input.stack;
         const profile = applyOverrides(PROFILES[environment], parsed.data.profile);
-        const ctx = { environment, profile, config: parsed.data, secrets: input.secrets };
+        const ctx = {
+            environment,
+            profile,
+            config: parsed.data,
+            secrets: input.secrets,
+            kubeconfig: input.kubeconfig,
+        };
         problems.push(...checkRules(ctx));
         if (problems.length === 0) {
-            return { ok: true, settings: resolve(environment, profile, parsed.data), warnings: unusedSettings(ctx) };
+            return {
+                ok: true,
+                settings: resolve(environment, profile, parsed.data, input.kubeconfig),
+                warnings: unusedSettings(ctx),
+            };
         }
     }
     return { ok: false, problems: problems.map(formatProblem) };

@@ -63,11 +63,23 @@ describe("a config error", () => {
     });
 
     it("names a secret key set without --secret", async () => {
-        const file = withConfig(stackConfigFile("dev"), { cluster: {}, kubeconfig: "apiVersion: v1" });
+        const kubeconfig = "clusters:\n- name: lab\n  cluster:\n    server: https://k3s.home.arpa:6443\n";
+        const file = withConfig(stackConfigFile("dev"), { cluster: {}, kubeconfig });
         const { error } = await failure("dev", file);
         assert.deepEqual(error.problems, [
             "kubeconfig: is stored in plain text in the stack file; set it as a secret; e.g. pulumi config set --secret kubeconfig < ~/.kube/config",
         ]);
+    });
+
+    it("reads the kubeconfig before registering anything, and quotes none of it", async () => {
+        const file = withConfig(stackConfigFile("dev"), { cluster: {} });
+        file.config[`${PROJECT}:kubeconfig`] = "/home/admin/.kube/config";
+        file.secretKeys.push(`${PROJECT}:kubeconfig`);
+        const { error, registered } = await failure("dev", file);
+        assert.deepEqual(error.problems, [
+            "kubeconfig: looks like a file's path; set the file's contents instead; e.g. pulumi config set --secret kubeconfig < ~/.kube/config",
+        ]);
+        assert.equal(registered, 0);
     });
 });
 

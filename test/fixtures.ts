@@ -2,6 +2,7 @@
 // exactly one thing in one of them.
 import * as assert from "node:assert/strict";
 import { K3sNode } from "../components/k3s-config";
+import { KubeconfigSummary } from "../stacks/kubeconfig";
 import { SecretKey } from "../stacks/schema";
 import { ConfigInput, validateConfig } from "../stacks/validate";
 
@@ -67,9 +68,18 @@ export function secrets(entries: Partial<Record<SecretKey, "secure" | "plain">> 
     );
 }
 
-/** The validator's input for a stack with the given values and secrets. */
-export function input(stack: string, vals: Record<string, unknown>, secretKeys = secrets()): ConfigInput {
-    return { stack, values: vals, secrets: secretKeys };
+/** What a readable kubeconfig of an existing cluster holds. */
+export const EXISTING_CLUSTER = { server: "https://k3s.home.arpa:6443" };
+
+/** The validator's input for a stack with the given values and secrets; a set kubeconfig is
+ *  readable unless `kubeconfig` says what its check found. */
+export function input(
+    stack: string,
+    vals: Record<string, unknown>,
+    secretKeys = secrets(),
+    kubeconfig: KubeconfigSummary | undefined = secretKeys.has("kubeconfig") ? EXISTING_CLUSTER : undefined,
+): ConfigInput {
+    return { stack, values: vals, secrets: secretKeys, kubeconfig };
 }
 
 /** One validation case: a config that differs from a valid one in one way, and what it yields. */
@@ -78,19 +88,21 @@ export interface Case {
     readonly stack: string;
     readonly values: Record<string, unknown>;
     readonly secrets?: ConfigInput["secrets"];
+    /** What the kubeconfig's check found. Default: a readable one, where it is set. */
+    readonly kubeconfig?: KubeconfigSummary;
     /** The exact problems (or, for `warnings`, the warnings) the validator reports. */
     readonly expected: readonly string[];
 }
 
 /** The problems the validator reports for a case ([] when it accepts it). */
-export function problems(c: Pick<Case, "stack" | "values" | "secrets">): readonly string[] {
-    const result = validateConfig(input(c.stack, c.values, c.secrets));
+export function problems(c: Pick<Case, "stack" | "values" | "secrets" | "kubeconfig">): readonly string[] {
+    const result = validateConfig(input(c.stack, c.values, c.secrets, c.kubeconfig));
     return result.ok ? [] : result.problems;
 }
 
 /** The warnings for an accepted case, or its problems when it is rejected. */
-export function warnings(c: Pick<Case, "stack" | "values" | "secrets">): readonly string[] {
-    const result = validateConfig(input(c.stack, c.values, c.secrets));
+export function warnings(c: Pick<Case, "stack" | "values" | "secrets" | "kubeconfig">): readonly string[] {
+    const result = validateConfig(input(c.stack, c.values, c.secrets, c.kubeconfig));
     return result.ok ? result.warnings : result.problems;
 }
 

@@ -383,6 +383,16 @@ describe("cross-field rules", () => {
                 "components.monitoring.values.grafana.adminPassword: holds a credential in plain text in the stack file; keep it in a Kubernetes Secret the chart reads by name (its existingSecret-style value); e.g. grafana: { admin: { existingSecret: grafana-admin } }",
             ],
         },
+        {
+            rule: "an existing cluster's kubeconfig is readable, and the message quotes none of it",
+            stack: "dev",
+            values: values("dev", (v) => delete v.cluster),
+            secrets: secrets({ kubeconfig: "secure" }),
+            kubeconfig: { problem: "looks like a file's path; set the file's contents instead" },
+            expected: [
+                "kubeconfig: looks like a file's path; set the file's contents instead; e.g. pulumi config set --secret kubeconfig < ~/.kube/config",
+            ],
+        },
     ];
     eachCase(cases);
 
