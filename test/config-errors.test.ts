@@ -7,6 +7,7 @@ import { ConfigError } from "../stacks/config";
 import { homelab } from "../stacks/homelab";
 import { keyPath } from "../stacks/problems";
 import { ENVIRONMENTS } from "../stacks/profiles";
+import { SECRET_KEYS } from "../stacks/schema";
 import { PROJECT, ROOT, settle, stackConfigFile, StackConfigFile, useStack, withConfig } from "./harness";
 
 /** Runs the program and returns the ConfigError it throws and what it registered first. */
@@ -69,6 +70,18 @@ describe("a config error", () => {
         assert.deepEqual(error.problems, [
             "kubeconfig: is stored in plain text in the stack file; set it as a secret; e.g. pulumi config set --secret kubeconfig < ~/.kube/config",
         ]);
+    });
+
+    it("never repeats a secret value, whichever secret keys are wrong", async () => {
+        const file = withConfig(stackConfigFile("production"), {
+            ...Object.fromEntries(SECRET_KEYS.map((key) => [key, `s3cr3t-${key}`])),
+        });
+        const { error } = await failure("production", file);
+        assert.ok(error.problems.length >= SECRET_KEYS.length, error.problems.join("\n"));
+        assert.deepEqual(
+            error.problems.filter((p) => p.includes("s3cr3t")),
+            [],
+        );
     });
 
     it("reads the kubeconfig before registering anything, and quotes none of it", async () => {
