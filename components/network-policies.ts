@@ -11,7 +11,7 @@ export type Peer =
     | "same-namespace"
     /** Prometheus, in the monitoring namespace. */
     | "prometheus"
-    /** K3s's Traefik, the ingress controller, in kube-system. */
+    /** The ingress controller serving the platform's ingress class (K3s's Traefik by default). */
     | "ingress-controller"
     /** The API server calling a webhook: it runs in K3s's host process, so its source is a
      *  node's address, which no pod or namespace selector matches. */
@@ -42,7 +42,7 @@ const SCRAPES: IngressAllow = {
 };
 const ACME_SOLVER: IngressAllow = {
     name: "acme-http01",
-    reason: "Let's Encrypt validates HTTP-01 challenges through Traefik at cert-manager's solver pods, in the namespace of the certificate's ingress",
+    reason: "Let's Encrypt validates HTTP-01 challenges through the ingress controller at cert-manager's solver pods, in the namespace of the certificate's ingress",
     pods: { "acme.cert-manager.io/http01-solver": "true" },
     from: "ingress-controller",
     ports: [8089],
@@ -118,9 +118,24 @@ export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>>
     "homelab-secrets": [],
 };
 
+/** Where the ingress controller's pods run, and their labels. */
+export interface IngressControllerPeer {
+    readonly namespace: string;
+    readonly pods: Readonly<Record<string, string>>;
+}
+
+/** K3s's packaged Traefik: its HelmChart installs it into kube-system. */
+export const K3S_TRAEFIK: IngressControllerPeer = {
+    namespace: "kube-system",
+    pods: { "app.kubernetes.io/name": "traefik" },
+};
+
 const namespaceOf = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
 
-function peers(from: Peer): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
+function peers(
+    from: Peer,
+    ingressController: IngressControllerPeer,
+): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
     switch (from) {
         case "same-namespace":
             return [{ podSelector: {} }];
@@ -134,8 +149,8 @@ function peers(from: Peer): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
         case "ingress-controller":
             return [
                 {
-                    namespaceSelector: namespaceOf("kube-system"),
-                    podSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } },
+                    namespaceSelector: namespaceOf(ingressController.namespace),
+                    podSelector: { matchLabels: { ...ingressController.pods } },
                 },
             ];
         case "api-server":
@@ -144,13 +159,16 @@ function peers(from: Peer): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
 }
 
 /** The NetworkPolicy spec of one allow. */
-export function allowSpec(allow: IngressAllow): k8s.types.input.networking.v1.NetworkPolicySpec {
+export function allowSpec(
+    allow: IngressAllow,
+    ingressController: IngressControllerPeer,
+): k8s.types.input.networking.v1.NetworkPolicySpec {
     return {
         podSelector: allow.pods ? { matchLabels: { ...allow.pods } } : {},
         policyTypes: ["Ingress"],
         ingress: [
             {
-                from: peers(allow.from),
+                from: peers(allow.from, ingressController),
                 ...(allow.ports ? { ports: allow.ports.map((port) => ({ protocol: "TCP", port })) } : {}),
             },
         ],
@@ -160,6 +178,8 @@ export function allowSpec(allow: IngressAllow): k8s.types.input.networking.v1.Ne
 export interface NetworkPoliciesArgs {
     /** The namespaces to guard, by name; each needs an entry in PLATFORM_TRAFFIC. Required. */
     namespaces: Readonly<Record<string, k8s.core.v1.Namespace>>;
+    /** The ingress controller that serves the platform's ingresses. Required. */
+    ingressController: IngressControllerPeer;
 }
 
 export class NetworkPolicies extends pulumi.ComponentResource {
@@ -194,7 +214,9 @@ export class NetworkPolicies extends pulumi.ComponentResource {
                     { podSelector: {}, policyTypes: ["Ingress"] },
                     "nothing reaches the namespace's pods unless a policy below allows it",
                 ),
-                ...allows.map((allow) => policy(`allow-${allow.name}`, allowSpec(allow), allow.reason)),
+                ...allows.map((allow) =>
+                    policy(`allow-${allow.name}`, allowSpec(allow, args.ingressController), allow.reason),
+                ),
             ];
         });
         this.registerOutputs({ policies: this.policies });

@@ -205,7 +205,11 @@ export function platform(
             [EXTERNAL_SECRETS_NAMESPACE]: externalSecrets.namespace,
             ...(store instanceof KubernetesSecretStore ? { [PLAIN_SECRETS_NAMESPACE]: store.namespace } : {}),
         };
-        new NetworkPolicies("network-policies", { namespaces }, { provider });
+        new NetworkPolicies(
+            "network-policies",
+            { namespaces, ingressController: config.ingressController },
+            { provider },
+        );
     }
 
     new ApplicationSets(
@@ -221,8 +225,7 @@ export function platform(
                 clusterIssuer,
                 ingressClass: config.ingressClass,
             },
-            // The seed's namespaces: <app>-dev, <app>-staging, and <app> in production.
-            namespaceSuffix: config.environment === "production" ? "" : `-${config.environment}`,
+            namespaceSuffix: profile.namespaceSuffix,
             applicationsSync: profile.applicationsSync,
             reservedNamespaces: RESERVED_NAMESPACES,
             credentials: repoCredentials(config),

@@ -114,6 +114,11 @@ export const profileSchema = z.strictObject({
     tlsIssuer: z.enum(["selfSigned", "acme-staging", "acme-production"]).meta({ example: "acme-production" }),
     /** Prometheus, Grafana and Alertmanager sizing. */
     monitoring: monitoringSchema,
+    /** Appended to each application's name to make its namespace: `<app>-dev`, `<app>-staging`,
+     *  and `<app>` where it is empty. */
+    namespaceSuffix: matching(/^(-[a-z0-9]+)?$/, "is not empty or a '-' and lowercase letters or digits").meta({
+        example: "-dev",
+    }),
     /** Sync mode of the applications ApplicationSet: `automated` or `manual`. */
     applicationsSync: z.enum(["automated", "manual"]).meta({ example: "manual" }),
 });
@@ -149,6 +154,7 @@ const dev: EnvironmentProfile = {
     secrets: "kubernetes",
     tlsIssuer: "selfSigned",
     monitoring: { retention: "2d", persistentStorage: false, storageSize: "5Gi", alertRouting: false },
+    namespaceSuffix: "-dev",
     applicationsSync: "automated",
 };
 
@@ -172,6 +178,7 @@ const staging: EnvironmentProfile = {
     // Let's Encrypt's staging CA has generous rate limits, so a staging rebuild never locks out production.
     tlsIssuer: "acme-staging",
     monitoring: { retention: "7d", persistentStorage: true, storageSize: "10Gi", alertRouting: false },
+    namespaceSuffix: "-staging",
     applicationsSync: "automated",
 };
 
@@ -193,6 +200,7 @@ const production: EnvironmentProfile = {
     secrets: "vault",
     tlsIssuer: "acme-production",
     monitoring: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true },
+    namespaceSuffix: "",
     applicationsSync: "manual",
 };
 

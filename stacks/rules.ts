@@ -406,6 +406,21 @@ const plainCredentials: Rule = ({ config }) =>
         })),
     );
 
+// The network policies admit K3s's Traefik to the platform's UIs unless told which controller
+// serves another class; without that, every Ingress of the platform would be refused.
+const ingressControllerNamed: Rule = ({ config, profile }) =>
+    profile.networkPolicies === "default-deny" &&
+    config.ingressClass !== "traefik" &&
+    config.ingressController === undefined
+        ? [
+              {
+                  key: "ingressController",
+                  message: `required: ingressClass ${JSON.stringify(config.ingressClass)} is served by another controller than K3s's Traefik, and the network policies admit only the controller named here`,
+                  example: '{ namespace: ingress-nginx, pods: { "app.kubernetes.io/name": ingress-nginx } }',
+              },
+          ]
+        : [];
+
 // What production promises; a site override in `homelab:profile` must not quietly undo it.
 const PRODUCTION_PROMISES: readonly {
     readonly knob: keyof ParsedConfig["profile"];
@@ -464,6 +479,7 @@ export const RULES: readonly Rule[] = [
     snapshotTransport,
     alertReceiver,
     ingressServed,
+    ingressControllerNamed,
     productionInvariants,
     plainCredentials,
     ...NODE_RULES,

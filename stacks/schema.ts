@@ -303,6 +303,22 @@ export const configSchema = z.strictObject({
     ingressClass: matching(DNS_LABEL, "is not an ingress class name").default("traefik").meta({
         example: "traefik",
     }),
+    /** The ingress controller serving `ingressClass`, which the network policies admit to the
+     *  platform's UIs. Default: K3s's Traefik in kube-system. */
+    ingressController: z
+        .strictObject({
+            /** Its namespace. Required. */
+            namespace: matching(DNS_LABEL, "is not a namespace name").meta({ example: "ingress-nginx" }),
+            /** Labels its pods carry. At least one. Required. */
+            pods: z
+                .record(z.string(), z.string())
+                .refine((labels) => Object.keys(labels).length > 0, { error: "names no label" })
+                .meta({ example: { "app.kubernetes.io/name": "ingress-nginx" } }),
+        })
+        .optional()
+        .meta({
+            example: { namespace: "ingress-nginx", pods: { "app.kubernetes.io/name": "ingress-nginx" } },
+        }),
     /** MetalLB L2 address pools. Required. */
     metallb: metallbSchema,
     /** Certificate issuer settings. */

@@ -2,6 +2,7 @@
 // it sees neither Pulumi nor secret values (only which secret keys are set, and how, and what
 // the kubeconfig's check found), so it is tested directly and can never leak a secret into an
 // error message.
+import { IngressControllerPeer, K3S_TRAEFIK } from "../components/network-policies";
 import { K3S_VERSION } from "../components/versions";
 import { KubeconfigSummary } from "./kubeconfig";
 import { applyOverrides, Environment, ENVIRONMENTS, EnvironmentProfile, PROFILES } from "./profiles";
@@ -65,6 +66,8 @@ export interface Settings {
     readonly cluster: ClusterSettings;
     readonly domain: string;
     readonly ingressClass: string;
+    /** The controller serving that class, as the network policies admit it. */
+    readonly ingressController: IngressControllerPeer;
     readonly metallb: ParsedConfig["metallb"];
     readonly tls: TlsSettings;
     readonly gitops: ParsedConfig["gitops"];
@@ -147,6 +150,7 @@ function resolve(
                   },
         domain: config.domain,
         ingressClass: config.ingressClass,
+        ingressController: config.ingressController ?? K3S_TRAEFIK,
         metallb: config.metallb,
         tls: tlsSettings(profile, config.tls.acme),
         gitops: config.gitops,

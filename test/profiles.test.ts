@@ -35,6 +35,10 @@ describe("environment profiles", () => {
         assert.deepEqual(knob("pinnedHostKeys"), { dev: false, staging: true, production: true });
     });
 
+    it("give applications' namespaces the environment's suffix, none in production", () => {
+        assert.deepEqual(knob("namespaceSuffix"), { dev: "-dev", staging: "-staging", production: "" });
+    });
+
     it("drain each node before K3s restarts on it in production only", () => {
         assert.deepEqual(knob("drainNodes"), { dev: false, staging: false, production: true });
     });

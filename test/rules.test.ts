@@ -393,6 +393,14 @@ describe("cross-field rules", () => {
                 "kubeconfig: looks like a file's path; set the file's contents instead; e.g. pulumi config set --secret kubeconfig < ~/.kube/config",
             ],
         },
+        {
+            rule: "another ingress controller is named for the network policies",
+            stack: "staging",
+            values: values("staging", (v) => (v.ingressClass = "nginx")),
+            expected: [
+                'ingressController: required: ingressClass "nginx" is served by another controller than K3s\'s Traefik, and the network policies admit only the controller named here; e.g. { namespace: ingress-nginx, pods: { "app.kubernetes.io/name": ingress-nginx } }',
+            ],
+        },
     ];
     eachCase(cases);
 

@@ -43,7 +43,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.domian = "x")),
             expected: [
-                "domian: is not a known key (known: cluster, domain, ingressClass, metallb, tls, gitops, vault, storageClass, alerting, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken, gitopsToken, gitopsSshKey, etcdS3AccessKey, etcdS3SecretKey, alertingUrl)",
+                "domian: is not a known key (known: cluster, domain, ingressClass, ingressController, metallb, tls, gitops, vault, storageClass, alerting, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken, gitopsToken, gitopsSshKey, etcdS3AccessKey, etcdS3SecretKey, alertingUrl)",
             ],
         },
         {
@@ -278,6 +278,12 @@ describe("field rules", () => {
             expected: ['gitops.revision: "" is not a Git branch, tag or commit Argo CD can track; e.g. "main"'],
         },
         {
+            rule: "the ingress controller's pods are named by a label",
+            stack: "dev",
+            values: values("dev", (v) => (v.ingressController = { namespace: "ingress-nginx", pods: {} })),
+            expected: ['ingressController.pods: names no label; e.g. {"app.kubernetes.io/name":"ingress-nginx"}'],
+        },
+        {
             rule: "the GitOps revision is a name Git accepts",
             stack: "dev",
             values: values("dev", (v) => (v.gitops.revision = "feature branch")),
@@ -404,7 +410,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.profile = { replicas: 2 })),
             expected: [
-                "profile.replicas: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, pinnedHostKeys, drainNodes, deletionProtection, networkPolicies, storage, etcdSnapshots, secretsEncryption, secrets, tlsIssuer, monitoring, applicationsSync)",
+                "profile.replicas: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, pinnedHostKeys, drainNodes, deletionProtection, networkPolicies, storage, etcdSnapshots, secretsEncryption, secrets, tlsIssuer, monitoring, namespaceSuffix, applicationsSync)",
             ],
         },
         {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
-import { allowSpec, NetworkPolicies, PLATFORM_TRAFFIC } from "../../components/network-policies";
+import { allowSpec, K3S_TRAEFIK, NetworkPolicies, PLATFORM_TRAFFIC } from "../../components/network-policies";
 import { names, only, Registration, registrations } from "../harness";
 
 describe("NetworkPolicies", () => {
@@ -10,7 +10,10 @@ describe("NetworkPolicies", () => {
             const namespace = new k8s.core.v1.Namespace("cert-manager-namespace", {
                 metadata: { name: "cert-manager" },
             });
-            new NetworkPolicies("network-policies", { namespaces: { "cert-manager": namespace } });
+            new NetworkPolicies("network-policies", {
+                namespaces: { "cert-manager": namespace },
+                ingressController: K3S_TRAEFIK,
+            });
         });
     });
 
@@ -48,7 +51,7 @@ describe("NetworkPolicies", () => {
         await assert.rejects(
             registrations(() => {
                 const namespace = new k8s.core.v1.Namespace("other", { metadata: { name: "other" } });
-                new NetworkPolicies("np", { namespaces: { other: namespace } });
+                new NetworkPolicies("np", { namespaces: { other: namespace }, ingressController: K3S_TRAEFIK });
             }),
             /no traffic is described for namespace other/,
         );
@@ -57,46 +60,85 @@ describe("NetworkPolicies", () => {
 
 describe("allowSpec", () => {
     it("admits the API server to a webhook port from any address", () => {
-        assert.deepEqual(allowSpec(PLATFORM_TRAFFIC["external-secrets"].find((a) => a.name === "webhook")!), {
-            podSelector: { matchLabels: { "app.kubernetes.io/name": "external-secrets-webhook" } },
-            policyTypes: ["Ingress"],
-            ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 10250 }] }],
-        });
+        assert.deepEqual(
+            allowSpec(
+                PLATFORM_TRAFFIC["external-secrets"].find((a) => a.name === "webhook")!,
+                K3S_TRAEFIK,
+            ),
+            {
+                podSelector: { matchLabels: { "app.kubernetes.io/name": "external-secrets-webhook" } },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 10250 }] }],
+            },
+        );
     });
 
     it("admits Prometheus from the monitoring namespace to every port", () => {
-        assert.deepEqual(allowSpec(PLATFORM_TRAFFIC.argocd.find((a) => a.name === "prometheus")!), {
-            podSelector: {},
-            policyTypes: ["Ingress"],
-            ingress: [
-                {
-                    from: [
-                        {
-                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
-                            podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
-                        },
-                    ],
-                },
-            ],
-        });
+        assert.deepEqual(
+            allowSpec(
+                PLATFORM_TRAFFIC.argocd.find((a) => a.name === "prometheus")!,
+                K3S_TRAEFIK,
+            ),
+            {
+                podSelector: {},
+                policyTypes: ["Ingress"],
+                ingress: [
+                    {
+                        from: [
+                            {
+                                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+                                podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+                            },
+                        ],
+                    },
+                ],
+            },
+        );
     });
 
     it("admits Traefik from kube-system to exposed services", () => {
-        assert.deepEqual(allowSpec(PLATFORM_TRAFFIC.monitoring.find((a) => a.name === "grafana")!).ingress, [
-            {
-                from: [
-                    {
-                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                        podSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } },
-                    },
-                ],
-                ports: [{ protocol: "TCP", port: 3000 }],
-            },
-        ]);
+        assert.deepEqual(
+            allowSpec(
+                PLATFORM_TRAFFIC.monitoring.find((a) => a.name === "grafana")!,
+                K3S_TRAEFIK,
+            ).ingress,
+            [
+                {
+                    from: [
+                        {
+                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                            podSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } },
+                        },
+                    ],
+                    ports: [{ protocol: "TCP", port: 3000 }],
+                },
+            ],
+        );
+    });
+
+    it("admits the ingress controller the site names instead of Traefik", () => {
+        const nginx = { namespace: "ingress-nginx", pods: { "app.kubernetes.io/name": "ingress-nginx" } };
+        assert.deepEqual(
+            allowSpec(
+                PLATFORM_TRAFFIC.argocd.find((a) => a.name === "ui")!,
+                nginx,
+            ).ingress,
+            [
+                {
+                    from: [
+                        {
+                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
+                            podSelector: { matchLabels: { "app.kubernetes.io/name": "ingress-nginx" } },
+                        },
+                    ],
+                    ports: [{ protocol: "TCP", port: 8080 }],
+                },
+            ],
+        );
     });
 
     it("admits a namespace's own pods to each other", () => {
-        assert.deepEqual(allowSpec(PLATFORM_TRAFFIC.argocd[0]).ingress, [{ from: [{ podSelector: {} }] }]);
+        assert.deepEqual(allowSpec(PLATFORM_TRAFFIC.argocd[0], K3S_TRAEFIK).ingress, [{ from: [{ podSelector: {} }] }]);
     });
 });
 
