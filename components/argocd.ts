@@ -123,6 +123,6 @@ export class ArgoCd extends pulumi.ComponentResource {
             dependsOn: [redisSecret, ...(args.serviceMonitors ? [args.serviceMonitors.crds] : [])],
         });
         this.url = `https://${args.host}`;
-        this.registerOutputs({ chart: this.chart, url: this.url });
+        this.registerOutputs({ namespace: this.namespace, chart: this.chart, url: this.url });
     }
 }

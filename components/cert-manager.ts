@@ -203,6 +203,11 @@ export class CertManager extends pulumi.ComponentResource {
             );
         }
         this.clusterIssuer = clusterIssuerName(args.issuer);
-        this.registerOutputs({ chart: this.chart, chain: this.chain, clusterIssuer: this.clusterIssuer });
+        this.registerOutputs({
+            namespace: this.namespace,
+            chart: this.chart,
+            chain: this.chain,
+            clusterIssuer: this.clusterIssuer,
+        });
     }
 }

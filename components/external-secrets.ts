@@ -106,6 +106,6 @@ export class ExternalSecrets extends pulumi.ComponentResource {
             values: externalSecretsValues(args),
             dependsOn: args.serviceMonitors ? [args.serviceMonitors.crds] : [],
         });
-        this.registerOutputs({ chart: this.chart });
+        this.registerOutputs({ chart: this.chart, namespace: this.namespace });
     }
 }

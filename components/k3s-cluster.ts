@@ -78,7 +78,7 @@ export class K3sCluster extends pulumi.ComponentResource {
         const servers = args.nodes.filter((n) => n.role === "server");
         const agents = args.nodes.filter((n) => n.role === "agent");
         const first = servers[0];
-        if (first === undefined) throw new Error(`${name}: a K3s cluster needs a server`);
+        if (first === undefined) throw new pulumi.ResourceError("a K3s cluster needs a server", this);
         const apiAddress = args.apiAddress ?? args.vip?.address ?? first.address;
         const cluster: ClusterSettings = {
             apiAddress,
@@ -211,6 +211,6 @@ export class K3sCluster extends pulumi.ComponentResource {
             nodes: args.nodes.map((n) => n.address),
             etcd: cluster.embeddedEtcd,
         };
-        this.registerOutputs({ kubeconfig: this.kubeconfig });
+        this.registerOutputs({ kubeconfig: this.kubeconfig, metrics: this.metrics });
     }
 }

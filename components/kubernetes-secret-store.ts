@@ -93,6 +93,6 @@ export class KubernetesSecretStore extends pulumi.ComponentResource {
         );
 
         this.store = createStore(this, name, args.externalSecrets, kubernetesStore(), [binding, ...secrets]);
-        this.registerOutputs({ store: this.store });
+        this.registerOutputs({ namespace: this.namespace, store: this.store });
     }
 }

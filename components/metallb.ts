@@ -106,6 +106,11 @@ export class MetalLb extends pulumi.ComponentResource {
             (pool, i) => new k8s.apiextensions.CustomResource(`${name}-pool-${pool.name}`, pools[i], ready),
         );
         this.advertisement = new k8s.apiextensions.CustomResource(`${name}-l2`, advertisement, ready);
-        this.registerOutputs({ chart: this.chart, pools: this.pools, advertisement: this.advertisement });
+        this.registerOutputs({
+            namespace: this.namespace,
+            chart: this.chart,
+            pools: this.pools,
+            advertisement: this.advertisement,
+        });
     }
 }

@@ -258,6 +258,7 @@ export class Monitoring extends pulumi.ComponentResource {
         this.grafanaUrl = `https://${args.host}`;
         this.grafanaAdminPassword = pulumi.secret(password.result);
         this.registerOutputs({
+            namespace: this.namespace,
             chart: this.chart,
             grafanaUrl: this.grafanaUrl,
             grafanaAdminPassword: this.grafanaAdminPassword,

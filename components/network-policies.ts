@@ -190,7 +190,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
         this.policies = Object.entries(args.namespaces).flatMap(([namespaceName, namespace]) => {
             const allows = PLATFORM_TRAFFIC[namespaceName];
             if (allows === undefined)
-                throw new Error(`${name}: no traffic is described for namespace ${namespaceName}`);
+                throw new pulumi.ResourceError(`no traffic is described for namespace ${namespaceName}`, this);
             const policy = (
                 policyName: string,
                 spec: k8s.types.input.networking.v1.NetworkPolicySpec,
