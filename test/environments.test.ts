@@ -3,6 +3,7 @@
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { API_CREDENTIAL_SCRIPT, INSTALL_SCRIPT } from "../components/k3s/node-commands";
+import { K3S_VERSION } from "../components/versions";
 import { ENVIRONMENTS, PROFILES } from "../stacks/profiles";
 import { homelab } from "../stacks/homelab";
 import { isSecret, K3S_KUBECONFIG, Registration, settle, stackConfigFile, unwrap, useStack } from "./harness";
@@ -146,7 +147,7 @@ for (const environment of ENVIRONMENTS) {
                 mode: "nodes",
                 servers: expected.servers,
                 agents: expected.agents,
-                k3sVersion: "v1.34.2+k3s1",
+                k3sVersion: K3S_VERSION,
             });
         });
 

@@ -1,5 +1,6 @@
 // The platform each environment installs, from its own Pulumi.<env>.yaml.
 import * as assert from "node:assert/strict";
+import { CHARTS } from "../components/versions";
 import { homelab } from "../stacks/homelab";
 import { ENVIRONMENTS } from "../stacks/profiles";
 import { isSecret, names, only, Registration, settle, stackConfigFile, useStack } from "./harness";
@@ -219,12 +220,12 @@ for (const environment of ENVIRONMENTS) {
                 .map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace, r.inputs.name])
                 .sort();
             assert.deepEqual(charts, [
-                ["argo-cd", "10.1.1", "argocd", "argocd"],
-                ["cert-manager", "v1.21.1", "cert-manager", "cert-manager"],
-                ["external-secrets", "2.9.0", "external-secrets", "external-secrets"],
-                ["kube-prometheus-stack", "88.5.3", "kube-system", "prometheus-operator-crds"],
-                ["kube-prometheus-stack", "88.5.3", "monitoring", "kube-prometheus-stack"],
-                ["metallb", "0.16.1", "metallb-system", "metallb"],
+                ["argo-cd", CHARTS.argocd.version, "argocd", "argocd"],
+                ["cert-manager", CHARTS.certManager.version, "cert-manager", "cert-manager"],
+                ["external-secrets", CHARTS.externalSecrets.version, "external-secrets", "external-secrets"],
+                ["kube-prometheus-stack", CHARTS.monitoring.version, "kube-system", "prometheus-operator-crds"],
+                ["kube-prometheus-stack", CHARTS.monitoring.version, "monitoring", "kube-prometheus-stack"],
+                ["metallb", CHARTS.metallb.version, "metallb-system", "metallb"],
             ]);
         });
 

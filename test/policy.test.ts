@@ -131,28 +131,35 @@ describe("workloads-set-resources", () => {
     });
 });
 
+// The chart labels the pinned charts render (`<name>-<version>`).
+const ARGO_CD = `argo-cd-${CHARTS.argocd.version}`;
+const METALLB = `metallb-${CHARTS.metallb.version}`;
+const CERT_MANAGER = `cert-manager-${CHARTS.certManager.version}`;
+const KUBE_PROMETHEUS_STACK = `kube-prometheus-stack-${CHARTS.monitoring.version}`;
+const EXTERNAL_SECRETS = `external-secrets-${CHARTS.externalSecrets.version}`;
+
+/** Another version than the pin, whatever it is: the pinned one with its major version raised. */
+const notPinned = (version: string) => version.replace(/\d+/, (major) => String(Number(major) + 1));
+
 // The controller Deployments' labels as the pinned charts render them (shared/tools/render.js).
 const CONTROLLERS: [string, Record<string, string>][] = [
-    ["argocd-server", { "helm.sh/chart": "argo-cd-10.1.1", "app.kubernetes.io/component": "server" }],
-    ["argocd-repo-server", { "helm.sh/chart": "argo-cd-10.1.1", "app.kubernetes.io/component": "repo-server" }],
+    ["argocd-server", { "helm.sh/chart": ARGO_CD, "app.kubernetes.io/component": "server" }],
+    ["argocd-repo-server", { "helm.sh/chart": ARGO_CD, "app.kubernetes.io/component": "repo-server" }],
     [
         "argocd-applicationset-controller",
-        { "helm.sh/chart": "argo-cd-10.1.1", "app.kubernetes.io/component": "applicationset-controller" },
+        { "helm.sh/chart": ARGO_CD, "app.kubernetes.io/component": "applicationset-controller" },
     ],
-    ["cert-manager", { "helm.sh/chart": "cert-manager-v1.21.1", "app.kubernetes.io/component": "controller" }],
-    ["cert-manager-webhook", { "helm.sh/chart": "cert-manager-v1.21.1", "app.kubernetes.io/component": "webhook" }],
-    [
-        "cert-manager-cainjector",
-        { "helm.sh/chart": "cert-manager-v1.21.1", "app.kubernetes.io/component": "cainjector" },
-    ],
-    ["external-secrets", { "helm.sh/chart": "external-secrets-2.9.0", "app.kubernetes.io/name": "external-secrets" }],
+    ["cert-manager", { "helm.sh/chart": CERT_MANAGER, "app.kubernetes.io/component": "controller" }],
+    ["cert-manager-webhook", { "helm.sh/chart": CERT_MANAGER, "app.kubernetes.io/component": "webhook" }],
+    ["cert-manager-cainjector", { "helm.sh/chart": CERT_MANAGER, "app.kubernetes.io/component": "cainjector" }],
+    ["external-secrets", { "helm.sh/chart": EXTERNAL_SECRETS, "app.kubernetes.io/name": "external-secrets" }],
     [
         "external-secrets-webhook",
-        { "helm.sh/chart": "external-secrets-2.9.0", "app.kubernetes.io/name": "external-secrets-webhook" },
+        { "helm.sh/chart": EXTERNAL_SECRETS, "app.kubernetes.io/name": "external-secrets-webhook" },
     ],
     [
         "external-secrets-cert-controller",
-        { "helm.sh/chart": "external-secrets-2.9.0", "app.kubernetes.io/name": "external-secrets-cert-controller" },
+        { "helm.sh/chart": EXTERNAL_SECRETS, "app.kubernetes.io/name": "external-secrets-cert-controller" },
     ],
 ];
 const controllers = (stack: string, replicas?: number) =>
@@ -176,7 +183,7 @@ describe("production-controllers-replicated", () => {
     });
     it("counts a controller without spec.replicas as 1 replica", () => {
         const webhook = renderedDeployment("cert-manager-webhook", {
-            "helm.sh/chart": "cert-manager-v1.21.1",
+            "helm.sh/chart": CERT_MANAGER,
             "app.kubernetes.io/component": "webhook",
         });
         assert.deepEqual(renderedViolations(productionControllersReplicated, "production", webhook), [
@@ -192,14 +199,14 @@ describe("production-controllers-replicated", () => {
     });
     it("leaves the Deployments that are not listed controllers alone", () => {
         const argo = (component: string) => ({
-            "helm.sh/chart": "argo-cd-10.1.1",
+            "helm.sh/chart": ARGO_CD,
             "app.kubernetes.io/component": component,
         });
         const others = [
             renderedDeployment("argocd-notifications-controller", argo("notifications-controller"), 1),
             renderedDeployment("argocd-redis", argo("redis")),
             renderedDeployment("metallb-controller", {
-                "helm.sh/chart": "metallb-0.16.1",
+                "helm.sh/chart": METALLB,
                 "app.kubernetes.io/component": "controller",
             }),
             renderedDeployment("kube-prometheus-stack-grafana", { "helm.sh/chart": "grafana-12.11.1" }, 1),
@@ -226,25 +233,22 @@ const configMap = (labels: Record<string, string>): Manifest => ({
 
 describe("charts-pinned", () => {
     it("rejects a child Deployment rendered from another version of a pinned chart", () => {
-        const server = renderedDeployment("argocd-server", { "helm.sh/chart": "argo-cd-10.2.0" }, 2);
+        const other = notPinned(CHARTS.argocd.version);
+        const server = renderedDeployment("argocd-server", { "helm.sh/chart": `argo-cd-${other}` }, 2);
         assert.deepEqual(renderedViolations(chartsPinned, "dev", server), [
-            "argo-cd objects rendered from chart version 10.2.0; components/versions.ts pins 10.1.1",
+            `argo-cd objects rendered from chart version ${other}; components/versions.ts pins ${CHARTS.argocd.version}`,
         ]);
     });
     it("accepts objects labelled with each pinned chart version", () => {
-        const labelled = [
-            "argo-cd-10.1.1",
-            "metallb-0.16.1",
-            "cert-manager-v1.21.1",
-            "kube-prometheus-stack-88.5.3",
-            "external-secrets-2.9.0",
-        ].map((label) => configMap({ "helm.sh/chart": label }));
+        const labelled = [ARGO_CD, METALLB, CERT_MANAGER, KUBE_PROMETHEUS_STACK, EXTERNAL_SECRETS].map((label) =>
+            configMap({ "helm.sh/chart": label }),
+        );
         assert.deepEqual(
             labelled.flatMap((o) => renderedViolations(chartsPinned, "dev", o)),
             [],
         );
         assert.equal(Object.keys(CHARTS).length, labelled.length);
-        assert.equal(helmChartLabel("cert-manager", "v1.21.1"), "cert-manager-v1.21.1");
+        assert.equal(helmChartLabel("cert-manager", CHARTS.certManager.version), CERT_MANAGER);
         assert.equal(helmChartLabel("chart", "1.0.0+build.1"), "chart-1.0.0_build.1");
     });
     it("rejects objects of a chart the program does not pin", () => {
@@ -253,14 +257,15 @@ describe("charts-pinned", () => {
         ]);
     });
     it("reads the older `chart` label kube-prometheus-stack sets on its own objects", () => {
+        const other = notPinned(CHARTS.monitoring.version);
         assert.deepEqual(
-            renderedViolations(chartsPinned, "dev", configMap({ chart: "kube-prometheus-stack-88.4.0" })),
-            ["kube-prometheus-stack objects rendered from chart version 88.4.0; components/versions.ts pins 88.5.3"],
+            renderedViolations(chartsPinned, "dev", configMap({ chart: `kube-prometheus-stack-${other}` })),
+            [
+                `kube-prometheus-stack objects rendered from chart version ${other}; ` +
+                    `components/versions.ts pins ${CHARTS.monitoring.version}`,
+            ],
         );
-        assert.deepEqual(
-            renderedViolations(chartsPinned, "dev", configMap({ chart: "kube-prometheus-stack-88.5.3" })),
-            [],
-        );
+        assert.deepEqual(renderedViolations(chartsPinned, "dev", configMap({ chart: KUBE_PROMETHEUS_STACK })), []);
     });
     it("accepts a subchart's label: its parent chart pins it", () => {
         const subcharts = [
@@ -278,7 +283,10 @@ describe("charts-pinned", () => {
     });
     it("accepts a helm Release, a resource with inputs, at an exact version", () => {
         const release = "kubernetes:helm.sh/v3:Release";
-        assert.deepEqual(violations(chartsPinned, "dev", release, { chart: "cert-manager", version: "v1.21.1" }), []);
+        assert.deepEqual(
+            violations(chartsPinned, "dev", release, { chart: "cert-manager", version: CHARTS.certManager.version }),
+            [],
+        );
     });
     it("rejects a helm Release at a version range or none", () => {
         const release = "kubernetes:helm.sh/v3:Release";

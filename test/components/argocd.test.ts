@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ArgoCd, argocdValues } from "../../components/argocd";
 import { sized } from "../../components/sizing";
+import { CHARTS } from "../../components/versions";
 import { names, only, Registration, registrations } from "../harness";
 
 const BASE = { host: "argocd.home.arpa", clusterIssuer: "homelab-ca" };
@@ -15,7 +16,7 @@ describe("ArgoCd", () => {
         const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "argocd-chart").inputs;
         assert.deepEqual(
             [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
-            ["argo-cd", "10.1.1", { repo: "https://argoproj.github.io/argo-helm" }, "argocd", "argocd"],
+            ["argo-cd", CHARTS.argocd.version, { repo: "https://argoproj.github.io/argo-helm" }, "argocd", "argocd"],
         );
     });
 

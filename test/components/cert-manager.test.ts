@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { CertManager, certManagerValues, IssuerArgs } from "../../components/cert-manager";
+import { CHARTS } from "../../components/versions";
 import { names, only, Registration, registrations } from "../harness";
 
 const ACME: IssuerArgs = {
@@ -20,7 +21,13 @@ describe("CertManager with a private CA", () => {
         const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "cert-manager-chart").inputs;
         assert.deepEqual(
             [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
-            ["cert-manager", "v1.21.1", { repo: "https://charts.jetstack.io" }, "cert-manager", "cert-manager"],
+            [
+                "cert-manager",
+                CHARTS.certManager.version,
+                { repo: "https://charts.jetstack.io" },
+                "cert-manager",
+                "cert-manager",
+            ],
         );
     });
 

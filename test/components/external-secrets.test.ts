@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ExternalSecrets, externalSecretsValues } from "../../components/external-secrets";
 import { sized } from "../../components/sizing";
+import { CHARTS } from "../../components/versions";
 import { names, only, registrations } from "../harness";
 
 describe("ExternalSecrets", () => {
@@ -11,7 +12,7 @@ describe("ExternalSecrets", () => {
             [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
             [
                 "external-secrets",
-                "2.9.0",
+                CHARTS.externalSecrets.version,
                 { repo: "https://charts.external-secrets.io" },
                 "external-secrets",
                 "external-secrets",

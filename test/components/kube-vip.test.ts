@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { K3sCluster } from "../../components/k3s-cluster";
 import { kubeVipManifest } from "../../components/k3s/kube-vip";
+import { KUBE_VIP_IMAGE } from "../../components/versions";
 import { k3sNodes } from "../fixtures";
 import { only, registrations, unwrap } from "../harness";
 
@@ -24,7 +25,7 @@ describe("kube-vip", () => {
                 true,
             ],
         );
-        assert.equal(container.image, "ghcr.io/kube-vip/kube-vip:v1.2.3");
+        assert.equal(container.image, KUBE_VIP_IMAGE);
         assert.deepEqual(
             Object.fromEntries(container.env.filter((e: any) => "value" in e).map((e: any) => [e.name, e.value])),
             {

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { MetalLb, metallbValues } from "../../components/metallb";
 import { sized } from "../../components/sizing";
+import { CHARTS } from "../../components/versions";
 import { names, only, Registration, registrations } from "../harness";
 
 const POOLS = [
@@ -20,7 +21,7 @@ describe("MetalLb", () => {
             { ...chart.inputs, values: undefined },
             {
                 chart: "metallb",
-                version: "0.16.1",
+                version: CHARTS.metallb.version,
                 repositoryOpts: { repo: "https://metallb.github.io/metallb" },
                 name: "metallb",
                 namespace: "metallb-system",

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { alertmanagerConfig, k3sScrapeValues, Monitoring, monitoringValues } from "../../components/monitoring";
 import { sized } from "../../components/sizing";
+import { CHARTS } from "../../components/versions";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
 
 /** Stand in for the cert-manager install and the CRDs the chart must wait for. */
@@ -29,7 +30,7 @@ describe("Monitoring", () => {
             [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
             [
                 "kube-prometheus-stack",
-                "88.5.3",
+                CHARTS.monitoring.version,
                 { repo: "https://prometheus-community.github.io/helm-charts" },
                 "monitoring",
                 "kube-prometheus-stack",

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { CRDS_ONLY_VALUES, PrometheusOperatorCrds } from "../../components/prometheus-operator-crds";
+import { CHARTS } from "../../components/versions";
 import { only, registrations } from "../harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -12,7 +13,7 @@ describe("PrometheusOperatorCrds", () => {
             [chart.chart, chart.version, chart.repositoryOpts, chart.name, chart.namespace],
             [
                 "kube-prometheus-stack",
-                "88.5.3",
+                CHARTS.monitoring.version,
                 { repo: "https://prometheus-community.github.io/helm-charts" },
                 "prometheus-operator-crds",
                 "kube-system",

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { GATE_RETRIES, WebhookGate } from "../../components/webhook-gate";
+import { KUBECTL_IMAGE } from "../../components/versions";
 import { names, only, Registration, registrations } from "../harness";
 
 const POOL = {
@@ -36,7 +37,7 @@ describe("WebhookGate", () => {
             "--field-manager=webhook-gate",
             "--filename=/gate/objects.json",
         ]);
-        assert.equal(spec.template.spec.containers[0].image, "registry.k8s.io/kubectl:v1.34.2");
+        assert.equal(spec.template.spec.containers[0].image, KUBECTL_IMAGE);
     });
 
     it("is replaced, not awaited again, on the next up when it failed before", () => {
