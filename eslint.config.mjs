@@ -41,7 +41,7 @@ export default tseslint.config(
         },
     },
     {
-        // Config is read in exactly one place (stacks/config.ts); components receive typed args.
+        // Config is read in exactly one place (stacks/config/load.ts); components receive typed args.
         files: ["components/**/*.ts"],
         rules: {
             "no-restricted-syntax": [

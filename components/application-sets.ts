@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ARGOCD_NAMESPACE, ArgoCd } from "./argocd";
-import { Manifest } from "./webhook-gate";
+import { Manifest } from "./shared/webhook-gate";
 
 /** The cluster Argo CD runs in, as Applications name it. */
 export const IN_CLUSTER = "https://kubernetes.default.svc";

@@ -2,10 +2,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
-import { deepMerge } from "./merge";
-import { disruptionBudget, sized, SizingPreset } from "./sizing";
-import { CHARTS } from "./versions";
+import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { deepMerge } from "./shared/merge";
+import { disruptionBudget, sized, SizingPreset } from "./shared/sizing";
+import { CHARTS } from "./shared/versions";
 
 export const ARGOCD_NAMESPACE = "argocd";
 // Baseline, warning on restricted: not every container of redis-ha is known to pass restricted.

@@ -1,11 +1,11 @@
 // cert-manager and the environment's ClusterIssuer: a private CA (self-signed root) or ACME.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
-import { deepMerge } from "./merge";
-import { disruptionBudget, sized, SizingPreset } from "./sizing";
-import { CHARTS } from "./versions";
-import { Manifest, WebhookGate } from "./webhook-gate";
+import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { deepMerge } from "./shared/merge";
+import { disruptionBudget, sized, SizingPreset } from "./shared/sizing";
+import { CHARTS } from "./shared/versions";
+import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 // cert-manager, its webhook, cainjector and the webhook gate all run restricted.

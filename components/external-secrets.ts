@@ -1,11 +1,11 @@
 // External Secrets Operator: the one way workloads get secrets, whatever store backs it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
-import { deepMerge } from "./merge";
-import { disruptionBudget, sized, SizingPreset } from "./sizing";
-import { CHARTS } from "./versions";
-import { Manifest, WebhookGate } from "./webhook-gate";
+import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { deepMerge } from "./shared/merge";
+import { disruptionBudget, sized, SizingPreset } from "./shared/sizing";
+import { CHARTS } from "./shared/versions";
+import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
 export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
 // The controller, webhook, cert controller and the webhook gate all run restricted.

@@ -2,11 +2,11 @@
 // Traefik's LoadBalancer service takes its address from here).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
-import { deepMerge } from "./merge";
-import { sized, SizingPreset } from "./sizing";
-import { CHARTS } from "./versions";
-import { Manifest, WebhookGate } from "./webhook-gate";
+import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { deepMerge } from "./shared/merge";
+import { sized, SizingPreset } from "./shared/sizing";
+import { CHARTS } from "./shared/versions";
+import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
 export const METALLB_NAMESPACE = "metallb-system";
 // The speaker answers ARP on the host network and needs NET_RAW: privileged.

@@ -3,10 +3,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./chart";
-import { deepMerge } from "./merge";
-import { sized, SizingPreset } from "./sizing";
-import { CHARTS } from "./versions";
+import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { deepMerge } from "./shared/merge";
+import { sized, SizingPreset } from "./shared/sizing";
+import { CHARTS } from "./shared/versions";
 
 export const MONITORING_NAMESPACE = "monitoring";
 // node-exporter reads the host through hostNetwork, hostPID and hostPath: privileged.

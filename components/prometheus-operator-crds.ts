@@ -8,7 +8,7 @@
 // always match the operator that chart runs.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "./versions";
+import { CHARTS } from "./shared/versions";
 
 /** Helm release of the CRDs; the CRDs are cluster-wide, the namespace only names the release. */
 const RELEASE = "prometheus-operator-crds";

@@ -1,7 +1,7 @@
 // The environment rules of the seed workflow, as policies over every resource a preview or an
 // update registers (chart objects included: Helm v4 charts make each one a resource).
 import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { ChartPin, CHARTS } from "../components/versions";
+import { ChartPin, CHARTS } from "../components/shared/versions";
 
 /** The stack (environment) a resource belongs to, from its URN (`urn:pulumi:<stack>::...`). */
 export function environmentOf(urn: string): string {
@@ -166,11 +166,11 @@ const chartNameOf = (label: string) => /^(.+?)-v?\d[\w.]*(-[\w.]+)?$/.exec(label
 
 // Why: a preview must show what an update will install. Under the engine a v4 Chart registers no
 // properties, so the versions are read where they show: the chart label of every rendered object
-// must name a chart components/versions.ts pins, at the pinned version, or a subchart of one. A
+// must name a chart components/shared/versions.ts pins, at the pinned version, or a subchart of one. A
 // helm Release is a resource with inputs: its `version` must be exact.
 export const chartsPinned: ResourceValidationPolicy = {
     name: "charts-pinned",
-    description: "Every Helm chart is installed at the exact version components/versions.ts pins.",
+    description: "Every Helm chart is installed at the exact version components/shared/versions.ts pins.",
     validateResource: (args, reportViolation) => {
         if (args.type === "kubernetes:helm.sh/v3:Release") {
             const version = String(args.props.version ?? "");
@@ -184,13 +184,15 @@ export const chartsPinned: ResourceValidationPolicy = {
         if (rendered === undefined) {
             const name = chartNameOf(label);
             if (!Object.values(SUBCHARTS).some((subcharts) => name !== undefined && subcharts.includes(name)))
-                reportViolation(`objects rendered from chart ${label}, which components/versions.ts does not pin`);
+                reportViolation(
+                    `objects rendered from chart ${label}, which components/shared/versions.ts does not pin`,
+                );
             return;
         }
         if (label === helmChartLabel(rendered.pin.chart, rendered.pin.version)) return;
         reportViolation(
             `${rendered.pin.chart} objects rendered from chart version ${rendered.version}; ` +
-                `components/versions.ts pins ${rendered.pin.version}`,
+                `components/shared/versions.ts pins ${rendered.pin.version}`,
         );
     },
 };

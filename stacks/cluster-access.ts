@@ -2,9 +2,9 @@
 // cluster's kubeconfig, or the kubeconfig K3s wrote on the first server of `cluster.nodes`.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { K3sCluster } from "../components/k3s-cluster";
-import { StackConfig } from "./config";
-import { checked } from "./validate";
+import { K3sCluster } from "../components/k3s/cluster";
+import { StackConfig } from "./config/load";
+import { checked } from "./config/validate";
 
 /** How the stack reaches its cluster: the kubeconfig, and the K3s it installed (nodes mode). */
 export interface ClusterAccess {

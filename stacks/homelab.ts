@@ -1,7 +1,7 @@
 // One environment of the homelab: config first (validated before anything is registered), then
 // the cluster (K3s on the nodes, or an existing one) and its provider, then the platform on it.
 import { apiServerUrl, clusterAccess, kubernetesProvider } from "./cluster-access";
-import { loadConfig } from "./config";
+import { loadConfig } from "./config/load";
 import { platform } from "./platform";
 
 /** Builds the stack and returns its outputs. */

@@ -17,15 +17,15 @@ import {
     IssuerArgs,
 } from "../components/cert-manager";
 import { EXTERNAL_SECRETS_NAMESPACE, ExternalSecrets } from "../components/external-secrets";
-import { Guards } from "../components/chart";
-import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/kubernetes-secret-store";
+import { Guards } from "../components/shared/chart";
+import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/secret-store/kubernetes";
 import { NetworkPolicies } from "../components/network-policies";
 import { METALLB_NAMESPACE, MetalLb } from "../components/metallb";
 import { K3sMetrics, Monitoring, MONITORING_NAMESPACE } from "../components/monitoring";
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
-import { VaultSecretStore } from "../components/vault-secret-store";
-import { StackConfig } from "./config";
-import { checked, LETS_ENCRYPT } from "./validate";
+import { VaultSecretStore } from "../components/secret-store/vault";
+import { StackConfig } from "./config/load";
+import { checked, LETS_ENCRYPT } from "./config/validate";
 
 /** The ClusterIssuer the environment's TLS settings ask for. */
 export function issuerFor(config: StackConfig): IssuerArgs {

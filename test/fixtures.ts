@@ -1,10 +1,10 @@
 // Valid configs for the pure validation tests, one per environment; each failing case changes
 // exactly one thing in one of them.
 import * as assert from "node:assert/strict";
-import { K3sNode } from "../components/k3s-config";
-import { KubeconfigSummary } from "../stacks/kubeconfig";
-import { SecretKey } from "../stacks/schema";
-import { ConfigInput, validateConfig } from "../stacks/validate";
+import { K3sNode } from "../components/k3s/config";
+import { KubeconfigSummary } from "../stacks/config/kubeconfig";
+import { SecretKey } from "../stacks/config/schema";
+import { ConfigInput, validateConfig } from "../stacks/config/validate";
 
 /** A valid SSH host key (ed25519), which staging and production require on every node. */
 export const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";

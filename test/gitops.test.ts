@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import { ENVIRONMENTS } from "../stacks/profiles";
+import { ENVIRONMENTS } from "../stacks/config/profiles";
 import { ROOT } from "./harness";
 
 const GITOPS = path.join(ROOT, "gitops");

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { CHARTS, K3S_VERSION, KUBE_VIP_IMAGE, KUBECTL_IMAGE } from "../components/versions";
+import { CHARTS, K3S_VERSION, KUBE_VIP_IMAGE, KUBECTL_IMAGE } from "../components/shared/versions";
 import { ROOT } from "./harness";
 
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -321,8 +321,8 @@ describe("Renovate", () => {
     const renovate = JSON.parse(read("renovate.json"));
     const manager = renovate.customManagers[0];
 
-    it("finds every pin of components/versions.ts with its current version", () => {
-        const source = read("components/versions.ts");
+    it("finds every pin of components/shared/versions.ts with its current version", () => {
+        const source = read("components/shared/versions.ts");
         const found = new Map<string, string>();
         for (const pattern of manager.matchStrings as string[]) {
             for (const match of source.matchAll(new RegExp(pattern, "g"))) {

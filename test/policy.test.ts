@@ -2,7 +2,7 @@
 // whole pack passes on the real stacks.
 import * as assert from "node:assert/strict";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { CHARTS } from "../components/versions";
+import { CHARTS } from "../components/shared/versions";
 import {
     chartsPinned,
     environmentOf,
@@ -14,7 +14,7 @@ import {
     workloadsSetResources,
 } from "../policy/rules";
 import { homelab } from "../stacks/homelab";
-import { ENVIRONMENTS } from "../stacks/profiles";
+import { ENVIRONMENTS } from "../stacks/config/profiles";
 import { settle, stackConfigFile, useStack } from "./harness";
 
 /** The violations a policy reports for one resource. */
@@ -236,7 +236,7 @@ describe("charts-pinned", () => {
         const other = notPinned(CHARTS.argocd.version);
         const server = renderedDeployment("argocd-server", { "helm.sh/chart": `argo-cd-${other}` }, 2);
         assert.deepEqual(renderedViolations(chartsPinned, "dev", server), [
-            `argo-cd objects rendered from chart version ${other}; components/versions.ts pins ${CHARTS.argocd.version}`,
+            `argo-cd objects rendered from chart version ${other}; components/shared/versions.ts pins ${CHARTS.argocd.version}`,
         ]);
     });
     it("accepts objects labelled with each pinned chart version", () => {
@@ -253,7 +253,7 @@ describe("charts-pinned", () => {
     });
     it("rejects objects of a chart the program does not pin", () => {
         assert.deepEqual(renderedViolations(chartsPinned, "dev", configMap({ "helm.sh/chart": "traefik-37.1.0" })), [
-            "objects rendered from chart traefik-37.1.0, which components/versions.ts does not pin",
+            "objects rendered from chart traefik-37.1.0, which components/shared/versions.ts does not pin",
         ]);
     });
     it("reads the older `chart` label kube-prometheus-stack sets on its own objects", () => {
@@ -262,7 +262,7 @@ describe("charts-pinned", () => {
             renderedViolations(chartsPinned, "dev", configMap({ chart: `kube-prometheus-stack-${other}` })),
             [
                 `kube-prometheus-stack objects rendered from chart version ${other}; ` +
-                    `components/versions.ts pins ${CHARTS.monitoring.version}`,
+                    `components/shared/versions.ts pins ${CHARTS.monitoring.version}`,
             ],
         );
         assert.deepEqual(renderedViolations(chartsPinned, "dev", configMap({ chart: KUBE_PROMETHEUS_STACK })), []);

@@ -4,7 +4,7 @@
 // `kube-vip manifest pod --controlplane --arp --leaderElection` generates, with K3s's kubeconfig
 // mounted where kube-vip reads its own (admin.conf).
 import { stringify } from "yaml";
-import { KUBE_VIP_IMAGE } from "../versions";
+import { KUBE_VIP_IMAGE } from "../shared/versions";
 
 /** The API's virtual IP and the servers' interface it is announced on. */
 export interface Vip {

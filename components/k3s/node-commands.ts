@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { K3sNode } from "../k3s-config";
+import { K3sNode } from "./config";
 
 /** Every node's install; the first server's printing of Pulumi's kubeconfig; a server's drain of
  *  a node before its install runs again. */

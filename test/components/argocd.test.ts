@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ArgoCd, argocdValues } from "../../components/argocd";
-import { sized } from "../../components/sizing";
-import { CHARTS } from "../../components/versions";
+import { sized } from "../../components/shared/sizing";
+import { CHARTS } from "../../components/shared/versions";
 import { names, only, Registration, registrations } from "../harness";
 
 const BASE = { host: "argocd.home.arpa", clusterIssuer: "homelab-ca" };

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { CertManager, certManagerValues, IssuerArgs } from "../../components/cert-manager";
-import { CHARTS } from "../../components/versions";
+import { CHARTS } from "../../components/shared/versions";
 import { names, only, Registration, registrations } from "../harness";
 
 const ACME: IssuerArgs = {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ExternalSecrets, externalSecretsValues } from "../../components/external-secrets";
-import { sized } from "../../components/sizing";
-import { CHARTS } from "../../components/versions";
+import { sized } from "../../components/shared/sizing";
+import { CHARTS } from "../../components/shared/versions";
 import { names, only, registrations } from "../harness";
 
 describe("ExternalSecrets", () => {

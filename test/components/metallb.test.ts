@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { MetalLb, metallbValues } from "../../components/metallb";
-import { sized } from "../../components/sizing";
-import { CHARTS } from "../../components/versions";
+import { sized } from "../../components/shared/sizing";
+import { CHARTS } from "../../components/shared/versions";
 import { names, only, Registration, registrations } from "../harness";
 
 const POOLS = [

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { alertmanagerConfig, k3sScrapeValues, Monitoring, monitoringValues } from "../../components/monitoring";
-import { sized } from "../../components/sizing";
-import { CHARTS } from "../../components/versions";
+import { sized } from "../../components/shared/sizing";
+import { CHARTS } from "../../components/shared/versions";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
 
 /** Stand in for the cert-manager install and the CRDs the chart must wait for. */

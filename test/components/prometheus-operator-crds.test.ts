@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { CRDS_ONLY_VALUES, PrometheusOperatorCrds } from "../../components/prometheus-operator-crds";
-import { CHARTS } from "../../components/versions";
+import { CHARTS } from "../../components/shared/versions";
 import { only, registrations } from "../harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";

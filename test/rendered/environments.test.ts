@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import { isBuiltin } from "../../render/kinds";
 import { allObjects, RenderedStack } from "../../render/stack";
-import { ENVIRONMENTS } from "../../stacks/profiles";
+import { ENVIRONMENTS } from "../../stacks/config/profiles";
 import { orderFindings, podSecurityFindings, policyFindings, schemaFindings } from "./findings";
 import { reachabilityFindings } from "./traffic";
 import { renderedApplications, renderedStack, requireHelm, trafficSources } from "./rendering";

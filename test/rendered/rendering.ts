@@ -5,7 +5,7 @@ import { Registration, stackConfigFile } from "../../render/evaluate";
 import { renderApplications, RenderedApplication } from "../../render/gitops";
 import { chartDirectory, HelmSetup, helmSetup, helmVersion } from "../../render/helm";
 import { RenderedStack, renderRegistrations, renderStack } from "../../render/stack";
-import { CHARTS } from "../../components/versions";
+import { CHARTS } from "../../components/shared/versions";
 import { requireTool } from "../tools";
 import { K3S_TRAEFIK, TrafficSources } from "./traffic";
 

@@ -1,0 +1,173 @@
+// Production: the ClusterSecretStore reads Vault. The program sets up Vault's side for this
+// cluster: a Kubernetes auth backend of its own (so several clusters can share one Vault),
+// a KV v2 mount for the environment, a read-only policy on it, and a role that only the
+// External Secrets controller's service account can log in to.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import { createStore, EXTERNAL_SECRETS_ACCOUNT, ExternalSecrets, secretStore } from "../external-secrets";
+import { Manifest } from "../shared/webhook-gate";
+
+/** The Vault role the External Secrets controller logs in with. */
+export const VAULT_ROLE = "external-secrets";
+/** The audience the role requires and the controller requests its token for (Vault >= 1.21
+ *  warns on roles without one; ESO asks for it through serviceAccountRef.audiences). */
+export const VAULT_AUDIENCE = "vault";
+/** Service account whose token Vault uses to review login tokens (TokenReview API). */
+export const TOKEN_REVIEWER = "vault-token-reviewer";
+
+export interface VaultSecretStoreArgs {
+    /** The operator the store belongs to; the store waits for its chart and webhook. Required. */
+    externalSecrets: ExternalSecrets;
+    /** Vault's address, e.g. `https://vault.home.arpa:8200`. Required. */
+    address: string;
+    /** Path of this cluster's Kubernetes auth backend. Required. */
+    authMount: string;
+    /** KV v2 mount holding the environment's secrets. Required. */
+    kvMount: string;
+    /** Create the KV mount (false: it exists). Default true. */
+    createKvMount?: boolean;
+    /** PEM CA of Vault's TLS certificate, when a private CA signed it. Default: system CAs. */
+    caCert?: string;
+    /** The Kubernetes API URL Vault calls to review tokens. Required. */
+    kubernetesHost: pulumi.Input<string>;
+    /** Environment name, for the policy's name. Required. */
+    environment: string;
+    /** Protect the auth backend and the KV mount (which holds the secrets) from deletion. Default false. */
+    protect?: boolean;
+}
+
+/** The read-only policy: this environment's KV v2 mount, nothing else. */
+export function readOnlyPolicy(kvMount: string): string {
+    return [
+        `# Read-only access to the secrets under ${kvMount}/, for External Secrets.`,
+        `path "${kvMount}/data/*" {`,
+        `  capabilities = ["read"]`,
+        `}`,
+        `path "${kvMount}/metadata/*" {`,
+        `  capabilities = ["read", "list"]`,
+        `}`,
+        ``,
+    ].join("\n");
+}
+
+/** The ClusterSecretStore, reading the KV mount through the role. */
+export function vaultStore(args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "kvMount" | "caCert">): Manifest {
+    return secretStore({
+        vault: {
+            server: args.address,
+            path: args.kvMount,
+            version: "v2",
+            ...(args.caCert ? { caBundle: Buffer.from(args.caCert).toString("base64") } : {}),
+            auth: {
+                kubernetes: {
+                    mountPath: args.authMount,
+                    role: VAULT_ROLE,
+                    serviceAccountRef: { ...EXTERNAL_SECRETS_ACCOUNT, audiences: [VAULT_AUDIENCE] },
+                },
+            },
+        },
+    });
+}
+
+/** A value of a service-account token secret, decoded; the API server fills these in and the
+ *  provider waits for it, so absence means a preview or a mock. */
+function tokenField(secret: k8s.core.v1.Secret, key: string): pulumi.Output<string> {
+    return pulumi.secret(secret.data.apply((data) => Buffer.from(data?.[key] ?? "", "base64").toString("utf8")));
+}
+
+export class VaultSecretStore extends pulumi.ComponentResource {
+    readonly authBackend: vault.AuthBackend;
+    readonly role: vault.kubernetes.AuthBackendRole;
+    readonly store: k8s.apiextensions.CustomResource;
+
+    constructor(name: string, args: VaultSecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:VaultSecretStore", name, {}, opts);
+        const namespace = args.externalSecrets.namespace.metadata.name;
+
+        // In the cluster: the reviewer account, allowed to review tokens, and its long-lived token.
+        const reviewer = new k8s.core.v1.ServiceAccount(
+            `${name}-token-reviewer`,
+            { metadata: { name: TOKEN_REVIEWER, namespace } },
+            { parent: this },
+        );
+        new k8s.rbac.v1.ClusterRoleBinding(
+            `${name}-token-reviewer`,
+            {
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+                subjects: [{ kind: "ServiceAccount", name: reviewer.metadata.name, namespace }],
+            },
+            { parent: this },
+        );
+        const token = new k8s.core.v1.Secret(
+            `${name}-token-reviewer`,
+            {
+                metadata: {
+                    name: `${TOKEN_REVIEWER}-token`,
+                    namespace,
+                    annotations: { "kubernetes.io/service-account.name": reviewer.metadata.name },
+                },
+                type: "kubernetes.io/service-account-token",
+            },
+            { parent: this, additionalSecretOutputs: ["data"] },
+        );
+
+        // In Vault.
+        this.authBackend = new vault.AuthBackend(
+            `${name}-auth`,
+            {
+                type: "kubernetes",
+                path: args.authMount,
+                description: `Kubernetes auth for the ${args.environment} cluster`,
+            },
+            { parent: this, protect: args.protect },
+        );
+        const authConfig = new vault.kubernetes.AuthBackendConfig(
+            `${name}-auth`,
+            {
+                backend: this.authBackend.path,
+                kubernetesHost: args.kubernetesHost,
+                kubernetesCaCert: tokenField(token, "ca.crt"),
+                tokenReviewerJwt: tokenField(token, "token"),
+            },
+            { parent: this },
+        );
+        const mount =
+            (args.createKvMount ?? true)
+                ? new vault.Mount(
+                      `${name}-kv`,
+                      {
+                          path: args.kvMount,
+                          type: "kv",
+                          options: { version: "2" },
+                          description: `Application secrets of the ${args.environment} environment`,
+                      },
+                      // Unmounting a secrets engine deletes every secret in it.
+                      { parent: this, protect: args.protect },
+                  )
+                : undefined;
+        const policy = new vault.Policy(
+            `${name}-read`,
+            { name: `external-secrets-${args.environment}`, policy: readOnlyPolicy(args.kvMount) },
+            { parent: this, dependsOn: mount ? [mount] : [] },
+        );
+        this.role = new vault.kubernetes.AuthBackendRole(
+            `${name}-role`,
+            {
+                backend: this.authBackend.path,
+                roleName: VAULT_ROLE,
+                boundServiceAccountNames: [EXTERNAL_SECRETS_ACCOUNT.name],
+                boundServiceAccountNamespaces: [EXTERNAL_SECRETS_ACCOUNT.namespace],
+                tokenPolicies: [policy.name],
+                audience: VAULT_AUDIENCE,
+                // Short-lived tokens: the controller logs in again as needed.
+                tokenTtl: 900,
+                tokenMaxTtl: 3600,
+            },
+            { parent: this, dependsOn: [authConfig] },
+        );
+
+        this.store = createStore(this, name, args.externalSecrets, vaultStore(args), [this.role]);
+        this.registerOutputs({ authBackend: this.authBackend, role: this.role, store: this.store });
+    }
+}

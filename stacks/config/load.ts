@@ -1,0 +1,90 @@
+// The one place the program reads Pulumi config. Everything is validated here, before any
+// resource is registered; components receive the typed result and never read config.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { PlainSecret } from "../../components/secret-store/kubernetes";
+import { summarizeKubeconfig } from "./kubeconfig";
+import { parsePlainSecrets, readSecretFiles } from "./plain-secrets";
+import { SECRET_KEYS, SecretKey } from "./schema";
+import { Settings, validateConfig } from "./validate";
+
+/** The validated settings plus the secret values, which stay Pulumi secrets. */
+export interface StackConfig extends Settings {
+    readonly secrets: Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
+    /** Dev and staging: the dummy secrets of gitops/secrets/<env>/ (none where secrets come from Vault). */
+    readonly plainSecrets: readonly PlainSecret[];
+}
+
+/** The project's root folder, where gitops/ lives. */
+const ROOT = path.resolve(__dirname, "..", "..");
+
+// The language host lists the keys set with `--secret`; the SDK keeps the check internal, so
+// it is reached through the module object rather than its typings.
+const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;
+
+/** A config value as the program sees it: objects and lists arrive as JSON text. */
+function parseValue(text: string): unknown {
+    if (/^\s*[[{]/.test(text)) {
+        try {
+            return JSON.parse(text) as unknown;
+        } catch {
+            return text; // the schema reports it as a string where an object belongs
+        }
+    }
+    return text;
+}
+
+/** Thrown with every config problem at once; Pulumi prints a RunError without a stack trace. */
+export class ConfigError extends pulumi.RunError {
+    constructor(
+        readonly stackName: string,
+        readonly problems: readonly string[],
+    ) {
+        super(
+            [
+                `Config of stack "${stackName}" has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was changed:`,
+                ...problems.map((p) => `  - ${p}`),
+            ].join("\n"),
+        );
+    }
+}
+
+/** Reads, validates and resolves this stack's `homelab:*` config, or throws a ConfigError. */
+export function loadConfig(): StackConfig {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    const config = new pulumi.Config();
+    const prefix = `${project}:`;
+    const secretKeys = new Set<string>(SECRET_KEYS);
+
+    const values: Record<string, unknown> = {};
+    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+        const key = fullKey.slice(prefix.length);
+        if (fullKey.startsWith(prefix) && !secretKeys.has(key)) {
+            values[key] = parseValue(text);
+        }
+    }
+    const present = SECRET_KEYS.filter((key) => config.get(key) !== undefined);
+    const secrets = new Map(present.map((key) => [key, { secure: isConfigSecret(`${prefix}${key}`) }] as const));
+
+    const kubeconfigText = config.get("kubeconfig");
+    const kubeconfig = kubeconfigText === undefined ? undefined : summarizeKubeconfig(kubeconfigText);
+    const result = validateConfig({ stack, values, secrets, kubeconfig });
+    if (!result.ok) {
+        throw new ConfigError(stack, result.problems);
+    }
+    const { environment, profile } = result.settings;
+    const plain =
+        profile.secrets === "kubernetes"
+            ? parsePlainSecrets(readSecretFiles(ROOT, environment))
+            : { secrets: [], problems: [] };
+    if (plain.problems.length > 0) {
+        throw new ConfigError(stack, plain.problems);
+    }
+    for (const warning of result.warnings) {
+        void pulumi.log.warn(warning);
+    }
+    const secretValues = Object.fromEntries(present.map((key) => [key, config.requireSecret(key)]));
+    return { ...result.settings, secrets: secretValues, plainSecrets: plain.secrets };
+}

@@ -1,0 +1,208 @@
+// Validates a stack's raw config and resolves it into the settings the program runs on. Pure:
+// it sees neither Pulumi nor secret values (only which secret keys are set, and how, and what
+// the kubeconfig's check found), so it is tested directly and can never leak a secret into an
+// error message.
+import { IngressControllerPeer, K3S_TRAEFIK } from "../../components/network-policies";
+import { K3S_VERSION } from "../../components/shared/versions";
+import { KubeconfigSummary } from "./kubeconfig";
+import { applyOverrides, Environment, ENVIRONMENTS, EnvironmentProfile, PROFILES } from "./profiles";
+import { formatProblem, problemsOf } from "./problems";
+import { checkRules, Problem } from "./rules";
+import { unusedSettings } from "./warnings";
+import { configSchema, ParsedConfig, SECRET_KEYS, SecretKey } from "./schema";
+
+/** Let's Encrypt's ACME directories, by profile issuer. */
+export const LETS_ENCRYPT = {
+    "acme-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+    "acme-production": "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+
+/** K3s's bundled storage class, used where the profile keeps volumes local. */
+export const LOCAL_STORAGE_CLASS = "local-path";
+
+export type Node = NonNullable<ParsedConfig["cluster"]["nodes"]>[number];
+
+/** How the program reaches the cluster. */
+export type ClusterSettings =
+    | {
+          readonly mode: "nodes";
+          readonly nodes: readonly Node[];
+          readonly apiAddress: string;
+          readonly vip?: ParsedConfig["cluster"]["vip"];
+          readonly k3sVersion: string;
+          readonly traefik: boolean;
+          readonly etcdS3?: ParsedConfig["cluster"]["etcdS3"];
+      }
+    | {
+          readonly mode: "kubeconfig";
+          /** The API server's URL, from the kubeconfig. */
+          readonly server: string;
+      };
+
+export type TlsSettings =
+    | { readonly issuer: "selfSigned" }
+    | {
+          readonly issuer: "acme";
+          readonly server: string;
+          readonly email: string;
+          readonly solver: "http01" | "cloudflare";
+      };
+
+export interface VaultSettings {
+    readonly address: string;
+    /** Path of this cluster's Kubernetes auth backend. */
+    readonly authMount: string;
+    /** KV v2 mount of this environment's application secrets. */
+    readonly kvMount: string;
+    /** Whether the program creates the KV mount (false: it exists already). */
+    readonly createKvMount: boolean;
+    /** PEM CA of Vault's certificate, when a private CA signed it. */
+    readonly caCert?: string;
+}
+
+/** Everything the program needs to know about one environment, validated and resolved. */
+export interface Settings {
+    readonly environment: Environment;
+    readonly profile: EnvironmentProfile;
+    readonly cluster: ClusterSettings;
+    readonly domain: string;
+    readonly ingressClass: string;
+    /** The controller serving that class, as the network policies admit it. */
+    readonly ingressController: IngressControllerPeer;
+    readonly metallb: ParsedConfig["metallb"];
+    readonly tls: TlsSettings;
+    readonly gitops: ParsedConfig["gitops"];
+    /** Where Alertmanager sends alerts, where the profile routes them. */
+    readonly alerting?: ParsedConfig["alerting"];
+    /** Present where the profile reads secrets from Vault. */
+    readonly vault?: VaultSettings;
+    readonly storageClass: string;
+    readonly components: ParsedConfig["components"];
+}
+
+export interface ConfigInput {
+    /** The Pulumi stack name, which selects the environment. */
+    readonly stack: string;
+    /** The non-secret `homelab:*` values, namespace stripped, objects already JSON-parsed. */
+    readonly values: Readonly<Record<string, unknown>>;
+    /** The secret keys that are set, and whether each is stored encrypted. */
+    readonly secrets: ReadonlyMap<SecretKey, { readonly secure: boolean }>;
+    /** What the secret kubeconfig holds, where it is set (it never reaches a message). */
+    readonly kubeconfig?: KubeconfigSummary;
+}
+
+export type ValidationResult =
+    | { readonly ok: true; readonly settings: Settings; readonly warnings: readonly string[] }
+    | { readonly ok: false; readonly problems: readonly string[] };
+
+function isEnvironment(stack: string): stack is Environment {
+    return (ENVIRONMENTS as readonly string[]).includes(stack);
+}
+
+/** A value the rules have already required; reaching undefined here is a bug in the rules. */
+export function checked<T>(value: T | undefined, key: string): T {
+    if (value === undefined) {
+        throw new Error(`internal: ${key} passed validation but is missing`);
+    }
+    return value;
+}
+
+function tlsSettings(profile: EnvironmentProfile, acme: ParsedConfig["tls"]["acme"]): TlsSettings {
+    if (profile.tlsIssuer === "selfSigned") {
+        return { issuer: "selfSigned" };
+    }
+    const { email, server, solver } = checked(acme, "tls.acme");
+    return { issuer: "acme", email, solver, server: server ?? LETS_ENCRYPT[profile.tlsIssuer] };
+}
+
+function resolve(
+    environment: Environment,
+    profile: EnvironmentProfile,
+    config: ParsedConfig,
+    kubeconfig: KubeconfigSummary | undefined,
+): Settings {
+    const nodes = config.cluster.nodes ?? [];
+    return {
+        environment,
+        profile,
+        cluster:
+            nodes.length > 0
+                ? {
+                      mode: "nodes",
+                      nodes,
+                      apiAddress:
+                          config.cluster.apiAddress ??
+                          config.cluster.vip?.address ??
+                          checked(
+                              nodes.find((n) => n.role === "server"),
+                              "cluster.nodes server",
+                          ).address,
+                      vip: config.cluster.vip,
+                      k3sVersion: config.cluster.k3sVersion ?? K3S_VERSION,
+                      traefik: config.cluster.traefik,
+                      etcdS3: config.cluster.etcdS3,
+                  }
+                : {
+                      mode: "kubeconfig",
+                      server: checked(
+                          kubeconfig && "server" in kubeconfig ? kubeconfig.server : undefined,
+                          "kubeconfig server",
+                      ),
+                  },
+        domain: config.domain,
+        ingressClass: config.ingressClass,
+        ingressController: config.ingressController ?? K3S_TRAEFIK,
+        metallb: config.metallb,
+        tls: tlsSettings(profile, config.tls.acme),
+        gitops: config.gitops,
+        vault:
+            profile.secrets === "vault"
+                ? {
+                      address: checked(config.vault.address, "vault.address"),
+                      authMount: config.vault.authMount ?? `kubernetes-${environment}`,
+                      kvMount: config.vault.kvMount ?? `homelab/${environment}`,
+                      createKvMount: config.vault.createKvMount,
+                      caCert: config.vault.caCert,
+                  }
+                : undefined,
+        storageClass: config.storageClass ?? LOCAL_STORAGE_CLASS,
+        alerting: profile.monitoring.alertRouting ? config.alerting : undefined,
+        components: config.components,
+    };
+}
+
+/** Checks the whole config, collecting every problem before failing. */
+export function validateConfig(input: ConfigInput): ValidationResult {
+    const problems: Problem[] = [];
+    if (!isEnvironment(input.stack)) {
+        problems.push({
+            key: "stack",
+            message: `"${input.stack}" is not an environment; the stack name selects one of ${ENVIRONMENTS.join(", ")}`,
+            example: "pulumi stack select dev",
+        });
+    }
+    const parsed = configSchema.safeParse(input.values, { reportInput: true });
+    if (!parsed.success) {
+        problems.push(...problemsOf(configSchema, parsed.error, SECRET_KEYS));
+    }
+    if (parsed.success && isEnvironment(input.stack)) {
+        const environment = input.stack;
+        const profile = applyOverrides(PROFILES[environment], parsed.data.profile);
+        const ctx = {
+            environment,
+            profile,
+            config: parsed.data,
+            secrets: input.secrets,
+            kubeconfig: input.kubeconfig,
+        };
+        problems.push(...checkRules(ctx));
+        if (problems.length === 0) {
+            return {
+                ok: true,
+                settings: resolve(environment, profile, parsed.data, input.kubeconfig),
+                warnings: unusedSettings(ctx),
+            };
+        }
+    }
+    return { ok: false, problems: problems.map(formatProblem) };
+}

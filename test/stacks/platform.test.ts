@@ -1,0 +1,559 @@
+// The platform each environment installs, from its own Pulumi.<env>.yaml.
+import * as assert from "node:assert/strict";
+import { CHARTS } from "../../components/shared/versions";
+import { homelab } from "../../stacks/homelab";
+import { ENVIRONMENTS } from "../../stacks/config/profiles";
+import { isSecret, names, only, Registration, settle, stackConfigFile, useStack } from "../harness";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const REPO = "https://github.com/example/homelab.git";
+
+/** The custom resources that make up each environment's issuer. */
+const ISSUER_OBJECTS = {
+    dev: [
+        ["kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-selfsigned"],
+        ["kubernetes:cert-manager.io/v1:Certificate", "cert-manager-homelab-root-ca"],
+        ["kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-homelab-ca"],
+    ],
+    staging: [["kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-letsencrypt-staging"]],
+    production: [["kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-letsencrypt-production"]],
+};
+
+const EXPECTED = {
+    dev: {
+        domain: "dev.home.arpa",
+        revision: "main",
+        issuer: "homelab-ca",
+        replicas: 1,
+        ha: false,
+        preset: "reduced",
+        pool: "192.168.10.200-192.168.10.219",
+        nodes: { "dev-k3s-1": "192.168.10.11" },
+        agents: [] as string[],
+        servers: ["192.168.10.11"],
+        etcd: false,
+        drained: false,
+    },
+    staging: {
+        domain: "staging.lab.example.com",
+        revision: "env/staging",
+        issuer: "letsencrypt-staging",
+        replicas: 1,
+        ha: false,
+        preset: "reduced",
+        pool: "192.168.20.200-192.168.20.219",
+        nodes: { "staging-k3s-1": "192.168.20.11", "staging-k3s-2": "192.168.20.21" },
+        agents: ["staging-k3s-2"],
+        servers: ["192.168.20.11"],
+        etcd: true,
+        drained: false,
+    },
+    production: {
+        domain: "lab.example.com",
+        revision: "env/production",
+        issuer: "letsencrypt-production",
+        replicas: 2,
+        ha: true,
+        preset: "full",
+        pool: "192.168.30.200-192.168.30.239",
+        nodes: {
+            "prod-k3s-1": "192.168.30.11",
+            "prod-k3s-2": "192.168.30.12",
+            "prod-k3s-3": "192.168.30.13",
+            "prod-k3s-4": "192.168.30.21",
+            "prod-k3s-5": "192.168.30.22",
+        },
+        agents: ["prod-k3s-4", "prod-k3s-5"],
+        servers: ["192.168.30.11", "192.168.30.12", "192.168.30.13"],
+        etcd: true,
+        drained: true,
+    },
+};
+
+const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
+
+/** The resources behind each environment's secret store. */
+const STORE_OBJECTS = {
+    dev: plainStore(),
+    staging: plainStore(),
+    production: [
+        ["pulumi:providers:vault", "vault"],
+        ["homelab:platform:VaultSecretStore", "secret-store"],
+        ["kubernetes:core/v1:ServiceAccount", "secret-store-token-reviewer"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "secret-store-token-reviewer"],
+        ["kubernetes:core/v1:Secret", "secret-store-token-reviewer"],
+        ["vault:index/authBackend:AuthBackend", "secret-store-auth"],
+        ["vault:kubernetes/authBackendConfig:AuthBackendConfig", "secret-store-auth"],
+        ["vault:index/mount:Mount", "secret-store-kv"],
+        ["vault:index/policy:Policy", "secret-store-read"],
+        ["vault:kubernetes/authBackendRole:AuthBackendRole", "secret-store-role"],
+        [STORE, "secret-store-store"],
+    ],
+};
+
+function plainStore(): string[][] {
+    return [
+        ["homelab:platform:KubernetesSecretStore", "secret-store"],
+        ["kubernetes:core/v1:Namespace", "secret-store-namespace"],
+        ["kubernetes:core/v1:Secret", "secret-store-example-app"],
+        ["kubernetes:core/v1:ServiceAccount", "secret-store-reader"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:Role", "secret-store-reader"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "secret-store-reader"],
+        [STORE, "secret-store-store"],
+    ];
+}
+
+/** Every resource a stack registers besides its issuer and store objects, as [type, name]. */
+const COMMON = [
+    ["pulumi:providers:kubernetes", "kubernetes"],
+    ["homelab:platform:PrometheusOperatorCrds", "prometheus-operator-crds"],
+    [CHART, "prometheus-operator-crds-chart"],
+    ["homelab:platform:MetalLb", "metallb"],
+    ["kubernetes:core/v1:Namespace", "metallb-namespace"],
+    [CHART, "metallb-chart"],
+    ["kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool-default"],
+    ["kubernetes:metallb.io/v1beta1:L2Advertisement", "metallb-l2"],
+    ["homelab:platform:CertManager", "cert-manager"],
+    ["kubernetes:core/v1:Namespace", "cert-manager-namespace"],
+    [CHART, "cert-manager-chart"],
+    ["homelab:platform:ArgoCd", "argocd"],
+    ["kubernetes:core/v1:Namespace", "argocd-namespace"],
+    ["random:index/randomPassword:RandomPassword", "argocd-redis"],
+    ["kubernetes:core/v1:Secret", "argocd-redis"],
+    [CHART, "argocd-chart"],
+    ["homelab:platform:Monitoring", "monitoring"],
+    ["kubernetes:core/v1:Namespace", "monitoring-namespace"],
+    ["random:index/randomPassword:RandomPassword", "monitoring-grafana-admin"],
+    ["kubernetes:core/v1:Secret", "monitoring-grafana-admin"],
+    [CHART, "monitoring-chart"],
+    ["homelab:platform:ExternalSecrets", "external-secrets"],
+    ["kubernetes:core/v1:Namespace", "external-secrets-namespace"],
+    [CHART, "external-secrets-chart"],
+    ["homelab:platform:ApplicationSets", "gitops"],
+    ["kubernetes:argoproj.io/v1alpha1:AppProject", "gitops-project-infrastructure"],
+    ["kubernetes:argoproj.io/v1alpha1:AppProject", "gitops-project-applications"],
+    ["kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-infrastructure"],
+    ["kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-applications"],
+    ...["metallb-webhook-gate", "cert-manager-webhook-gate", "secret-store-webhook-gate"].flatMap((gate) => [
+        ["homelab:platform:WebhookGate", gate],
+        ["kubernetes:core/v1:ServiceAccount", gate],
+        ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", gate],
+        ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", gate],
+        ["kubernetes:core/v1:ConfigMap", gate],
+        ["kubernetes:batch/v1:Job", gate],
+    ]),
+];
+
+/** The NetworkPolicies of a stack whose profile denies ingress by default. */
+function networkPolicies(environment: string): string[][] {
+    if (environment === "dev") return [];
+    const allows: Record<string, string[]> = {
+        argocd: ["same-namespace", "prometheus", "ui", "acme-http01"],
+        "cert-manager": ["same-namespace", "prometheus", "webhook"],
+        "metallb-system": ["same-namespace", "prometheus", "webhook"],
+        monitoring: ["same-namespace", "prometheus", "grafana", "operator-webhook", "acme-http01"],
+        "external-secrets": ["same-namespace", "prometheus", "webhook"],
+        ...(environment === "production" ? {} : { "homelab-secrets": [] }),
+    };
+    return [
+        ["homelab:platform:NetworkPolicies", "network-policies"],
+        ...Object.entries(allows).flatMap(([namespace, names]) =>
+            ["default-deny-ingress", ...names.map((n) => `allow-${n}`)].map((policy) => [
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+                `network-policies-${namespace}-${policy}`,
+            ]),
+        ),
+    ];
+}
+
+/** The K3s resources of a stack with these nodes. */
+function k3sObjects(nodes: readonly string[], agents: readonly string[], drained: boolean): string[][] {
+    return [
+        ["homelab:platform:K3sCluster", "k3s"],
+        ["random:index/randomPassword:RandomPassword", "k3s-token"],
+        ...nodes.map((node) => ["command:remote:Command", `k3s-${node}`]),
+        // Production drains each node before its install runs again, and uncordons it after.
+        ...(drained
+            ? nodes.flatMap((node) => [
+                  ["command:remote:Command", `k3s-${node}-drain`],
+                  ["command:remote:Command", `k3s-${node}-uncordon`],
+              ])
+            : []),
+        // Each agent's Node, deleted from the first server when the agent leaves.
+        ...agents.map((agent) => ["command:remote:Command", `k3s-${agent}-node`]),
+        ["command:remote:Command", "k3s-api-credential"],
+    ];
+}
+
+const byKey = (a: string[], b: string[]) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`);
+
+for (const environment of ENVIRONMENTS) {
+    const expected = EXPECTED[environment];
+
+    describe(`${environment} platform`, () => {
+        let registered: Registration[];
+        let outputs: ReturnType<typeof homelab>;
+        const values = (component: string) => only(registered, CHART, `${component}-chart`).inputs.values as any;
+
+        before(async () => {
+            registered = await useStack(environment, stackConfigFile(environment));
+            outputs = homelab();
+            await settle();
+        });
+
+        it("registers exactly the platform's resources", () => {
+            assert.deepEqual(
+                registered.map((r) => [r.type, r.name]).sort(byKey),
+                [
+                    ...COMMON,
+                    ...ISSUER_OBJECTS[environment],
+                    ...STORE_OBJECTS[environment],
+                    ...k3sObjects(Object.keys(expected.nodes), expected.agents, expected.drained),
+                    ...networkPolicies(environment),
+                ].sort(byKey),
+            );
+        });
+
+        it("installs the five pinned charts into their namespaces, and the operator's CRDs apart", () => {
+            const charts = registered
+                .filter((r) => r.type === CHART)
+                .map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace, r.inputs.name])
+                .sort();
+            assert.deepEqual(charts, [
+                ["argo-cd", CHARTS.argocd.version, "argocd", "argocd"],
+                ["cert-manager", CHARTS.certManager.version, "cert-manager", "cert-manager"],
+                ["external-secrets", CHARTS.externalSecrets.version, "external-secrets", "external-secrets"],
+                ["kube-prometheus-stack", CHARTS.monitoring.version, "kube-system", "prometheus-operator-crds"],
+                ["kube-prometheus-stack", CHARTS.monitoring.version, "monitoring", "kube-prometheus-stack"],
+                ["metallb", CHARTS.metallb.version, "metallb-system", "metallb"],
+            ]);
+        });
+
+        it("installs the Prometheus Operator's CRDs first, with nothing before them", () => {
+            assert.deepEqual(only(registered, CHART, "prometheus-operator-crds-chart").dependencies, []);
+        });
+
+        it("makes every chart that renders monitoring objects wait for the operator's CRDs", () => {
+            for (const chart of ["argocd-chart", "external-secrets-chart", "monitoring-chart"]) {
+                assert.ok(
+                    names(only(registered, CHART, chart).dependencies).includes("prometheus-operator-crds-chart"),
+                    chart,
+                );
+            }
+        });
+
+        it("creates every Kubernetes object with the stack's provider", () => {
+            const provider = `urn:pulumi:${environment}::homelab::pulumi:providers:kubernetes::kubernetes::kubernetes-id`;
+            const objects = registered.filter((r) => r.type.startsWith("kubernetes:"));
+            assert.deepEqual(
+                objects.filter((r) => r.provider !== provider).map((r) => r.name),
+                [],
+            );
+        });
+
+        it("installs MetalLB, cert-manager and Argo CD without waiting on one another", () => {
+            for (const chart of ["metallb-chart", "cert-manager-chart", "argocd-chart"]) {
+                const deps = names(only(registered, CHART, chart).dependencies);
+                assert.deepEqual(
+                    deps.filter((d) => d.endsWith("-chart") && d !== "prometheus-operator-crds-chart"),
+                    [],
+                    chart,
+                );
+            }
+        });
+
+        it("creates the MetalLB pool and advertisement after the MetalLB chart", () => {
+            for (const name of ["metallb-pool-default", "metallb-l2"]) {
+                assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("metallb-chart"), name);
+            }
+        });
+
+        it("advertises the configured pool", () => {
+            const pool = registered.find((r) => r.name === "metallb-pool-default")!;
+            assert.deepEqual((pool.inputs.spec as any).addresses, [expected.pool]);
+        });
+
+        it("creates the profile's issuer after the cert-manager chart", () => {
+            for (const [, name] of ISSUER_OBJECTS[environment]) {
+                assert.ok(
+                    names(registered.find((r) => r.name === name)!.dependencies).includes("cert-manager-chart"),
+                    name,
+                );
+            }
+        });
+
+        it("installs monitoring after cert-manager and its issuer", () => {
+            const deps = names(only(registered, CHART, "monitoring-chart").dependencies);
+            for (const [, name] of [[CHART, "cert-manager-chart"], ...ISSUER_OBJECTS[environment]]) {
+                assert.ok(deps.includes(name), name);
+            }
+        });
+
+        it("keeps the Redis and Grafana passwords secret", () => {
+            for (const name of ["argocd-redis", "monitoring-grafana-admin"]) {
+                assert.deepEqual(
+                    only(registered, "kubernetes:core/v1:Secret", name).secretInputs,
+                    ["stringData"],
+                    name,
+                );
+                assert.ok(
+                    only(
+                        registered,
+                        "random:index/randomPassword:RandomPassword",
+                        name,
+                    ).additionalSecretOutputs.includes("result"),
+                    name,
+                );
+            }
+        });
+
+        it("sizes and replicates Argo CD by the profile", () => {
+            const argocd = values("argocd");
+            assert.equal(argocd["redis-ha"].enabled, expected.ha);
+            assert.equal(argocd.server.replicas, expected.replicas);
+            assert.equal(argocd.repoServer.replicas, expected.replicas);
+            assert.equal(argocd.applicationSet.replicas, expected.replicas);
+            assert.equal(argocd.server.pdb.enabled, expected.ha);
+        });
+
+        it("sizes workloads by the profile's preset", () => {
+            const reduced = { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } };
+            const full = { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } };
+            assert.deepEqual(values("argocd").server.resources, expected.preset === "full" ? full : reduced);
+        });
+
+        it("replicates cert-manager by the profile", () => {
+            const certManager = values("cert-manager");
+            for (const workload of [certManager, certManager.webhook, certManager.cainjector]) {
+                assert.equal(workload.replicaCount, expected.replicas);
+                assert.equal(workload.podDisruptionBudget.enabled, expected.ha);
+            }
+        });
+
+        it("scrapes K3s's control plane on the servers, kube-proxy on every node, and etcd where it runs", () => {
+            const monitoring = values("monitoring");
+            const https = { https: true, insecureSkipVerify: true };
+            assert.deepEqual(
+                [monitoring.kubeControllerManager, monitoring.kubeScheduler, monitoring.kubeProxy, monitoring.kubeEtcd],
+                [
+                    {
+                        enabled: true,
+                        endpoints: expected.servers,
+                        service: { port: 10257, targetPort: 10257 },
+                        serviceMonitor: https,
+                    },
+                    {
+                        enabled: true,
+                        endpoints: expected.servers,
+                        service: { port: 10259, targetPort: 10259 },
+                        serviceMonitor: https,
+                    },
+                    {
+                        enabled: true,
+                        endpoints: Object.values(expected.nodes),
+                        service: { port: 10249, targetPort: 10249 },
+                    },
+                    expected.etcd
+                        ? { enabled: true, endpoints: expected.servers, service: { port: 2381, targetPort: 2381 } }
+                        : { enabled: false },
+                ],
+            );
+        });
+
+        it("exports the Argo CD and Grafana URLs, the issuer and the MetalLB pools", () => {
+            assert.equal(outputs.argocdUrl, `https://argocd.${expected.domain}`);
+            assert.equal(outputs.grafanaUrl, `https://grafana.${expected.domain}`);
+            assert.equal(outputs.clusterIssuer, expected.issuer);
+            assert.deepEqual(outputs.metallbPools, [{ name: "default", addresses: [expected.pool] }]);
+        });
+
+        it("names its ClusterSecretStore homelab, as every environment does", () => {
+            assert.equal((only(registered, STORE, "secret-store-store").inputs.metadata as any).name, "homelab");
+        });
+
+        it(`creates the secret store after ESO's chart${environment === "production" ? " and the Vault role" : ""}`, () => {
+            const deps = names(only(registered, STORE, "secret-store-store").dependencies);
+            assert.ok(deps.includes("external-secrets-chart"));
+            assert.equal(deps.includes("secret-store-role"), environment === "production");
+        });
+
+        it(
+            environment === "production" ? "configures Vault through its own provider" : "registers no Vault resource",
+            () => {
+                const vaultResources = registered.filter((r) => r.type.startsWith("vault:"));
+                if (environment !== "production") {
+                    assert.deepEqual(vaultResources, []);
+                    return;
+                }
+                const provider = `urn:pulumi:production::homelab::pulumi:providers:vault::vault::vault-id`;
+                assert.equal(vaultResources.length, 5);
+                assert.deepEqual(
+                    vaultResources.filter((r) => r.provider !== provider),
+                    [],
+                );
+            },
+        );
+
+        it("reconciles gitops/applications/* into <app> with the environment's suffix and the profile's sync", () => {
+            const set = only(registered, "kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-applications");
+            const suffix = { dev: "-dev", staging: "-staging", production: "" }[environment];
+            const platform = {
+                environment,
+                domain: expected.domain,
+                clusterIssuer: expected.issuer,
+                ingressClass: "traefik",
+            };
+            const retry = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } };
+            assert.deepEqual(set.inputs.spec, {
+                goTemplate: true,
+                goTemplateOptions: ["missingkey=error"],
+                generators: [
+                    {
+                        git: {
+                            repoURL: REPO,
+                            revision: expected.revision,
+                            directories: [{ path: "gitops/applications/*" }],
+                        },
+                    },
+                ],
+                template: {
+                    metadata: { name: "{{.path.basename}}" },
+                    spec: {
+                        project: "applications",
+                        source: {
+                            repoURL: REPO,
+                            targetRevision: expected.revision,
+                            path: "{{.path.path}}",
+                            helm: {
+                                valueFiles: [
+                                    "values.yaml",
+                                    `../../environments/${environment}/applications/{{.path.basename}}.yaml`,
+                                ],
+                                ignoreMissingValueFiles: true,
+                                valuesObject: { platform },
+                            },
+                        },
+                        destination: {
+                            server: "https://kubernetes.default.svc",
+                            namespace: `{{.path.basename}}${suffix}`,
+                        },
+                        syncPolicy:
+                            environment === "production"
+                                ? { syncOptions: ["CreateNamespace=true"], retry }
+                                : {
+                                      automated: { prune: true, selfHeal: true },
+                                      syncOptions: ["CreateNamespace=true"],
+                                      retry,
+                                  },
+                    },
+                },
+                syncPolicy:
+                    environment === "production"
+                        ? { preserveResourcesOnDeletion: true, applicationsSync: "create-update" }
+                        : { preserveResourcesOnDeletion: false },
+            });
+        });
+
+        it("reconciles the infrastructure chart with this environment's values, automated", () => {
+            const set = only(registered, "kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-infrastructure")
+                .inputs.spec as any;
+            assert.deepEqual(set.generators, [{ list: { elements: [{ environment }] } }]);
+            assert.deepEqual(set.template.spec.syncPolicy.automated, { prune: true, selfHeal: true });
+            assert.deepEqual(set.template.spec.syncPolicy.retry, {
+                limit: 5,
+                backoff: { duration: "10s", factor: 2, maxDuration: "5m" },
+            });
+            assert.deepEqual(set.syncPolicy, { preserveResourcesOnDeletion: true });
+        });
+
+        it("limits applications to namespaces with the environment's suffix", () => {
+            const project = only(
+                registered,
+                "kubernetes:argoproj.io/v1alpha1:AppProject",
+                "gitops-project-applications",
+            ).inputs.spec as any;
+            const allowed = project.destinations.filter((d: { namespace: string }) => !d.namespace.startsWith("!"));
+            assert.deepEqual(allowed, [
+                {
+                    server: "https://kubernetes.default.svc",
+                    namespace: { dev: "*-dev", staging: "*-staging", production: "*" }[environment],
+                },
+            ]);
+            assert.deepEqual(project.sourceRepos, [REPO]);
+        });
+
+        it("registers the GitOps objects after Argo CD", () => {
+            for (const name of [
+                "gitops-project-infrastructure",
+                "gitops-project-applications",
+                "gitops-infrastructure",
+                "gitops-applications",
+            ]) {
+                assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("argocd-chart"), name);
+            }
+        });
+
+        it(
+            environment === "dev"
+                ? "labels no namespace for Pod Security"
+                : "enforces each namespace's Pod Security level",
+            () => {
+                const levels = {
+                    "metallb-namespace": "privileged",
+                    "cert-manager-namespace": "restricted",
+                    "argocd-namespace": "baseline",
+                    "monitoring-namespace": "privileged",
+                    "external-secrets-namespace": "restricted",
+                    ...(environment === "production" ? {} : { "secret-store-namespace": "restricted" }),
+                };
+                for (const [name, level] of Object.entries(levels)) {
+                    const labels = (only(registered, "kubernetes:core/v1:Namespace", name).inputs.metadata as any)
+                        .labels;
+                    assert.deepEqual(
+                        labels,
+                        environment === "dev"
+                            ? undefined
+                            : {
+                                  "pod-security.kubernetes.io/enforce": level,
+                                  "pod-security.kubernetes.io/enforce-version": "latest",
+                                  "pod-security.kubernetes.io/warn": "restricted",
+                                  "pod-security.kubernetes.io/audit": "restricted",
+                              },
+                        name,
+                    );
+                }
+            },
+        );
+
+        it(environment === "production" ? "protects what holds state" : "protects nothing from deletion", () => {
+            const protectedOnes = registered
+                .filter((r) => r.protect)
+                .map((r) => `${r.type.split(":").pop()} ${r.name}`)
+                .sort();
+            const production = [
+                // Namespaces and CRDs hold state; the other charts stay unprotected, so an
+                // upgrade that drops or replaces one of their objects goes through.
+                ...["argocd", "cert-manager", "external-secrets", "metallb", "monitoring"].map(
+                    (c) => `Namespace ${c}-namespace`,
+                ),
+                "Chart prometheus-operator-crds-chart",
+                // Servers hold etcd; agents hold nothing a reinstall would not bring back.
+                "Command k3s-prod-k3s-1",
+                "Command k3s-prod-k3s-2",
+                "Command k3s-prod-k3s-3",
+                "AuthBackend secret-store-auth",
+                "Mount secret-store-kv",
+            ].sort();
+            assert.deepEqual(protectedOnes, environment === "production" ? production : []);
+        });
+
+        it("keeps the Prometheus Operator's CRDs when their chart is removed, and retains nothing else", () => {
+            const retained = registered.filter((r) => r.retainOnDelete).map((r) => r.name);
+            assert.deepEqual(retained, ["prometheus-operator-crds-chart"]);
+        });
+
+        it("exports Grafana's admin password as a secret", async () => {
+            assert.equal(await isSecret(outputs.grafanaAdminPassword), true);
+        });
+    });
+}
