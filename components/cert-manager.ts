@@ -16,7 +16,7 @@ const RELEASE = "cert-manager";
 /** ClusterIssuer names, fixed so ingresses can name them before the issuers exist. */
 export const ISSUER_NAMES = {
     selfSigned: "selfsigned",
-    ca: "homelab-ca",
+    privateCa: "homelab-ca",
 } as const;
 /** The private root CA's Certificate and Secret (in cert-manager's namespace, as a CA ClusterIssuer needs). */
 export const ROOT_CA = "homelab-root-ca";
@@ -28,13 +28,13 @@ export type AcmeSolver =
     | { readonly http01: { readonly ingressClass: string } }
     | { readonly cloudflare: { readonly apiToken: pulumi.Input<string> } };
 
-/** The environment's issuer. */
+/** The environment's issuer: the homelab's private CA, or an ACME CA. */
 export type IssuerArgs =
-    | { readonly kind: "ca" }
+    | { readonly kind: "privateCa" }
     | {
           readonly kind: "acme";
           /** ClusterIssuer name, e.g. `letsencrypt-production`. */
-          readonly name: string;
+          readonly issuerName: string;
           /** ACME directory URL. */
           readonly server: string;
           readonly email: string;
@@ -56,7 +56,7 @@ export interface CertManagerArgs extends Guards {
 
 /** The name of the ClusterIssuer certificates should reference. */
 export function clusterIssuerName(issuer: IssuerArgs): string {
-    return issuer.kind === "ca" ? ISSUER_NAMES.ca : issuer.name;
+    return issuer.kind === "privateCa" ? ISSUER_NAMES.privateCa : issuer.issuerName;
 }
 
 /** The chart values, from the args. */
@@ -107,7 +107,7 @@ const clusterIssuer = (name: string, spec: Record<string, unknown>): Manifest =>
 
 /** The issuer objects, in creation order. */
 function issuerObjects(issuer: IssuerArgs): Manifest[] {
-    if (issuer.kind === "ca") {
+    if (issuer.kind === "privateCa") {
         const issuerRef = { group: "cert-manager.io", kind: "ClusterIssuer", name: ISSUER_NAMES.selfSigned };
         return [
             clusterIssuer(ISSUER_NAMES.selfSigned, { selfSigned: {} }),
@@ -124,7 +124,7 @@ function issuerObjects(issuer: IssuerArgs): Manifest[] {
                     issuerRef,
                 },
             },
-            clusterIssuer(ISSUER_NAMES.ca, { ca: { secretName: ROOT_CA } }),
+            clusterIssuer(ISSUER_NAMES.privateCa, { ca: { secretName: ROOT_CA } }),
         ];
     }
     const solver =
@@ -132,11 +132,11 @@ function issuerObjects(issuer: IssuerArgs): Manifest[] {
             ? { http01: { ingress: { ingressClassName: issuer.solver.http01.ingressClass } } }
             : { dns01: { cloudflare: { apiTokenSecretRef: { name: CLOUDFLARE_TOKEN_SECRET, key: "api-token" } } } };
     return [
-        clusterIssuer(issuer.name, {
+        clusterIssuer(issuer.issuerName, {
             acme: {
                 server: issuer.server,
                 email: issuer.email,
-                privateKeySecretRef: { name: `${issuer.name}-account-key` },
+                privateKeySecretRef: { name: `${issuer.issuerName}-account-key` },
                 solvers: [solver],
             },
         }),

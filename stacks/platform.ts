@@ -25,21 +25,16 @@ import { K3sMetrics, Monitoring, MONITORING_NAMESPACE } from "../components/moni
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/secret-store/vault";
 import { StackConfig } from "./config/load";
-import { checked, LETS_ENCRYPT } from "./config/validate";
+import { checked } from "./config/validate";
 
-/** The ClusterIssuer the environment's TLS settings ask for. */
+/** The ClusterIssuer the environment's TLS settings ask for, with the solver's credentials. */
 export function issuerFor(config: StackConfig): IssuerArgs {
     const tls = config.tls;
-    if (tls.issuer === "selfSigned") {
-        return { kind: "ca" };
+    if (tls.kind === "privateCa") {
+        return tls;
     }
-    const stage = config.profile.tlsIssuer === "acme-staging" ? "staging" : "production";
-    const letsEncrypt = (Object.values(LETS_ENCRYPT) as string[]).includes(tls.server);
     return {
-        kind: "acme",
-        name: letsEncrypt ? `letsencrypt-${stage}` : `acme-${stage}`,
-        server: tls.server,
-        email: tls.email,
+        ...tls,
         solver:
             tls.solver === "cloudflare"
                 ? { cloudflare: { apiToken: checked(config.secrets.cloudflareApiToken, "cloudflareApiToken") } }

@@ -39,10 +39,13 @@ export type ClusterSettings =
           readonly server: string;
       };
 
+/** How the platform's certificates are issued, resolved from the profile and `tls.acme`. */
 export type TlsSettings =
-    | { readonly issuer: "selfSigned" }
+    | { readonly kind: "privateCa" }
     | {
-          readonly issuer: "acme";
+          readonly kind: "acme";
+          /** ClusterIssuer name: `letsencrypt-<stage>` for Let's Encrypt, else `acme-<stage>`. */
+          readonly issuerName: string;
           readonly server: string;
           readonly email: string;
           readonly solver: "http01" | "cloudflare";
@@ -109,10 +112,18 @@ export function checked<T>(value: T | undefined, key: string): T {
 
 function tlsSettings(profile: EnvironmentProfile, acme: ParsedConfig["tls"]["acme"]): TlsSettings {
     if (profile.tlsIssuer === "selfSigned") {
-        return { issuer: "selfSigned" };
+        return { kind: "privateCa" };
     }
     const { email, server, solver } = checked(acme, "tls.acme");
-    return { issuer: "acme", email, solver, server: server ?? LETS_ENCRYPT[profile.tlsIssuer] };
+    const letsEncrypt = server === undefined || (Object.values(LETS_ENCRYPT) as string[]).includes(server);
+    const stage = profile.tlsIssuer === "acme-staging" ? "staging" : "production";
+    return {
+        kind: "acme",
+        issuerName: `${letsEncrypt ? "letsencrypt" : "acme"}-${stage}`,
+        server: server ?? LETS_ENCRYPT[profile.tlsIssuer],
+        email,
+        solver,
+    };
 }
 
 function resolve(

@@ -3,18 +3,18 @@ import { CertManager, certManagerValues, IssuerArgs } from "../../components/cer
 import { CHARTS } from "../../components/shared/versions";
 import { names, only, Registration, registrations } from "../harness";
 
-const ACME: IssuerArgs = {
+const ACME = {
     kind: "acme",
-    name: "letsencrypt-production",
+    issuerName: "letsencrypt-production",
     server: "https://acme-v02.api.letsencrypt.org/directory",
     email: "admin@example.com",
     solver: { http01: { ingressClass: "traefik" } },
-};
+} as const satisfies IssuerArgs;
 
 describe("CertManager with a private CA", () => {
     let recorded: Registration[];
     before(async () => {
-        recorded = await registrations(() => new CertManager("cert-manager", { issuer: { kind: "ca" } }));
+        recorded = await registrations(() => new CertManager("cert-manager", { issuer: { kind: "privateCa" } }));
     });
 
     it("installs the pinned chart into cert-manager", () => {

@@ -1,6 +1,7 @@
 // One failing fixture per validation rule, each with the exact message an admin sees.
 import * as assert from "node:assert/strict";
-import { eachCase, problems, Stack, values, VALID } from "../../fixtures";
+import { validateConfig } from "../../../stacks/config/validate";
+import { eachCase, input, problems, secrets, Stack, values, VALID } from "../../fixtures";
 
 describe("valid configs", () => {
     for (const stack of Object.keys(VALID) as Stack[]) {
@@ -507,4 +508,44 @@ describe("stack name", () => {
             ],
         },
     ]);
+});
+
+describe("TLS settings, resolved once", () => {
+    const tls = (stack: "dev" | "staging", acme?: Record<string, unknown>) => {
+        const set = secrets(acme?.solver === "cloudflare" ? { cloudflareApiToken: "secure" } : {});
+        const result = validateConfig(
+            input(
+                stack,
+                values(stack, (v) => acme && (v.tls = { acme })),
+                set,
+            ),
+        );
+        assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+        return result.settings.tls;
+    };
+
+    it("is the private CA where the profile signs its own certificates", () => {
+        assert.deepEqual(tls("dev"), { kind: "privateCa" });
+    });
+
+    it("names Let's Encrypt's issuer after the stage, with its directory", () => {
+        assert.deepEqual(tls("staging", { email: "admin@example.com" }), {
+            kind: "acme",
+            issuerName: "letsencrypt-staging",
+            server: "https://acme-staging-v02.api.letsencrypt.org/directory",
+            email: "admin@example.com",
+            solver: "http01",
+        });
+    });
+
+    it("names another ACME CA's issuer acme-<stage>", () => {
+        const server = "https://ca.home.example.com/acme/acme/directory";
+        assert.deepEqual(tls("staging", { email: "admin@example.com", server, solver: "cloudflare" }), {
+            kind: "acme",
+            issuerName: "acme-staging",
+            server,
+            email: "admin@example.com",
+            solver: "cloudflare",
+        });
+    });
 });
