@@ -47,7 +47,12 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
     const haPdb = ha && args.podDisruptionBudgets ? { maxUnavailable: 1 } : {};
     return deepMerge(
         {
-            global: { domain: args.host },
+            global: {
+                domain: args.host,
+                // The chart's own policies admit every source to argocd-server (`ingress: [{}]`);
+                // the program's NetworkPolicies govern this namespace as they do the others.
+                networkPolicy: { create: false },
+            },
             // TLS ends at the ingress controller; the server speaks plain HTTP behind it.
             configs: { params: { "server.insecure": true } },
             // v4 charts skip this hook Job; the program creates the argocd-redis secret itself.

@@ -20,6 +20,8 @@ deadline=$((SECONDS + 1080))
 poll_seconds=10
 agent_kubeconfig=/var/lib/rancher/k3s/agent/kubelet.kubeconfig
 admin_kubeconfig=/etc/rancher/k3s/k3s.yaml
+# Where K3s reads its settings (docs.k3s.io "Configuration File").
+k3s_config=/etc/rancher/k3s/config.yaml
 pod_manifests=/var/lib/rancher/k3s/agent/pod-manifests
 
 log() { printf '%s %s\n' "[homelab]" "$*" >&2; }
@@ -73,17 +75,18 @@ write_static_pod() {
   fi
 }
 
+# Root-only from its first byte: it holds the cluster token (and the S3 keys).
 save_config() {
   umask 077
-  mkdir -p /etc/rancher/k3s
-  cat >/etc/rancher/k3s/config.yaml
+  mkdir -p "$(dirname "$k3s_config")"
+  cat >"$k3s_config"
 }
 
 # K3s's CIS hardening, when the config asks for it: the kubelet (protect-kernel-defaults) refuses
 # to start unless the kernel runs with these settings, and the hardened API server reads its
 # admission and audit policies from these files. Written before K3s (re)starts.
 harden() {
-  local config=/etc/rancher/k3s/config.yaml
+  local config="$k3s_config"
   if grep -qx 'protect-kernel-defaults: true' "$config"; then
     cat >/etc/sysctl.d/90-kubelet.conf <<'SYSCTL'
 vm.panic_on_oom=0

@@ -549,3 +549,22 @@ describe("TLS settings, resolved once", () => {
         });
     });
 });
+
+describe("Vault settings, resolved once", () => {
+    it("name the auth backend and KV mount after the environment where the stack does not", () => {
+        const result = validateConfig(
+            input(
+                "production",
+                values("production", (v) => (v.vault = { address: "https://vault.home.arpa:8200" })),
+            ),
+        );
+        assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+        assert.deepEqual(result.settings.vault, {
+            address: "https://vault.home.arpa:8200",
+            authMount: "kubernetes-production",
+            kvMount: "homelab/production",
+            createKvMount: true,
+            caCert: undefined,
+        });
+    });
+});
