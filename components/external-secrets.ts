@@ -5,7 +5,6 @@ import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/ch
 import { deepMerge } from "./shared/merge";
 import { disruptionBudget, sized, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
-import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
 export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
 // The controller, webhook, cert controller and the webhook gate all run restricted.
@@ -14,9 +13,6 @@ const POD_SECURITY: PodSecurityLevel = "restricted";
 const RELEASE = "external-secrets";
 /** The controller's service account, which a secret store authenticates as. */
 export const EXTERNAL_SECRETS_ACCOUNT = { name: RELEASE, namespace: EXTERNAL_SECRETS_NAMESPACE } as const;
-/** The ClusterSecretStore every environment has, Vault- or Kubernetes-backed, so an
- *  application's ExternalSecret is the same everywhere. */
-export const SECRET_STORE_NAME = "homelab";
 
 export interface ExternalSecretsArgs extends Guards {
     /** Replicas of the controller, webhook and cert controller. Default 1. */
@@ -54,42 +50,6 @@ export function externalSecretsValues(args: ExternalSecretsArgs): Record<string,
         },
         args.values ?? {},
     );
-}
-
-/** The ClusterSecretStore `homelab` with the given provider (`{ vault: ... }` or `{ kubernetes: ... }`). */
-export function secretStore(provider: Record<string, unknown>): Manifest {
-    return {
-        apiVersion: "external-secrets.io/v1",
-        kind: "ClusterSecretStore",
-        metadata: { name: SECRET_STORE_NAME },
-        spec: { provider },
-    };
-}
-
-/** Creates `store` under `parent` once ESO's chart is installed and its webhook accepts the
- *  store (see webhook-gate.ts), and after `after`. */
-export function createStore(
-    parent: pulumi.ComponentResource,
-    name: string,
-    externalSecrets: ExternalSecrets,
-    store: Manifest,
-    after: pulumi.Resource[],
-): k8s.apiextensions.CustomResource {
-    const chart = externalSecrets.chart;
-    const gate = new WebhookGate(
-        `${name}-webhook-gate`,
-        {
-            namespace: externalSecrets.namespace.metadata.name,
-            objects: [store],
-            access: { apiGroup: "external-secrets.io", resources: ["clustersecretstores"] },
-            chart,
-        },
-        { parent },
-    );
-    return new k8s.apiextensions.CustomResource(`${name}-store`, store, {
-        parent,
-        dependsOn: [chart, gate.job, ...after],
-    });
 }
 
 export class ExternalSecrets extends pulumi.ComponentResource {

@@ -44,7 +44,7 @@ export function issuerFor(config: StackConfig): IssuerArgs {
 
 /** The secret store of the profile: Vault (production) or plain Kubernetes secrets. Both are
  *  the same-named ClusterSecretStore, so an application's ExternalSecret works everywhere. */
-function secretStore(
+function profileSecretStore(
     config: StackConfig,
     externalSecrets: ExternalSecrets,
     provider: k8s.Provider,
@@ -189,7 +189,7 @@ export function platform(
         },
         { provider },
     );
-    const store = secretStore(config, externalSecrets, provider, apiServer, guards);
+    const store = profileSecretStore(config, externalSecrets, provider, apiServer, guards);
 
     if (profile.networkPolicies === "default-deny") {
         const namespaces = {

@@ -21,7 +21,7 @@ import {
     uninstallCommand,
     API_CREDENTIAL_SCRIPT,
 } from "./node-commands";
-import { agentConfig, ClusterSettings, K3sNode, serverConfig, SnapshotTarget } from "./config";
+import { agentConfig, K3sClusterSettings, K3sNode, serverConfig, SnapshotTarget } from "./config";
 import { K3sMetrics } from "../monitoring";
 
 export interface K3sClusterArgs {
@@ -80,7 +80,7 @@ export class K3sCluster extends pulumi.ComponentResource {
         const first = servers[0];
         if (first === undefined) throw new pulumi.ResourceError("a K3s cluster needs a server", this);
         const apiAddress = args.apiAddress ?? args.vip?.address ?? first.address;
-        const cluster: ClusterSettings = {
+        const cluster: K3sClusterSettings = {
             apiAddress,
             vip: args.vip?.address,
             // Through the VIP, a node joins whichever server holds it, not only the first.

@@ -30,7 +30,7 @@ export interface SnapshotTarget {
 }
 
 /** The settings every server shares (K3s refuses servers whose cluster-wide flags differ). */
-export interface ClusterSettings {
+export interface K3sClusterSettings {
     /** Address clients use for the API; a TLS SAN of every server. */
     readonly apiAddress: string;
     /** The API's virtual IP (kube-vip); a TLS SAN of every server too. Default none. */
@@ -113,7 +113,7 @@ const HARDENED_SERVER = {
 };
 
 /** A server's config.yaml settings, without the token and S3 keys (the secrets). */
-export function serverConfig(cluster: ClusterSettings, node: K3sNode, place: ServerPlace): Record<string, unknown> {
+export function serverConfig(cluster: K3sClusterSettings, node: K3sNode, place: ServerPlace): Record<string, unknown> {
     const snapshots = cluster.embeddedEtcd ? cluster.snapshots : undefined;
     return {
         ...(place === "first"
@@ -168,7 +168,7 @@ export function serverConfig(cluster: ClusterSettings, node: K3sNode, place: Ser
 }
 
 /** An agent's config.yaml settings, without the token. */
-export function agentConfig(cluster: ClusterSettings, node: K3sNode): Record<string, unknown> {
+export function agentConfig(cluster: K3sClusterSettings, node: K3sNode): Record<string, unknown> {
     return {
         server: `https://${cluster.joinAddress}:6443`,
         ...nodeSettings(node),

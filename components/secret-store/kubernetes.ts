@@ -4,7 +4,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Guards, ownNamespace, PodSecurityLevel } from "../shared/chart";
-import { createStore, ExternalSecrets, secretStore } from "../external-secrets";
+import { ExternalSecrets } from "../external-secrets";
+import { createStore, storeManifest } from "./store";
 import { Manifest } from "../shared/webhook-gate";
 
 /** The namespace holding the plain secrets the store serves. */
@@ -29,7 +30,7 @@ export interface KubernetesSecretStoreArgs extends Guards {
 
 /** The ClusterSecretStore, reading the plain-secrets namespace as STORE_READER. */
 export function kubernetesStore(): Manifest {
-    return secretStore({
+    return storeManifest({
         kubernetes: {
             remoteNamespace: PLAIN_SECRETS_NAMESPACE,
             // Every namespace carries the cluster's CA in this ConfigMap.

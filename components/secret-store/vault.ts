@@ -5,7 +5,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { createStore, EXTERNAL_SECRETS_ACCOUNT, ExternalSecrets, secretStore } from "../external-secrets";
+import { EXTERNAL_SECRETS_ACCOUNT, ExternalSecrets } from "../external-secrets";
+import { createStore, storeManifest } from "./store";
 import { Manifest } from "../shared/webhook-gate";
 
 /** The Vault role the External Secrets controller logs in with. */
@@ -53,7 +54,7 @@ export function readOnlyPolicy(kvMount: string): string {
 
 /** The ClusterSecretStore, reading the KV mount through the role. */
 export function vaultStore(args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "kvMount" | "caCert">): Manifest {
-    return secretStore({
+    return storeManifest({
         vault: {
             server: args.address,
             path: args.kvMount,

@@ -28,7 +28,7 @@ type Rule = (ctx: RuleContext) => Problem[];
 
 const NODE_EXAMPLE = "[{ name: k3s-server-1, address: 192.168.10.11, role: server, user: admin }]";
 
-const clusterAccess: Rule = ({ config, secrets }) => {
+const oneClusterSource: Rule = ({ config, secrets }) => {
     const hasNodes = (config.cluster.nodes ?? []).length > 0;
     const hasKubeconfig = secrets.has("kubeconfig");
     if (!hasNodes && !hasKubeconfig) {
@@ -462,7 +462,7 @@ const productionInvariants: Rule = ({ config, environment }) =>
           );
 
 export const RULES: readonly Rule[] = [
-    clusterAccess,
+    oneClusterSource,
     kubeconfigReadable,
     serverCount,
     uniqueNodes,

@@ -23,7 +23,7 @@ export const LOCAL_STORAGE_CLASS = "local-path";
 export type Node = NonNullable<ParsedConfig["cluster"]["nodes"]>[number];
 
 /** How the program reaches the cluster. */
-export type ClusterSettings =
+export type ClusterAccessSettings =
     | {
           readonly mode: "nodes";
           readonly nodes: readonly Node[];
@@ -67,7 +67,7 @@ export interface VaultSettings {
 export interface Settings {
     readonly environment: Environment;
     readonly profile: EnvironmentProfile;
-    readonly cluster: ClusterSettings;
+    readonly cluster: ClusterAccessSettings;
     readonly domain: string;
     readonly ingressClass: string;
     /** The controller serving that class, as the network policies admit it. */

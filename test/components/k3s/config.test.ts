@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
-import { agentConfig, ClusterSettings, HARDENING_FILES, serverConfig } from "../../../components/k3s/config";
+import { agentConfig, K3sClusterSettings, HARDENING_FILES, serverConfig } from "../../../components/k3s/config";
 import { INSTALL_SCRIPT } from "../../../components/k3s/node-commands";
 import { k3sNode } from "../../fixtures";
 
 const node = k3sNode;
-const HA: ClusterSettings = {
+const HA: K3sClusterSettings = {
     apiAddress: "k3s.home.arpa",
     joinAddress: "192.168.30.11",
     traefik: true,

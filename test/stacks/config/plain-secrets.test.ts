@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { SECRET_STORE_NAME } from "../../../components/external-secrets";
+import { SECRET_STORE_NAME } from "../../../components/secret-store/store";
 import { parsePlainSecrets, readSecretFiles } from "../../../stacks/config/plain-secrets";
 import { ROOT } from "../../harness";
 
