@@ -6,7 +6,7 @@ import { ARGOCD_NAMESPACE, ArgoCd } from "./argocd";
 import { Manifest } from "./shared/webhook-gate";
 
 /** The cluster Argo CD runs in, as Applications name it. */
-export const IN_CLUSTER = "https://kubernetes.default.svc";
+const IN_CLUSTER = "https://kubernetes.default.svc";
 /** Namespace of the infrastructure umbrella chart's add-ons. */
 export const INFRASTRUCTURE_NAMESPACE = "infrastructure";
 

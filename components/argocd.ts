@@ -11,7 +11,7 @@ export const ARGOCD_NAMESPACE = "argocd";
 // Baseline, warning on restricted: not every container of redis-ha is known to pass restricted.
 const POD_SECURITY: PodSecurityLevel = "baseline";
 /** The Redis password secret the chart's workloads read (name and key fixed by the chart). */
-export const REDIS_SECRET = "argocd-redis";
+const REDIS_SECRET = "argocd-redis";
 
 export interface ArgoCdArgs extends Guards {
     /** Host name of the UI and API, e.g. `argocd.home.arpa`. Required. */

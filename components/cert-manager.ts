@@ -14,14 +14,14 @@ const POD_SECURITY: PodSecurityLevel = "restricted";
 const RELEASE = "cert-manager";
 
 /** ClusterIssuer names, fixed so ingresses can name them before the issuers exist. */
-export const ISSUER_NAMES = {
+const ISSUER_NAMES = {
     selfSigned: "selfsigned",
     privateCa: "homelab-ca",
 } as const;
 /** The private root CA's Certificate and Secret (in cert-manager's namespace, as a CA ClusterIssuer needs). */
-export const ROOT_CA = "homelab-root-ca";
+const ROOT_CA = "homelab-root-ca";
 /** Secret holding the Cloudflare API token for DNS-01. */
-export const CLOUDFLARE_TOKEN_SECRET = "cloudflare-api-token";
+const CLOUDFLARE_TOKEN_SECRET = "cloudflare-api-token";
 
 /** How ACME challenges are answered. */
 export type AcmeSolver =

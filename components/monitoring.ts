@@ -14,7 +14,7 @@ const POD_SECURITY: PodSecurityLevel = "privileged";
 /** Helm release name; the chart's object names derive from it. */
 const RELEASE = "kube-prometheus-stack";
 /** Secret holding Grafana's admin login, created by the program. */
-export const GRAFANA_ADMIN_SECRET = "grafana-admin";
+const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
 /** Where K3s serves its control-plane metrics (started with the flags that expose them). */
 export interface K3sMetrics {
@@ -36,7 +36,7 @@ export interface AlertReceiver {
 }
 
 /** Secret holding the alert receiver's URL, mounted into Alertmanager. */
-export const ALERT_RECEIVER_SECRET = "alertmanager-receiver";
+const ALERT_RECEIVER_SECRET = "alertmanager-receiver";
 const RECEIVER_URL_FILE = `/etc/alertmanager/secrets/${ALERT_RECEIVER_SECRET}/url`;
 
 /** Alertmanager's route and receivers: every alert (but the Watchdog heartbeat) to the receiver. */

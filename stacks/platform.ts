@@ -28,7 +28,7 @@ import { StackConfig } from "./config/load";
 import { checked } from "./config/validate";
 
 /** The ClusterIssuer the environment's TLS settings ask for, with the solver's credentials. */
-export function issuerFor(config: StackConfig): IssuerArgs {
+function issuerFor(config: StackConfig): IssuerArgs {
     const tls = config.tls;
     if (tls.kind === "privateCa") {
         return tls;
@@ -75,7 +75,7 @@ function profileSecretStore(
 }
 
 /** Namespaces applications may never deploy into: Kubernetes's own and the platform's. */
-export const RESERVED_NAMESPACES = [
+const RESERVED_NAMESPACES = [
     "default",
     "kube-system",
     "kube-public",

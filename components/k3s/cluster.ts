@@ -54,7 +54,7 @@ export interface K3sClusterArgs {
 }
 
 /** Waves agents are installed and changed in: at most AGENT_WAVES, of near-equal size. */
-export const AGENT_WAVES = 3;
+const AGENT_WAVES = 3;
 export function agentWaves<T>(agents: readonly T[]): T[][] {
     const size = Math.ceil(agents.length / AGENT_WAVES);
     const waves: T[][] = [];

@@ -13,7 +13,7 @@ export const PLAIN_SECRETS_NAMESPACE = "homelab-secrets";
 // Only Secrets live here; no pod needs more than restricted.
 const POD_SECURITY: PodSecurityLevel = "restricted";
 /** The service account the store authenticates as. */
-export const STORE_READER = "secret-store-reader";
+const STORE_READER = "secret-store-reader";
 
 /** One plain secret: its name and its (dummy) values. */
 export interface PlainSecret {
@@ -29,7 +29,7 @@ export interface KubernetesSecretStoreArgs extends Guards {
 }
 
 /** The ClusterSecretStore, reading the plain-secrets namespace as STORE_READER. */
-export function kubernetesStore(): Manifest {
+function kubernetesStore(): Manifest {
     return storeManifest({
         kubernetes: {
             remoteNamespace: PLAIN_SECRETS_NAMESPACE,

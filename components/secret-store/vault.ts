@@ -10,12 +10,12 @@ import { createStore, storeManifest } from "./store";
 import { Manifest } from "../shared/webhook-gate";
 
 /** The Vault role the External Secrets controller logs in with. */
-export const VAULT_ROLE = "external-secrets";
+const VAULT_ROLE = "external-secrets";
 /** The audience the role requires and the controller requests its token for (Vault >= 1.21
  *  warns on roles without one; ESO asks for it through serviceAccountRef.audiences). */
-export const VAULT_AUDIENCE = "vault";
+const VAULT_AUDIENCE = "vault";
 /** Service account whose token Vault uses to review login tokens (TokenReview API). */
-export const TOKEN_REVIEWER = "vault-token-reviewer";
+const TOKEN_REVIEWER = "vault-token-reviewer";
 
 export interface VaultSecretStoreArgs {
     /** The operator the store belongs to; the store waits for its chart and webhook. Required. */
@@ -53,7 +53,7 @@ export function readOnlyPolicy(kvMount: string): string {
 }
 
 /** The ClusterSecretStore, reading the KV mount through the role. */
-export function vaultStore(args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "kvMount" | "caCert">): Manifest {
+function vaultStore(args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "kvMount" | "caCert">): Manifest {
     return storeManifest({
         vault: {
             server: args.address,

@@ -47,7 +47,7 @@ export function parseBlock(text: string): AddressBlock | undefined {
 }
 
 /** The private IPv4 blocks of RFC 1918, where a homelab's LAN lives. */
-export const PRIVATE_BLOCKS: readonly AddressBlock[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
+const PRIVATE_BLOCKS: readonly AddressBlock[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
     (cidr) => parseBlock(cidr) as AddressBlock,
 );
 

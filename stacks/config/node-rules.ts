@@ -21,7 +21,7 @@ const KUBELET_LABELS = new Set([
 const KUBELET_NAMESPACES = ["kubelet.kubernetes.io", "node.kubernetes.io"];
 
 /** Whether the kubelet refuses a node label key. */
-export function kubeletRefuses(key: string): boolean {
+function kubeletRefuses(key: string): boolean {
     const slash = key.indexOf("/");
     if (slash < 0) return false;
     const prefix = key.slice(0, slash);

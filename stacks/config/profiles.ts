@@ -16,7 +16,7 @@ const CRON_FIELDS: readonly { min: number; max: number; names?: readonly string[
 ];
 
 /** A schedule K3s's cron parser (robfig/cron, standard spec) accepts. */
-export function isCronSchedule(schedule: string): boolean {
+function isCronSchedule(schedule: string): boolean {
     if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(schedule)) return true;
     if (/^@every (\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(schedule)) return true;
     const fields = schedule.trim().split(/\s+/);

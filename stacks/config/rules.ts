@@ -461,7 +461,7 @@ const productionInvariants: Rule = ({ config, environment }) =>
               }),
           );
 
-export const RULES: readonly Rule[] = [
+const RULES: readonly Rule[] = [
     oneClusterSource,
     kubeconfigReadable,
     serverCount,

@@ -12,13 +12,13 @@ import { unusedSettings } from "./warnings";
 import { configSchema, ParsedConfig, SECRET_KEYS, SecretKey } from "./schema";
 
 /** Let's Encrypt's ACME directories, by profile issuer. */
-export const LETS_ENCRYPT = {
+const LETS_ENCRYPT = {
     "acme-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
     "acme-production": "https://acme-v02.api.letsencrypt.org/directory",
 } as const;
 
 /** K3s's bundled storage class, used where the profile keeps volumes local. */
-export const LOCAL_STORAGE_CLASS = "local-path";
+const LOCAL_STORAGE_CLASS = "local-path";
 
 export type Node = NonNullable<ParsedConfig["cluster"]["nodes"]>[number];
 
