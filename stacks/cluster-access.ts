@@ -4,7 +4,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { K3sCluster } from "../components/k3s/cluster";
 import { StackConfig } from "./config/load";
-import { checked } from "./config/validate";
 
 /** How the stack reaches its cluster: the kubeconfig, and the K3s it installed (nodes mode). */
 export interface ClusterAccess {
@@ -16,7 +15,7 @@ export interface ClusterAccess {
 export function clusterAccess(config: StackConfig): ClusterAccess {
     const cluster = config.cluster;
     if (cluster.mode === "kubeconfig") {
-        return { kubeconfig: checked(config.secrets.kubeconfig, "kubeconfig") };
+        return { kubeconfig: cluster.kubeconfig };
     }
     const snapshots = config.profile.etcdSnapshots;
     const k3s = new K3sCluster("k3s", {
@@ -24,19 +23,14 @@ export function clusterAccess(config: StackConfig): ClusterAccess {
         version: cluster.k3sVersion,
         apiAddress: cluster.apiAddress,
         vip: cluster.vip,
-        sshPrivateKey: config.secrets.sshPrivateKey,
+        sshPrivateKey: cluster.sshPrivateKey,
         traefik: cluster.traefik,
         secretsEncryption: config.profile.secretsEncryption,
         hardening: config.profile.hardening,
         snapshots: snapshots.enabled
             ? { schedule: snapshots.schedule, retention: snapshots.retention, s3: cluster.etcdS3 }
             : undefined,
-        snapshotCredentials: cluster.etcdS3
-            ? {
-                  accessKey: checked(config.secrets.etcdS3AccessKey, "etcdS3AccessKey"),
-                  secretKey: checked(config.secrets.etcdS3SecretKey, "etcdS3SecretKey"),
-              }
-            : undefined,
+        snapshotCredentials: cluster.etcdS3,
         drain: config.profile.drainNodes,
         protect: config.profile.deletionProtection,
     });

@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { ApplicationSets, INFRASTRUCTURE_NAMESPACE, RepoCredentials } from "../components/application-sets";
+import { ApplicationSets, INFRASTRUCTURE_NAMESPACE } from "../components/application-sets";
 import { ARGOCD_NAMESPACE, ArgoCd } from "../components/argocd";
 import {
     CERT_MANAGER_NAMESPACE,
@@ -25,7 +25,6 @@ import { K3sMetrics, Monitoring, MONITORING_NAMESPACE } from "../components/moni
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/secret-store/vault";
 import { StackConfig } from "./config/load";
-import { checked } from "./config/validate";
 
 /** The ClusterIssuer the environment's TLS settings ask for, with the solver's credentials. */
 function issuerFor(config: StackConfig): IssuerArgs {
@@ -36,8 +35,8 @@ function issuerFor(config: StackConfig): IssuerArgs {
     return {
         ...tls,
         solver:
-            tls.solver === "cloudflare"
-                ? { cloudflare: { apiToken: checked(config.secrets.cloudflareApiToken, "cloudflareApiToken") } }
+            tls.solver.kind === "cloudflare"
+                ? { cloudflare: { apiToken: tls.solver.apiToken } }
                 : { http01: { ingressClass: config.ingressClass } },
     };
 }
@@ -58,9 +57,9 @@ function profileSecretStore(
             { provider },
         );
     }
-    const settings = config.vault;
+    const { token, ...settings } = config.vault;
     // Credentials from the secret vaultToken, else the provider reads VAULT_TOKEN from the environment.
-    const vaultProvider = new vault.Provider("vault", { address: settings.address, token: config.secrets.vaultToken });
+    const vaultProvider = new vault.Provider("vault", { address: settings.address, token });
     return new VaultSecretStore(
         "secret-store",
         {
@@ -89,14 +88,6 @@ const RESERVED_NAMESPACES = [
     INFRASTRUCTURE_NAMESPACE,
     "longhorn-system",
 ];
-
-/** Credentials of a private GitOps repository, from the secret config keys. */
-function repoCredentials(config: StackConfig): RepoCredentials | undefined {
-    const { gitopsToken, gitopsSshKey } = config.secrets;
-    if (gitopsSshKey !== undefined) return { sshPrivateKey: gitopsSshKey };
-    if (gitopsToken !== undefined) return { username: config.gitops.username, password: gitopsToken };
-    return undefined;
-}
 
 /** Installs the platform components with `provider` and returns what admins need from them.
  *  `apiServer` is the cluster's API URL as seen from outside (Vault reviews tokens there). */
@@ -168,7 +159,7 @@ export function platform(
             alerts: config.alerting && {
                 kind: config.alerting.receiver,
                 channel: config.alerting.channel,
-                url: checked(config.secrets.alertingUrl, "alertingUrl"),
+                url: config.alerting.url,
             },
             certManager,
             crds: monitoringCrds,
@@ -223,7 +214,7 @@ export function platform(
             namespaceSuffix: profile.namespaceSuffix,
             applicationsSync: profile.applicationsSync,
             reservedNamespaces: RESERVED_NAMESPACES,
-            credentials: repoCredentials(config),
+            credentials: config.gitopsCredentials,
         },
         { provider },
     );

@@ -6,12 +6,12 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { PlainSecret } from "../../components/secret-store/kubernetes";
 import { summarizeKubeconfig } from "./kubeconfig";
 import { parsePlainSecrets, readSecretFiles } from "./plain-secrets";
-import { SECRET_KEYS, SecretKey } from "./schema";
-import { Settings, validateConfig } from "./validate";
+import { SECRET_KEYS } from "./schema";
+import { SettingsWithSecrets, withSecrets } from "./secrets";
+import { validateConfig } from "./validate";
 
-/** The validated settings plus the secret values, which stay Pulumi secrets. */
-export interface StackConfig extends Settings {
-    readonly secrets: Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
+/** The validated settings with their secrets, which stay Pulumi secrets. */
+export interface StackConfig extends SettingsWithSecrets {
     /** Dev and staging: the dummy secrets of gitops/secrets/<env>/ (none where secrets come from Vault). */
     readonly plainSecrets: readonly PlainSecret[];
 }
@@ -85,6 +85,7 @@ export function loadConfig(): StackConfig {
     for (const warning of result.warnings) {
         void pulumi.log.warn(warning);
     }
-    const secretValues = Object.fromEntries(present.map((key) => [key, config.requireSecret(key)]));
-    return { ...result.settings, secrets: secretValues, plainSecrets: plain.secrets };
+    // Read with getSecret, so that each value stays a secret wherever it flows.
+    const settings = withSecrets(result.settings, (key) => config.getSecret(key));
+    return { ...settings, plainSecrets: plain.secrets };
 }

@@ -1,0 +1,61 @@
+// Each secret attached to the setting that uses it, in one pass, still a Pulumi secret.
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { withSecrets } from "../../../stacks/config/secrets";
+import { SecretKey } from "../../../stacks/config/schema";
+import { validateConfig } from "../../../stacks/config/validate";
+import { input, secrets, values } from "../../fixtures";
+import { isSecret, unwrap, useStack } from "../../harness";
+
+/** Production's settings with these secret keys set, each to `value-<key>`. */
+function production(keys: SecretKey[], change: (v: any) => void = () => {}) {
+    const result = validateConfig(
+        input("production", values("production", change), secrets(Object.fromEntries(keys.map((k) => [k, "secure"])))),
+    );
+    assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+    return withSecrets(result.settings, (key) => (keys.includes(key) ? pulumi.secret(`value-${key}`) : undefined));
+}
+
+describe("withSecrets", () => {
+    before(() => useStack("production", { config: {}, secretKeys: [] }));
+
+    it("gives the etcd S3 target its keys and the nodes the SSH key, as secrets", async () => {
+        const settings = production(["etcdS3AccessKey", "etcdS3SecretKey", "sshPrivateKey", "alertingUrl"], (v) => {
+            v.cluster.etcdS3 = { endpoint: "minio.home.arpa:9000", bucket: "k3s-snapshots" };
+        });
+        assert.equal(settings.cluster.mode, "nodes");
+        if (settings.cluster.mode !== "nodes") return;
+        const s3 = settings.cluster.etcdS3!;
+        assert.deepEqual(
+            [await unwrap(s3.accessKey), await unwrap(s3.secretKey), await unwrap(settings.cluster.sshPrivateKey!)],
+            ["value-etcdS3AccessKey", "value-etcdS3SecretKey", "value-sshPrivateKey"],
+        );
+        assert.equal(await isSecret(s3.secretKey), true);
+    });
+
+    it("gives Cloudflare's DNS-01 solver its token and the receiver its URL", async () => {
+        const settings = production(["cloudflareApiToken", "alertingUrl"], (v) => {
+            v.tls = { acme: { email: "admin@example.com", solver: "cloudflare" } };
+            v.alerting = { receiver: "discord" };
+        });
+        assert.ok(settings.tls.kind === "acme" && settings.tls.solver.kind === "cloudflare");
+        assert.equal(await unwrap(settings.tls.solver.apiToken), "value-cloudflareApiToken");
+        assert.equal(await unwrap(settings.alerting!.url), "value-alertingUrl");
+    });
+
+    it("gives Vault the token Pulumi uses, or none, so the provider reads VAULT_TOKEN", async () => {
+        assert.equal(await unwrap(production(["vaultToken"]).vault!.token!), "value-vaultToken");
+        assert.equal(production([]).vault!.token, undefined);
+    });
+
+    it("takes a deploy key over a token for the GitOps repository, and none without either", async () => {
+        const ssh = production(["gitopsSshKey"], (v) => (v.gitops.repoUrl = "git@github.com:example/homelab.git"));
+        assert.deepEqual(Object.keys(ssh.gitopsCredentials!), ["sshPrivateKey"]);
+        const token = production(["gitopsToken"]).gitopsCredentials as {
+            username: string;
+            password: pulumi.Output<string>;
+        };
+        assert.deepEqual([token.username, await unwrap(token.password)], ["git", "value-gitopsToken"]);
+        assert.equal(production([]).gitopsCredentials, undefined);
+    });
+});
