@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { API_CREDENTIAL_SCRIPT } from "../../../components/k3s/node-commands";
+import { K3S_KUBECONFIG } from "../../harness";
 
 const TOKEN = "eyJhbGciOiJSUzI1NiJ9.pulumi";
 
@@ -44,29 +45,8 @@ describe("api-credential.sh", () => {
     it("prints a kubeconfig with the ServiceAccount's token and k3s.yaml's CA, once the token is there", () => {
         const result = run(2);
         assert.equal(result.status, 0, result.stderr);
-        assert.equal(
-            result.stdout,
-            [
-                "apiVersion: v1",
-                "kind: Config",
-                "clusters:",
-                "- cluster:",
-                "    certificate-authority-data: Y2E=",
-                "    server: https://127.0.0.1:6443",
-                "  name: default",
-                "contexts:",
-                "- context:",
-                "    cluster: default",
-                "    user: homelab-pulumi",
-                "  name: default",
-                "current-context: default",
-                "users:",
-                "- name: homelab-pulumi",
-                "  user:",
-                `    token: ${TOKEN}`,
-                "",
-            ].join("\n"),
-        );
+        // Exactly the kubeconfig the program's tests get from the mocked command.
+        assert.equal(result.stdout, K3S_KUBECONFIG);
         assert.deepEqual(result.calls, [
             "kubectl apply -f -",
             "kubectl -n kube-system get secret homelab-pulumi-token -o jsonpath={.data.token}",
