@@ -4,6 +4,13 @@
 // Each allow carries its reason, also as an annotation on the NetworkPolicy.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ARGOCD_NAMESPACE } from "./argocd";
+import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
+import { EXTERNAL_SECRETS_NAMESPACE } from "./external-secrets";
+import { METALLB_NAMESPACE } from "./metallb";
+import { MONITORING_NAMESPACE } from "./monitoring";
+import { PLAIN_SECRETS_NAMESPACE } from "./secret-store/kubernetes";
+import { KUBE_SYSTEM } from "./shared/chart";
 
 /** Who may connect. */
 export type Peer =
@@ -50,7 +57,7 @@ const ACME_SOLVER: IngressAllow = {
 
 /** The traffic each platform namespace accepts, besides which it denies all ingress. */
 export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>> = {
-    argocd: [
+    [ARGOCD_NAMESPACE]: [
         SAME_NAMESPACE,
         SCRAPES,
         {
@@ -62,7 +69,7 @@ export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>>
         },
         ACME_SOLVER,
     ],
-    "cert-manager": [
+    [CERT_MANAGER_NAMESPACE]: [
         SAME_NAMESPACE,
         SCRAPES,
         {
@@ -73,7 +80,7 @@ export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>>
             ports: [10250],
         },
     ],
-    "metallb-system": [
+    [METALLB_NAMESPACE]: [
         SAME_NAMESPACE,
         SCRAPES,
         {
@@ -84,7 +91,7 @@ export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>>
             ports: [9443],
         },
     ],
-    monitoring: [
+    [MONITORING_NAMESPACE]: [
         SAME_NAMESPACE,
         SCRAPES,
         {
@@ -103,7 +110,7 @@ export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>>
         },
         ACME_SOLVER,
     ],
-    "external-secrets": [
+    [EXTERNAL_SECRETS_NAMESPACE]: [
         SAME_NAMESPACE,
         SCRAPES,
         {
@@ -115,7 +122,7 @@ export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>>
         },
     ],
     // Only Secrets live here, read through the API; no pod receives traffic.
-    "homelab-secrets": [],
+    [PLAIN_SECRETS_NAMESPACE]: [],
 };
 
 /** Where the ingress controller's pods run, and their labels. */
@@ -126,7 +133,7 @@ export interface IngressControllerPeer {
 
 /** K3s's packaged Traefik: its HelmChart installs it into kube-system. */
 export const K3S_TRAEFIK: IngressControllerPeer = {
-    namespace: "kube-system",
+    namespace: KUBE_SYSTEM,
     pods: { "app.kubernetes.io/name": "traefik" },
 };
 
@@ -142,7 +149,7 @@ function peers(
         case "prometheus":
             return [
                 {
-                    namespaceSelector: namespaceOf("monitoring"),
+                    namespaceSelector: namespaceOf(MONITORING_NAMESPACE),
                     podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
                 },
             ];

@@ -8,11 +8,12 @@
 // always match the operator that chart runs.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { KUBE_SYSTEM } from "./shared/chart";
 import { CHARTS } from "./shared/versions";
 
 /** Helm release of the CRDs; the CRDs are cluster-wide, the namespace only names the release. */
 const RELEASE = "prometheus-operator-crds";
-const RELEASE_NAMESPACE = "kube-system";
+const RELEASE_NAMESPACE = KUBE_SYSTEM;
 
 /** kube-prometheus-stack with only its `crds` subchart rendered. */
 export const CRDS_ONLY_VALUES: Record<string, unknown> = {

@@ -17,7 +17,7 @@ import {
     IssuerArgs,
 } from "../components/cert-manager";
 import { EXTERNAL_SECRETS_NAMESPACE, ExternalSecrets } from "../components/external-secrets";
-import { Guards } from "../components/shared/chart";
+import { Guards, KUBE_SYSTEM } from "../components/shared/chart";
 import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/secret-store/kubernetes";
 import { NetworkPolicies } from "../components/network-policies";
 import { METALLB_NAMESPACE, MetalLb } from "../components/metallb";
@@ -76,7 +76,7 @@ function profileSecretStore(
 /** Namespaces applications may never deploy into: Kubernetes's own and the platform's. */
 const RESERVED_NAMESPACES = [
     "default",
-    "kube-system",
+    KUBE_SYSTEM,
     "kube-public",
     "kube-node-lease",
     ARGOCD_NAMESPACE,

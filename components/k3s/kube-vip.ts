@@ -4,6 +4,7 @@
 // `kube-vip manifest pod --controlplane --arp --leaderElection` generates, with K3s's kubeconfig
 // mounted where kube-vip reads its own (admin.conf).
 import { stringify } from "yaml";
+import { KUBE_SYSTEM } from "../shared/chart";
 import { KUBE_VIP_IMAGE } from "../shared/versions";
 
 /** The API's virtual IP and the servers' interface it is announced on. */
@@ -26,7 +27,7 @@ export function kubeVipManifest(vip: Vip): string {
             // install.sh replaces `none` with the digest of K3s's admin kubeconfig (see there).
             annotations: { [KUBECONFIG_DIGEST]: "none" },
             name: "kube-vip",
-            namespace: "kube-system",
+            namespace: KUBE_SYSTEM,
         },
         spec: {
             containers: [
@@ -43,7 +44,7 @@ export function kubeVipManifest(vip: Vip): string {
                         env("vip_subnet", "32"),
                         env("dns_mode", "first"),
                         env("cp_enable", "true"),
-                        env("cp_namespace", "kube-system"),
+                        env("cp_namespace", KUBE_SYSTEM),
                         env("vip_leaderelection", "true"),
                         env("vip_leasename", "plndr-cp-lock"),
                         env("vip_leaseduration", "15"),

@@ -7,6 +7,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartPin } from "./versions";
 
+/** Kubernetes' and K3s's own namespace: K3s's Traefik, kube-vip and the operator's CRDs' release. */
+export const KUBE_SYSTEM = "kube-system";
+
 /** Pod Security Standard levels (kubernetes.io/docs/concepts/security/pod-security-standards). */
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
