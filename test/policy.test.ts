@@ -34,8 +34,12 @@ function violations(
         name,
     } as ResourceValidationArgs;
     const validate = policy.validateResource;
-    for (const check of Array.isArray(validate) ? validate : [validate!])
-        void check(args, (message) => found.push(message));
+    for (const check of Array.isArray(validate) ? validate : [validate!]) {
+        // A policy that answered later would report after this returns, and a test would pass
+        // on violations it never saw: every check must report before it returns.
+        const answer: unknown = check(args, (message) => found.push(message));
+        assert.equal(answer instanceof Promise, false, `${policy.name} validates asynchronously`);
+    }
     return found;
 }
 
