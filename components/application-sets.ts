@@ -1,5 +1,5 @@
 // Hands the cluster to GitOps: two AppProjects and two ApplicationSets that reconcile the
-// gitops/ tree of the configured repository (the seed's workflow, sections 4 and 5).
+// gitops/ tree of the configured repository (docs/gitops.md).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ARGOCD_NAMESPACE, ArgoCd } from "./argocd";

@@ -1,4 +1,4 @@
-// The environment rules of the seed workflow, as policies over every resource a preview or an
+// The environment rules of docs/gitops.md and the profiles, as policies over every resource a preview or an
 // update registers (chart objects included: Helm v4 charts make each one a resource).
 import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { ChartPin, CHARTS } from "../components/shared/versions";
@@ -199,7 +199,7 @@ export const chartsPinned: ResourceValidationPolicy = {
 
 export const productionApplicationsManualSync: ResourceValidationPolicy = {
     name: "production-applications-manual-sync",
-    description: "Production applications sync only when someone syncs them (the seed's manual approval).",
+    description: "Production applications sync only when someone syncs them (manual approval, docs/gitops.md).",
     validateResource: (args, reportViolation) => {
         if (!inProduction(args)) return;
         const spec =

@@ -38,7 +38,7 @@ describe("gitops/ tree", () => {
         });
     }
 
-    it("has the seed's folders", () => {
+    it("has the folders docs/gitops.md describes", () => {
         assert.deepEqual(fs.readdirSync(GITOPS).sort(), ["applications", "environments", "infrastructure", "secrets"]);
     });
 

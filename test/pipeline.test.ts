@@ -1,4 +1,4 @@
-// The delivery pipeline: workflows shaped as the seed's promotion flow, code owners, Renovate.
+// The delivery pipeline: workflows shaped as docs/gitops.md's promotion flow, code owners, Renovate.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,4 +1,4 @@
-// What dev, staging and production mean, where the seed workflow says they differ.
+// What dev, staging and production mean, where the README's "Environments" says they differ.
 import * as assert from "node:assert/strict";
 import { applyOverrides, EnvironmentProfile, PROFILES, profileSchema } from "../../../stacks/config/profiles";
 import { validateConfig } from "../../../stacks/config/validate";
