@@ -50,14 +50,14 @@ function profileSecretStore(
     apiServer: pulumi.Input<string>,
     guards: Guards,
 ) {
-    if (config.vault === undefined) {
+    if (config.secretStore.backend === "kubernetes") {
         return new KubernetesSecretStore(
             "secret-store",
-            { ...guards, externalSecrets, secrets: config.plainSecrets },
+            { ...guards, externalSecrets, secrets: config.secretStore.plainSecrets },
             { provider },
         );
     }
-    const { token, ...settings } = config.vault;
+    const { backend: _backend, token, ...settings } = config.secretStore;
     // Credentials from the secret vaultToken, else the provider reads VAULT_TOKEN from the environment.
     const vaultProvider = new vault.Provider("vault", { address: settings.address, token });
     return new VaultSecretStore(

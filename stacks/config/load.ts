@@ -3,7 +3,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import { PlainSecret } from "../../components/secret-store/kubernetes";
 import { summarizeKubeconfig } from "./kubeconfig";
 import { parsePlainSecrets, readSecretFiles } from "./plain-secrets";
 import { SECRET_KEYS } from "./schema";
@@ -11,10 +10,7 @@ import { SettingsWithSecrets, withSecrets } from "./secrets";
 import { validateConfig } from "./validate";
 
 /** The validated settings with their secrets, which stay Pulumi secrets. */
-export interface StackConfig extends SettingsWithSecrets {
-    /** Dev and staging: the dummy secrets of gitops/secrets/<env>/ (none where secrets come from Vault). */
-    readonly plainSecrets: readonly PlainSecret[];
-}
+export type StackConfig = SettingsWithSecrets;
 
 /** The project's root folder, where gitops/ lives. */
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -86,6 +82,5 @@ export function loadConfig(): StackConfig {
         void pulumi.log.warn(warning);
     }
     // Read with getSecret, so that each value stays a secret wherever it flows.
-    const settings = withSecrets(result.settings, (key) => config.getSecret(key));
-    return { ...settings, plainSecrets: plain.secrets };
+    return withSecrets(result.settings, (key) => config.getSecret(key), plain.secrets);
 }

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RepoCredentials } from "../../components/application-sets";
 import { SecretKey } from "./schema";
+import { PlainSecret } from "../../components/secret-store/kubernetes";
 import { ClusterAccessSettings, checked, Settings, TlsSettings, VaultSettings } from "./validate";
 
 type Secret = pulumi.Output<string>;
@@ -26,22 +27,32 @@ export type Tls =
           readonly solver: { readonly kind: "http01" } | { readonly kind: "cloudflare"; readonly apiToken: Secret };
       });
 
+/** The secret store, with what it serves: dev's and staging's dummy secrets from Git, or Vault
+ *  with the token Pulumi uses (default: VAULT_TOKEN from the environment). */
+export type SecretStore =
+    | { readonly backend: "kubernetes"; readonly plainSecrets: readonly PlainSecret[] }
+    | ({ readonly backend: "vault" } & VaultSettings & { readonly token?: Secret });
+
 /** Every setting, with its secrets. */
-export interface SettingsWithSecrets extends Omit<Settings, "cluster" | "tls" | "alerting" | "vault"> {
+export interface SettingsWithSecrets extends Omit<Settings, "cluster" | "tls" | "alerting" | "secretStore"> {
     readonly cluster: ClusterConnection;
     readonly tls: Tls;
     /** Where Alertmanager sends alerts, with the receiver's URL. */
     readonly alerting?: NonNullable<Settings["alerting"]> & { readonly url: Secret };
-    /** Vault, with the token Pulumi uses (default: VAULT_TOKEN from the environment). */
-    readonly vault?: VaultSettings & { readonly token?: Secret };
+    readonly secretStore: SecretStore;
     /** Credentials of a private GitOps repository. */
     readonly gitopsCredentials?: RepoCredentials;
 }
 
-/** `settings` with each secret, read by `secret`, where it is used. */
-export function withSecrets(settings: Settings, secret: (key: SecretKey) => Secret | undefined): SettingsWithSecrets {
+/** `settings` with each secret, read by `secret`, where it is used, and the dummy secrets a
+ *  plain store serves. */
+export function withSecrets(
+    settings: Settings,
+    secret: (key: SecretKey) => Secret | undefined,
+    plainSecrets: readonly PlainSecret[] = [],
+): SettingsWithSecrets {
     const required = (key: SecretKey) => checked(secret(key), key);
-    const { cluster, tls, alerting, vault } = settings;
+    const { cluster, tls, alerting, secretStore } = settings;
     const sshKey = secret("gitopsSshKey");
     const token = secret("gitopsToken");
     return {
@@ -69,7 +80,10 @@ export function withSecrets(settings: Settings, secret: (key: SecretKey) => Secr
                               : { kind: "http01" },
                   },
         alerting: alerting && { ...alerting, url: required("alertingUrl") },
-        vault: vault && { ...vault, token: secret("vaultToken") },
+        secretStore:
+            secretStore.backend === "vault"
+                ? { ...secretStore, token: secret("vaultToken") }
+                : { ...secretStore, plainSecrets },
         gitopsCredentials: sshKey
             ? { sshPrivateKey: sshKey }
             : token

@@ -51,6 +51,9 @@ export type TlsSettings =
           readonly solver: "http01" | "cloudflare";
       };
 
+/** Where workloads' secrets come from: plain Kubernetes Secrets, or Vault. */
+export type SecretStoreSettings = { readonly backend: "kubernetes" } | ({ readonly backend: "vault" } & VaultSettings);
+
 export interface VaultSettings {
     readonly address: string;
     /** Path of this cluster's Kubernetes auth backend. */
@@ -77,8 +80,8 @@ export interface Settings {
     readonly gitops: ParsedConfig["gitops"];
     /** Where Alertmanager sends alerts, where the profile routes them. */
     readonly alerting?: ParsedConfig["alerting"];
-    /** Present where the profile reads secrets from Vault. */
-    readonly vault?: VaultSettings;
+    /** The profile's secret store. */
+    readonly secretStore: SecretStoreSettings;
     readonly storageClass: string;
     readonly components: ParsedConfig["components"];
 }
@@ -166,16 +169,17 @@ function resolve(
         metallb: config.metallb,
         tls: tlsSettings(profile, config.tls.acme),
         gitops: config.gitops,
-        vault:
+        secretStore:
             profile.secrets === "vault"
                 ? {
+                      backend: "vault",
                       address: checked(config.vault.address, "vault.address"),
                       authMount: config.vault.authMount ?? `kubernetes-${environment}`,
                       kvMount: config.vault.kvMount ?? `homelab/${environment}`,
                       createKvMount: config.vault.createKvMount,
                       caCert: config.vault.caCert,
                   }
-                : undefined,
+                : { backend: "kubernetes" },
         storageClass: config.storageClass ?? LOCAL_STORAGE_CLASS,
         alerting: profile.monitoring.alertRouting ? config.alerting : undefined,
         components: config.components,

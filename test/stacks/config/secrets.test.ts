@@ -1,6 +1,7 @@
 // Each secret attached to the setting that uses it, in one pass, still a Pulumi secret.
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { PlainSecret } from "../../../components/secret-store/kubernetes";
 import { withSecrets } from "../../../stacks/config/secrets";
 import { SecretKey } from "../../../stacks/config/schema";
 import { validateConfig } from "../../../stacks/config/validate";
@@ -44,8 +45,23 @@ describe("withSecrets", () => {
     });
 
     it("gives Vault the token Pulumi uses, or none, so the provider reads VAULT_TOKEN", async () => {
-        assert.equal(await unwrap(production(["vaultToken"]).vault!.token!), "value-vaultToken");
-        assert.equal(production([]).vault!.token, undefined);
+        const store = (keys: SecretKey[]) => {
+            const { secretStore } = production(keys);
+            assert.ok(secretStore.backend === "vault");
+            return secretStore;
+        };
+        assert.equal(await unwrap(store(["vaultToken"]).token!), "value-vaultToken");
+        assert.equal(store([]).token, undefined);
+    });
+
+    it("gives a plain store the dummy secrets it serves, and no Vault", () => {
+        const result = validateConfig(input("dev", values("dev")));
+        assert.ok(result.ok);
+        const dummy = { name: "example-app", data: { password: "dummy" } } as unknown as PlainSecret;
+        assert.deepEqual(withSecrets(result.settings, () => undefined, [dummy]).secretStore, {
+            backend: "kubernetes",
+            plainSecrets: [dummy],
+        });
     });
 
     it("takes a deploy key over a token for the GitOps repository, and none without either", async () => {

@@ -559,7 +559,8 @@ describe("Vault settings, resolved once", () => {
             ),
         );
         assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
-        assert.deepEqual(result.settings.vault, {
+        assert.deepEqual(result.settings.secretStore, {
+            backend: "vault",
             address: "https://vault.home.arpa:8200",
             authMount: "kubernetes-production",
             kvMount: "homelab/production",
