@@ -22,6 +22,12 @@ agent_kubeconfig=/var/lib/rancher/k3s/agent/kubelet.kubeconfig
 admin_kubeconfig=/etc/rancher/k3s/k3s.yaml
 # Where K3s reads its settings (docs.k3s.io "Configuration File").
 k3s_config=/etc/rancher/k3s/config.yaml
+# Where the hardened config (components/k3s/config.ts, HARDENING_FILES) reads its policies, and
+# the kernel settings the kubelet insists on.
+admission_config=/var/lib/rancher/k3s/server/psa.yaml
+audit_policy=/var/lib/rancher/k3s/server/audit.yaml
+audit_log_dir=/var/lib/rancher/k3s/server/logs
+kernel_settings=/etc/sysctl.d/90-kubelet.conf
 pod_manifests=/var/lib/rancher/k3s/agent/pod-manifests
 
 log() { printf '%s %s\n' "[homelab]" "$*" >&2; }
@@ -88,20 +94,20 @@ save_config() {
 harden() {
   local config="$k3s_config"
   if grep -qx 'protect-kernel-defaults: true' "$config"; then
-    cat >/etc/sysctl.d/90-kubelet.conf <<'SYSCTL'
+    cat >"$kernel_settings" <<'SYSCTL'
 vm.panic_on_oom=0
 vm.overcommit_memory=1
 kernel.panic=10
 kernel.panic_on_oops=1
 SYSCTL
-    sysctl -p /etc/sysctl.d/90-kubelet.conf >/dev/null
+    sysctl -p "$kernel_settings" >/dev/null
   fi
   if grep -q 'admission-control-config-file=' "$config"; then
-    mkdir -p /var/lib/rancher/k3s/server/logs
+    mkdir -p "$audit_log_dir"
     # Pod Security: baseline wherever a namespace names no level (Argo CD creates application
     # namespaces without labels), restricted reported; the platform's namespaces carry their
     # own levels. Event rate limits as the hardening guide sets them.
-    cat >/var/lib/rancher/k3s/server/psa.yaml <<'ADMISSION'
+    cat >"$admission_config" <<'ADMISSION'
 apiVersion: apiserver.config.k8s.io/v1
 kind: AdmissionConfiguration
 plugins:
@@ -129,7 +135,7 @@ plugins:
           qps: 5000
           burst: 20000
 ADMISSION
-    cat >/var/lib/rancher/k3s/server/audit.yaml <<'AUDIT'
+    cat >"$audit_policy" <<'AUDIT'
 apiVersion: audit.k8s.io/v1
 kind: Policy
 rules:

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { agentConfig, K3sClusterSettings, HARDENING_FILES, serverConfig } from "../../../components/k3s/config";
+import { agentConfig, K3sClusterSettings, serverConfig } from "../../../components/k3s/config";
 import { INSTALL_SCRIPT } from "../../../components/k3s/node-commands";
 import { k3sNode } from "../../fixtures";
 
@@ -170,14 +170,6 @@ describe("K3s's CIS hardening", () => {
             ["protect-kernel-defaults", "kube-apiserver-arg", "kubelet-arg"].filter((key) => key in config),
             [],
         );
-    });
-
-    it("has install.sh write the kernel settings and the policies where the hardened config reads them", () => {
-        const script = INSTALL_SCRIPT;
-        for (const file of [HARDENING_FILES.admission, HARDENING_FILES.auditPolicy, "/etc/sysctl.d/90-kubelet.conf"])
-            assert.ok(script.includes(`cat >${file} <<`), file);
-        assert.match(script, /mkdir -p \/var\/lib\/rancher\/k3s\/server\/logs\n/);
-        assert.match(script, /\n {2}save_config\n {2}harden\n/);
     });
 
     it("has install.sh write kube-vip's static pod on servers before K3s starts", () => {
