@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
-import { disruptionBudget, sized, SizingPreset } from "./shared/sizing";
+import { DEFAULT_PRESET, DEFAULT_REPLICAS, disruptionBudget, sized, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 
 export const ARGOCD_NAMESPACE = "argocd";
@@ -37,8 +37,8 @@ export interface ArgoCdArgs extends Guards {
 
 /** The chart values, from the args. */
 export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
-    const preset = args.resources ?? "reduced";
-    const replicas = args.replicas ?? 1;
+    const preset = args.resources ?? DEFAULT_PRESET;
+    const replicas = args.replicas ?? DEFAULT_REPLICAS;
     const ha = args.highAvailability ?? false;
     const pdb = disruptionBudget(args.podDisruptionBudgets, replicas);
     const monitored = args.serviceMonitors !== undefined;

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
-import { disruptionBudget, sized, SizingPreset } from "./shared/sizing";
+import { replicatedWorkload, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
@@ -61,10 +61,7 @@ export function clusterIssuerName(issuer: IssuerArgs): string {
 
 /** The chart values, from the args. */
 export function certManagerValues(args: CertManagerArgs): Record<string, unknown> {
-    const replicas = args.replicas ?? 1;
-    const resources = sized(args.resources ?? "reduced", "small");
-    const podDisruptionBudget = disruptionBudget(args.podDisruptionBudgets, replicas);
-    const workload = { replicaCount: replicas, podDisruptionBudget, resources };
+    const workload = replicatedWorkload(args, "small");
     return deepMerge(
         {
             // The CRDs come with the chart and stay when it is removed (their removal would

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
-import { disruptionBudget, sized, SizingPreset } from "./shared/sizing";
+import { replicatedWorkload, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 
 export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
@@ -30,10 +30,7 @@ export interface ExternalSecretsArgs extends Guards {
 
 /** The chart values, from the args. */
 export function externalSecretsValues(args: ExternalSecretsArgs): Record<string, unknown> {
-    const replicas = args.replicas ?? 1;
-    const resources = sized(args.resources ?? "reduced", "small");
-    const podDisruptionBudget = disruptionBudget(args.podDisruptionBudgets, replicas);
-    const workload = { replicaCount: replicas, podDisruptionBudget, resources };
+    const workload = replicatedWorkload(args, "small");
     return deepMerge(
         {
             installCRDs: true,

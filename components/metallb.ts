@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
-import { sized, SizingPreset } from "./shared/sizing";
+import { DEFAULT_PRESET, sized, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
@@ -33,7 +33,7 @@ export interface MetalLbArgs extends Guards {
 
 /** The chart values for L2 mode, sized by the preset. */
 export function metallbValues(args: MetalLbArgs): Record<string, unknown> {
-    const resources = sized(args.resources ?? "reduced", "small");
+    const resources = sized(args.resources ?? DEFAULT_PRESET, "small");
     return deepMerge(
         {
             // Chart 0.16 turns the frr-k8s BGP backend on by default; L2 mode needs neither it nor FRR.

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
-import { sized, SizingPreset } from "./shared/sizing";
+import { DEFAULT_PRESET, DEFAULT_REPLICAS, sized, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 
 export const MONITORING_NAMESPACE = "monitoring";
@@ -144,8 +144,8 @@ export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unk
 
 /** The chart values, from the args. */
 export function monitoringValues(args: Omit<MonitoringArgs, "certManager" | "crds">): Record<string, unknown> {
-    const preset = args.resources ?? "reduced";
-    const replicas = args.replicas ?? 1;
+    const preset = args.resources ?? DEFAULT_PRESET;
+    const replicas = args.replicas ?? DEFAULT_REPLICAS;
     const storage = args.storage;
     return deepMerge(
         {

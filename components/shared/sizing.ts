@@ -4,6 +4,10 @@
 
 export type SizingPreset = "reduced" | "full";
 
+/** What a component runs with when its args say nothing: one replica, the reduced preset. */
+export const DEFAULT_REPLICAS = 1;
+export const DEFAULT_PRESET: SizingPreset = "reduced";
+
 /** How heavy a workload is: a small controller, a busy one, or a data store. */
 export type Weight = "small" | "medium" | "large";
 
@@ -37,4 +41,22 @@ export function disruptionBudget(
 /** The requests/limits of a workload of `weight` under `preset`. */
 export function sized(preset: SizingPreset, weight: Weight): Resources {
     return TABLE[preset][weight];
+}
+
+/** How a component's args size and replicate its workloads. */
+export interface Replication {
+    readonly replicas?: number;
+    readonly podDisruptionBudgets?: boolean;
+    readonly resources?: SizingPreset;
+}
+
+/** A replicated workload's values in the charts' common shape (`replicaCount`,
+ *  `podDisruptionBudget`, `resources`), defaults applied. */
+export function replicatedWorkload(args: Replication, weight: Weight) {
+    const replicas = args.replicas ?? DEFAULT_REPLICAS;
+    return {
+        replicaCount: replicas,
+        podDisruptionBudget: disruptionBudget(args.podDisruptionBudgets, replicas),
+        resources: sized(args.resources ?? DEFAULT_PRESET, weight),
+    };
 }

@@ -1,7 +1,7 @@
 // Invariants of the sizing table: a limit a workload's own request exceeds would have the
 // kubelet kill it at start, and production must never get less than the test clusters.
 import * as assert from "node:assert/strict";
-import { sized, SizingPreset, Weight } from "../../../components/shared/sizing";
+import { replicatedWorkload, sized, SizingPreset, Weight } from "../../../components/shared/sizing";
 
 const PRESETS: SizingPreset[] = ["reduced", "full"];
 const WEIGHTS: Weight[] = ["small", "medium", "large"];
@@ -43,5 +43,23 @@ describe("sizing", () => {
                 assert.ok(amount(b.requests.memory) > amount(a.requests.memory), `${preset} ${heavier}`);
                 assert.ok(amount(b.requests.cpu) > amount(a.requests.cpu), `${preset} ${heavier}`);
             }
+    });
+});
+
+describe("replicatedWorkload", () => {
+    it("runs one replica of the reduced preset, without a budget, where the args say nothing", () => {
+        assert.deepEqual(replicatedWorkload({}, "small"), {
+            replicaCount: 1,
+            podDisruptionBudget: { enabled: false },
+            resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+        });
+    });
+
+    it("keeps one pod through a drain where several run and budgets are wanted", () => {
+        assert.deepEqual(replicatedWorkload({ replicas: 2, podDisruptionBudgets: true, resources: "full" }, "medium"), {
+            replicaCount: 2,
+            podDisruptionBudget: { enabled: true, minAvailable: 1 },
+            resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+        });
     });
 });
