@@ -1,8 +1,8 @@
 // Argo CD: the GitOps engine the ApplicationSets run on, HA where the profile asks for it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { Guards, ingressValues, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { generatedPassword } from "./shared/generated-password";
 import { deepMerge } from "./shared/merge";
 import { DEFAULT_PRESET, DEFAULT_REPLICAS, disruptionBudget, sized, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
@@ -64,9 +64,7 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
             server: {
                 ...replicated("medium"),
                 ingress: {
-                    enabled: true,
-                    ingressClassName: args.ingressClass ?? "traefik",
-                    annotations: ingressAnnotations(args.clusterIssuer),
+                    ...ingressValues(args.ingressClass, args.clusterIssuer),
                     tls: true,
                 },
             },
@@ -110,22 +108,18 @@ export class ArgoCd extends pulumi.ComponentResource {
 
         this.namespace = ownNamespace(this, name, ARGOCD_NAMESPACE, POD_SECURITY, args);
         const namespace = this.namespace;
-        const password = new random.RandomPassword(`${name}-redis`, { length: 32, special: false }, { parent: this });
-        const redisSecret = new k8s.core.v1.Secret(
-            `${name}-redis`,
-            {
-                metadata: { name: REDIS_SECRET, namespace: namespace.metadata.name },
-                stringData: { auth: pulumi.secret(password.result) },
-            },
-            { parent: this },
-        );
+        const redis = generatedPassword(this, `${name}-redis`, {
+            secretName: REDIS_SECRET,
+            namespace: namespace.metadata.name,
+            data: (password) => ({ auth: password }),
+        });
         this.chart = pinnedChart(this, name, {
             pin: CHARTS.argocd,
             release: "argocd",
             namespace,
             values: argocdValues(args),
             // Redis and every component that talks to it read the password at start.
-            dependsOn: [redisSecret, ...(args.serviceMonitors ? [args.serviceMonitors.crds] : [])],
+            dependsOn: [redis.secret, ...(args.serviceMonitors ? [args.serviceMonitors.crds] : [])],
         });
         this.url = `https://${args.host}`;
         this.registerOutputs({ namespace: this.namespace, chart: this.chart, url: this.url });

@@ -2,8 +2,8 @@
 // that K3s runs the control plane inside one process per server.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { Guards, ingressAnnotations, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { Guards, ingressValues, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { generatedPassword } from "./shared/generated-password";
 import { deepMerge } from "./shared/merge";
 import { DEFAULT_PRESET, DEFAULT_REPLICAS, sized, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
@@ -194,9 +194,7 @@ export function monitoringValues(args: Omit<MonitoringArgs, "certManager" | "crd
                 // The dashboard and datasource sidecars.
                 sidecar: { resources: sized(preset, "small") },
                 ingress: {
-                    enabled: true,
-                    ingressClassName: args.ingressClass ?? "traefik",
-                    annotations: ingressAnnotations(args.clusterIssuer),
+                    ...ingressValues(args.ingressClass, args.clusterIssuer),
                     hosts: [args.host],
                     tls: [{ secretName: "grafana-tls", hosts: [args.host] }],
                 },
@@ -223,19 +221,11 @@ export class Monitoring extends pulumi.ComponentResource {
 
         this.namespace = ownNamespace(this, name, MONITORING_NAMESPACE, POD_SECURITY, args);
         const namespace = this.namespace;
-        const password = new random.RandomPassword(
-            `${name}-grafana-admin`,
-            { length: 32, special: false },
-            { parent: this },
-        );
-        const adminSecret = new k8s.core.v1.Secret(
-            `${name}-grafana-admin`,
-            {
-                metadata: { name: GRAFANA_ADMIN_SECRET, namespace: namespace.metadata.name },
-                stringData: { "admin-user": "admin", "admin-password": pulumi.secret(password.result) },
-            },
-            { parent: this },
-        );
+        const admin = generatedPassword(this, `${name}-grafana-admin`, {
+            secretName: GRAFANA_ADMIN_SECRET,
+            namespace: namespace.metadata.name,
+            data: (password) => ({ "admin-user": "admin", "admin-password": password }),
+        });
         const receiverSecret = args.alerts
             ? [
                   new k8s.core.v1.Secret(
@@ -253,10 +243,10 @@ export class Monitoring extends pulumi.ComponentResource {
             release: RELEASE,
             namespace,
             values: monitoringValues(args),
-            dependsOn: [adminSecret, ...receiverSecret, args.certManager, args.crds],
+            dependsOn: [admin.secret, ...receiverSecret, args.certManager, args.crds],
         });
         this.grafanaUrl = `https://${args.host}`;
-        this.grafanaAdminPassword = pulumi.secret(password.result);
+        this.grafanaAdminPassword = admin.password;
         this.registerOutputs({
             namespace: this.namespace,
             chart: this.chart,

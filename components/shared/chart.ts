@@ -59,12 +59,19 @@ export interface ChartInstall {
     readonly dependsOn?: pulumi.Resource[];
 }
 
-/** Annotations of the platform's Ingresses: a certificate from `clusterIssuer`, and no wait for a
- *  load-balancer address. The provider otherwise awaits `.status.loadBalancer.ingress` for ten
- *  minutes, which an ingress controller that does not publish status never sets, and the
- *  platform's readiness must not hang on it. */
-export function ingressAnnotations(clusterIssuer: string): Record<string, string> {
-    return { "cert-manager.io/cluster-issuer": clusterIssuer, "pulumi.com/skipAwait": "true" };
+/** K3s's packaged ingress controller serves this class. */
+export const DEFAULT_INGRESS_CLASS = "traefik";
+
+/** What every platform UI's ingress values share: on, in `ingressClass`, with a certificate from
+ *  `clusterIssuer`, and no wait for a load-balancer address. The provider otherwise awaits
+ *  `.status.loadBalancer.ingress` for ten minutes, which an ingress controller that does not
+ *  publish status never sets, and the platform's readiness must not hang on it. */
+export function ingressValues(ingressClass: string | undefined, clusterIssuer: string) {
+    return {
+        enabled: true,
+        ingressClassName: ingressClass ?? DEFAULT_INGRESS_CLASS,
+        annotations: { "cert-manager.io/cluster-issuer": clusterIssuer, "pulumi.com/skipAwait": "true" },
+    };
 }
 
 /** The pinned chart, `<name>-chart`, installed into the component's namespace. */
