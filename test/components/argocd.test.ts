@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { ArgoCd, argocdValues } from "../../components/argocd";
-import { sized } from "../../components/shared/sizing";
 import { CHARTS } from "../../components/shared/versions";
 import { names, only, Registration, registrations } from "../harness";
 
@@ -122,9 +121,18 @@ describe("argocdValues", () => {
     });
 
     it("sizes the workloads by the preset", () => {
-        assert.deepEqual(single.controller.resources, sized("reduced", "large"));
-        assert.deepEqual(ha.controller.resources, sized("full", "large"));
-        assert.deepEqual(ha.repoServer.resources, sized("full", "medium"));
+        assert.deepEqual(single.controller.resources, {
+            requests: { cpu: "100m", memory: "512Mi" },
+            limits: { memory: "2Gi" },
+        });
+        assert.deepEqual(ha.controller.resources, {
+            requests: { cpu: "500m", memory: "2Gi" },
+            limits: { memory: "8Gi" },
+        });
+        assert.deepEqual(ha.repoServer.resources, {
+            requests: { cpu: "250m", memory: "256Mi" },
+            limits: { memory: "1Gi" },
+        });
     });
 
     it("adds ServiceMonitors only when asked", () => {

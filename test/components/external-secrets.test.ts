@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { ExternalSecrets, externalSecretsValues } from "../../components/external-secrets";
-import { sized } from "../../components/shared/sizing";
 import { CHARTS } from "../../components/shared/versions";
 import { names, only, registrations } from "../harness";
 
@@ -43,7 +42,10 @@ describe("externalSecretsValues", () => {
         for (const workload of [ha, ha.webhook, ha.certController]) {
             assert.equal(workload.replicaCount, 2);
             assert.deepEqual(workload.podDisruptionBudget, { enabled: true, minAvailable: 1 });
-            assert.deepEqual(workload.resources, sized("full", "small"));
+            assert.deepEqual(workload.resources, {
+                requests: { cpu: "50m", memory: "64Mi" },
+                limits: { memory: "256Mi" },
+            });
         }
     });
 

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { MetalLb, metallbValues } from "../../components/metallb";
-import { sized } from "../../components/shared/sizing";
 import { CHARTS } from "../../components/shared/versions";
 import { names, only, Registration, registrations } from "../harness";
 
@@ -93,8 +92,14 @@ describe("metallbValues", () => {
 
     it("sizes controller and speaker by the preset", () => {
         const values = metallbValues({ pools: POOLS, resources: "full" });
-        assert.deepEqual((values.controller as Record<string, unknown>).resources, sized("full", "small"));
-        assert.deepEqual((values.speaker as Record<string, unknown>).resources, sized("full", "small"));
+        assert.deepEqual((values.controller as Record<string, unknown>).resources, {
+            requests: { cpu: "50m", memory: "64Mi" },
+            limits: { memory: "256Mi" },
+        });
+        assert.deepEqual((values.speaker as Record<string, unknown>).resources, {
+            requests: { cpu: "50m", memory: "64Mi" },
+            limits: { memory: "256Mi" },
+        });
     });
 
     it("creates no monitoring objects, which would wait for monitoring's CRDs", () => {
@@ -107,6 +112,9 @@ describe("metallbValues", () => {
 
     it("lays the escape-hatch values over its own", () => {
         const values = metallbValues({ pools: POOLS, values: { controller: { logLevel: "debug" } } });
-        assert.deepEqual(values.controller, { resources: sized("reduced", "small"), logLevel: "debug" });
+        assert.deepEqual(values.controller, {
+            resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+            logLevel: "debug",
+        });
     });
 });

@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { alertmanagerConfig, k3sScrapeValues, Monitoring, monitoringValues } from "../../components/monitoring";
-import { sized } from "../../components/shared/sizing";
 import { CHARTS } from "../../components/shared/versions";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
 
@@ -96,7 +95,10 @@ describe("monitoringValues", () => {
 
     it("takes retention, replicas and sizing from the args", () => {
         const spec = values.prometheus.prometheusSpec;
-        assert.deepEqual([spec.retention, spec.replicas, spec.resources], ["7d", 2, sized("full", "large")]);
+        assert.deepEqual(
+            [spec.retention, spec.replicas, spec.resources],
+            ["7d", 2, { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "8Gi" } }],
+        );
         assert.equal(values.alertmanager.alertmanagerSpec.replicas, 2);
     });
 
