@@ -110,8 +110,8 @@ export const profileSchema = z.strictObject({
     secretsEncryption: z.boolean().meta({ example: true }),
     /** Where workloads' secrets come from: plain `kubernetes` secrets or `vault` through ESO. */
     secrets: z.enum(["kubernetes", "vault"]).meta({ example: "vault" }),
-    /** cert-manager issuer for the platform's certificates. */
-    tlsIssuer: z.enum(["selfSigned", "acme-staging", "acme-production"]).meta({ example: "acme-production" }),
+    /** Who signs the platform's certificates: the homelab's private CA, or Let's Encrypt (staging or production). */
+    tlsIssuer: z.enum(["privateCa", "acme-staging", "acme-production"]).meta({ example: "acme-production" }),
     /** Prometheus, Grafana and Alertmanager sizing. */
     monitoring: monitoringSchema,
     /** Appended to each application's name to make its namespace: `<app>-dev`, `<app>-staging`,
@@ -152,7 +152,7 @@ const dev: EnvironmentProfile = {
     etcdSnapshots: { enabled: false, schedule: "0 */12 * * *", retention: 5 },
     secretsEncryption: false,
     secrets: "kubernetes",
-    tlsIssuer: "selfSigned",
+    tlsIssuer: "privateCa",
     monitoring: { retention: "2d", persistentStorage: false, storageSize: "5Gi", alertRouting: false },
     namespaceSuffix: "-dev",
     applicationsSync: "automated",

@@ -230,7 +230,7 @@ const PRIVATE_SUFFIXES = [
 ];
 
 const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets }) => {
-    if (profile.tlsIssuer === "selfSigned") {
+    if (profile.tlsIssuer === "privateCa") {
         return [];
     }
     const acme = config.tls.acme;
@@ -248,7 +248,7 @@ const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets }) => {
     if (acme.server === undefined && suffix !== undefined) {
         problems.push({
             key: "domain",
-            message: `"${config.domain}" is under .${suffix}, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: selfSigned`,
+            message: `"${config.domain}" is under .${suffix}, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: privateCa`,
             example: '"lab.example.com"',
         });
     }

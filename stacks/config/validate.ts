@@ -114,7 +114,7 @@ export function checked<T>(value: T | undefined, key: string): T {
 }
 
 function tlsSettings(profile: EnvironmentProfile, acme: ParsedConfig["tls"]["acme"]): TlsSettings {
-    if (profile.tlsIssuer === "selfSigned") {
+    if (profile.tlsIssuer === "privateCa") {
         return { kind: "privateCa" };
     }
     const { email, server, solver } = checked(acme, "tls.acme");

@@ -65,9 +65,9 @@ export function unusedSettings({ config, environment, profile, secrets }: RuleCo
     if (secrets.has("sshPrivateKey") && (config.cluster.nodes ?? []).length === 0) {
         warnings.push("sshPrivateKey: set, but there are no cluster.nodes to connect to; it is not used");
     }
-    if (profile.tlsIssuer === "selfSigned" && config.tls.acme !== undefined) {
+    if (profile.tlsIssuer === "privateCa" && config.tls.acme !== undefined) {
         warnings.push(
-            `tls.acme: set, but ${environment} issues certificates from a self-signed CA (profile tlsIssuer: selfSigned); ACME is not used`,
+            `tls.acme: set, but ${environment} issues certificates from the homelab's private CA (profile tlsIssuer: privateCa); ACME is not used`,
         );
     }
     return warnings;

@@ -69,7 +69,7 @@ describe("environment profiles", () => {
 
     it("issue certificates self-signed in dev, from ACME staging and production elsewhere", () => {
         assert.deepEqual(knob("tlsIssuer"), {
-            dev: "selfSigned",
+            dev: "privateCa",
             staging: "acme-staging",
             production: "acme-production",
         });

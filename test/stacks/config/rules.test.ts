@@ -209,7 +209,7 @@ describe("cross-field rules", () => {
             stack: "production",
             values: values("production", (v) => (v.domain = "lab.home.arpa")),
             expected: [
-                `domain: "lab.home.arpa" is under .home.arpa, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: selfSigned; e.g. "lab.example.com"`,
+                `domain: "lab.home.arpa" is under .home.arpa, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: privateCa; e.g. "lab.example.com"`,
             ],
         },
         {
@@ -356,7 +356,7 @@ describe("cross-field rules", () => {
             stack: "staging",
             values: values("staging", (v) => (v.domain = "lab.corp")),
             expected: [
-                'domain: "lab.corp" is under .corp, which Let\'s Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: selfSigned; e.g. "lab.example.com"',
+                'domain: "lab.corp" is under .corp, which Let\'s Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: privateCa; e.g. "lab.example.com"',
             ],
         },
         {

@@ -61,7 +61,7 @@ describe("unused settings", () => {
             stack: "dev",
             values: values("dev", (v) => (v.tls = { acme: { email: "admin@example.com" } })),
             expected: [
-                "tls.acme: set, but dev issues certificates from a self-signed CA (profile tlsIssuer: selfSigned); ACME is not used",
+                "tls.acme: set, but dev issues certificates from the homelab's private CA (profile tlsIssuer: privateCa); ACME is not used",
             ],
         },
         {
