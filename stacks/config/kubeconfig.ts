@@ -30,7 +30,8 @@ export function summarizeKubeconfig(text: string): KubeconfigSummary {
     const config = doc as Kubeconfig;
     const clusters = config.clusters ?? [];
     if (clusters.length === 0) return { problem: "names no cluster" };
-    const current = config["current-context"];
+    // `kubectl config unset current-context` leaves it empty: unset.
+    const current = config["current-context"] || undefined;
     const context = config.contexts?.find((c) => c.name === current);
     if (current !== undefined && context === undefined) {
         return { problem: "has a current-context that none of its contexts is" };

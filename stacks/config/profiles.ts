@@ -11,15 +11,18 @@ const CRON_FIELDS: readonly { min: number; max: number; names?: readonly string[
     { min: 0, max: 23 },
     { min: 1, max: 31 },
     { min: 1, max: 12, names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] },
-    // 7 is Sunday too.
-    { min: 0, max: 7, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+    { min: 0, max: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
 ];
 
 /** A schedule K3s's cron parser (robfig/cron, standard spec) accepts. */
 function isCronSchedule(schedule: string): boolean {
     if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(schedule)) return true;
     if (/^@every (\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(schedule)) return true;
-    const fields = schedule.trim().split(/\s+/);
+    // A time zone may lead the five fields (`CRON_TZ=Europe/Berlin 0 3 * * *`).
+    const fields = schedule
+        .trim()
+        .replace(/^(CRON_)?TZ=\S+\s+/, "")
+        .split(/\s+/);
     return fields.length === 5 && fields.every((field, i) => isCronField(field, CRON_FIELDS[i]));
 }
 
@@ -116,7 +119,10 @@ export const profileSchema = z.strictObject({
     monitoring: monitoringSchema,
     /** Appended to each application's name to make its namespace: `<app>-dev`, `<app>-staging`,
      *  and `<app>` where it is empty. */
-    namespaceSuffix: matching(/^(-[a-z0-9]+)?$/, "is not empty or a '-' and lowercase letters or digits").meta({
+    namespaceSuffix: matching(
+        /^(-[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/,
+        "is not empty or a '-' and a DNS label's lowercase letters, digits and inner '-'",
+    ).meta({
         example: "-dev",
     }),
     /** Sync mode of the applications ApplicationSet: `automated` or `manual`. */

@@ -383,12 +383,16 @@ const ingressServed: Rule = ({ config }) =>
 // names of Secrets and of keys inside them (existingSecret, passwordKey) end otherwise.
 const CREDENTIAL_KEY = /(password|passwd|token|api_?key|secret_?key|client_?secret|private_?key)$/i;
 
+// References the charts resolve at run time, which hold no credential themselves: Grafana's
+// `$__file{...}`, `$__env{...}`, `$__vault{...}`, Argo CD's `$<secret>:<key>`.
+const CREDENTIAL_REFERENCE = /^\$(__(file|env|vault)\{|[\w.-]+:)/;
+
 /** Paths, below `at`, of the non-empty strings under credential keys in chart values. */
 function credentialPaths(value: unknown, at: string): string[] {
     if (Array.isArray(value)) return value.flatMap((item, i) => credentialPaths(item, `${at}[${i}]`));
     if (value === null || typeof value !== "object") return [];
     return Object.entries(value).flatMap(([key, inner]) =>
-        CREDENTIAL_KEY.test(key) && typeof inner === "string" && inner.length > 0
+        CREDENTIAL_KEY.test(key) && typeof inner === "string" && inner.length > 0 && !CREDENTIAL_REFERENCE.test(inner)
             ? [`${at}.${key}`]
             : credentialPaths(inner, `${at}.${key}`),
     );

@@ -205,7 +205,7 @@ const gitopsSchema = z.strictObject({
     username: z.string().min(1).default("git").meta({ example: "git" }),
 });
 
-const VAULT_PATH = /^[\w-]+(\/[\w-]+)*$/;
+const VAULT_PATH = /^[\w.-]+(\/[\w.-]+)*\/?$/;
 /** Paths Vault mounts itself: no secrets engine may be mounted there. */
 const VAULT_RESERVED = ["sys", "identity", "cubbyhole", "auth"];
 

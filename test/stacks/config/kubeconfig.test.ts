@@ -14,6 +14,15 @@ describe("summarizeKubeconfig", () => {
         assert.deepEqual(summarizeKubeconfig(text), { server: "https://k3s.home.arpa:6443" });
     });
 
+    it("takes an empty current-context, which kubectl config unset leaves, as none", () => {
+        assert.deepEqual(
+            summarizeKubeconfig(`current-context: ""\nclusters:\n${CLUSTER("a", "https://10.0.0.1:6443")}`),
+            {
+                server: "https://10.0.0.1:6443",
+            },
+        );
+    });
+
     it("takes the only cluster of a file without contexts", () => {
         assert.deepEqual(summarizeKubeconfig(`clusters:\n${CLUSTER("a", "https://10.0.0.1:6443")}`), {
             server: "https://10.0.0.1:6443",

@@ -371,6 +371,10 @@ describe("cross-field rules", () => {
                                 grafana: {
                                     adminPassword: "hunter2hunter2",
                                     admin: { existingSecret: "grafana-admin" },
+                                    // A reference Grafana resolves at start holds no credential.
+                                    "grafana.ini": {
+                                        auth: { generic_oauth: { client_secret: "$__file{/etc/secrets/oauth}" } },
+                                    },
                                 },
                             },
                         },

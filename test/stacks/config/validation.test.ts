@@ -16,7 +16,13 @@ describe("valid configs", () => {
                 [],
                 storageSize,
             );
-        for (const schedule of ["@daily", "@every 6h30m", "*/15 2-4 1,15 jan-jun mon-fri", "0 0 * * 7", "0 */6 * * *"])
+        for (const schedule of [
+            "@daily",
+            "@every 6h30m",
+            "*/15 2-4 1,15 jan-jun mon-fri",
+            "CRON_TZ=Europe/Berlin 0 3 * * 0",
+            "0 */6 * * *",
+        ])
             assert.deepEqual(
                 accepted((v) => (v.profile = { etcdSnapshots: { schedule } })),
                 [],
@@ -28,6 +34,17 @@ describe("valid configs", () => {
                 [],
                 revision,
             );
+        assert.deepEqual(
+            accepted((v) => (v.profile = { namespaceSuffix: "-team-dev" })),
+            [],
+        );
+        assert.deepEqual(
+            problems({
+                stack: "production",
+                values: values("production", (v) => (v.vault = { ...v.vault, kvMount: "kv.homelab/prod/" })),
+            }),
+            [],
+        );
         for (const repoUrl of ["git@github.com:example/homelab.git", "ssh://git@github.com/example/homelab.git"])
             assert.deepEqual(
                 accepted((v) => (v.gitops.repoUrl = repoUrl)),
@@ -437,6 +454,14 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.profile = { monitoring: { storageSize: "0Gi" } })),
             expected: ['profile.monitoring.storageSize: "0Gi" is not a Kubernetes quantity above zero; e.g. "50Gi"'],
+        },
+        {
+            rule: "the etcd snapshot schedule's day of week is 0-6, as K3s's cron parser takes it",
+            stack: "dev",
+            values: values("dev", (v) => (v.profile = { etcdSnapshots: { schedule: "0 3 * * 7" } })),
+            expected: [
+                'profile.etcdSnapshots.schedule: "0 3 * * 7" is not a cron schedule K3s accepts (five fields in range, or @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>); e.g. "0 */6 * * *"',
+            ],
         },
         {
             rule: "the etcd snapshot schedule's fields are in range",
