@@ -1,5 +1,5 @@
 // The stack's one Kubernetes provider, built from the cluster access settings: an existing
-// cluster's kubeconfig, or the kubeconfig K3s wrote on the first server of `cluster.nodes`.
+// cluster's kubeconfig, or Pulumi's own credential from the first server of `cluster.nodes`.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { K3sCluster } from "../components/k3s/cluster";
@@ -11,7 +11,7 @@ export interface ClusterAccess {
     readonly k3s?: K3sCluster;
 }
 
-/** Installs K3s on `cluster.nodes` and reads its kubeconfig, or takes the secret `kubeconfig`. */
+/** Installs K3s on `cluster.nodes` and gets Pulumi's credential there, or takes the secret `kubeconfig`. */
 export function clusterAccess(config: StackConfig): ClusterAccess {
     const cluster = config.cluster;
     if (cluster.mode === "kubeconfig") {

@@ -3,8 +3,8 @@
 // They stay Pulumi secrets wherever they flow.
 import * as pulumi from "@pulumi/pulumi";
 import { RepoCredentials } from "../../components/application-sets";
-import { SecretKey } from "./schema";
 import { PlainSecret } from "../../components/secret-store/kubernetes";
+import { SecretKey } from "./schema";
 import { ClusterAccessSettings, checked, Settings, TlsSettings, VaultSettings } from "./validate";
 
 type Secret = pulumi.Output<string>;
