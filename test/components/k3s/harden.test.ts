@@ -2,7 +2,6 @@
 // program writes: the kernel settings the kubelet insists on, and the admission and audit
 // policies the hardened API server reads, where its flags say they are.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,6 +9,7 @@ import { parse, stringify } from "yaml";
 import { agentConfig, HARDENING_FILES, K3sClusterSettings, serverConfig } from "../../../components/k3s/config";
 import { INSTALL_SCRIPT } from "../../../components/k3s/node-commands";
 import { k3sNode } from "../../fixtures";
+import { runInstallFunctions } from "./install-functions";
 
 const CLUSTER: K3sClusterSettings = {
     apiAddress: "192.168.30.10",
@@ -19,7 +19,6 @@ const CLUSTER: K3sClusterSettings = {
     secretsEncryption: true,
     hardening: true,
 };
-const FUNCTIONS = INSTALL_SCRIPT.trimEnd().split("\n").slice(0, -1).join("\n");
 
 /** Runs install.sh's `commands` with its files under a temporary folder and a stand-in sysctl. */
 function bash(commands: string, config?: Record<string, unknown>) {
@@ -35,10 +34,7 @@ function bash(commands: string, config?: Record<string, unknown>) {
         `audit_log_dir=${dir}/logs`,
         `kernel_settings=${dir}/90-kubelet.conf`,
     ].join("\n");
-    const result = spawnSync("bash", ["-c", `${FUNCTIONS}\n${files}\n${commands}`, "install.sh", "server", "v1", "n"], {
-        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
-        encoding: "utf8",
-    });
+    const result = runInstallFunctions(`${files}\n${commands}`, { path: dir });
     assert.equal(result.status, 0, result.stderr);
     const read = (name: string) =>
         fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), "utf8") : undefined;
@@ -46,11 +42,7 @@ function bash(commands: string, config?: Record<string, unknown>) {
 }
 
 /** What `commands` print with install.sh's own file locations. */
-function ownLocations(commands: string): string {
-    return spawnSync("bash", ["-c", `${FUNCTIONS}\n${commands}`, "install.sh", "server", "v1", "n"], {
-        encoding: "utf8",
-    }).stdout;
-}
+const ownLocations = (commands: string) => runInstallFunctions(commands).stdout;
 
 describe("install.sh hardening", () => {
     it("writes its policies where the hardened API server's flags point", () => {

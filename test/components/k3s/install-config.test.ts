@@ -1,20 +1,12 @@
 // install.sh's saving of the node's config.yaml, run for real under bash: where K3s reads it,
 // and root-only from its first byte, since it holds the cluster token.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { INSTALL_SCRIPT } from "../../../components/k3s/node-commands";
+import { runInstallFunctions } from "./install-functions";
 
-/** install.sh's functions without its last line, which would run the install, then `commands`. */
-function bash(commands: string, stdin = "") {
-    const functions = INSTALL_SCRIPT.trimEnd().split("\n").slice(0, -1).join("\n");
-    return spawnSync("bash", ["-c", `${functions}\n${commands}`, "install.sh", "server", "v1", "node-1"], {
-        input: stdin,
-        encoding: "utf8",
-    });
-}
+const bash = (commands: string, stdin = "") => runInstallFunctions(commands, { stdin });
 
 describe("install.sh config.yaml", () => {
     it("is saved where K3s reads its settings", () => {

@@ -1,13 +1,13 @@
 // install.sh's waits run for real under bash, with a stand-in `k3s` on PATH that answers each
 // `k3s kubectl` call with the next line of a script of answers.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { KUBECONFIG_DIGEST, kubeVipManifest } from "../../../components/k3s/kube-vip";
 import { INSTALL_SCRIPT } from "../../../components/k3s/node-commands";
+import { runInstallFunctions } from "./install-functions";
 
 const VERSION = "v1.34.2+k3s1";
 
@@ -32,13 +32,10 @@ function run(
         ].join("\n"),
         { mode: 0o755 },
     );
-    // The script's functions without its last line, which would run the install.
-    const functions = INSTALL_SCRIPT.trimEnd().split("\n").slice(0, -1).join("\n");
     const files = `admin_kubeconfig=${dir}/k3s.yaml\npod_manifests=${dir}/pod-manifests`;
-    const script = `${functions}\npoll_seconds=0\ndeadline=$((SECONDS + ${seconds}))\n${files}\n${fn}`;
-    const result = spawnSync("bash", ["-c", script, "install.sh", role, VERSION, "node-1", ...extra], {
-        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
-        encoding: "utf8",
+    const result = runInstallFunctions(`poll_seconds=0\ndeadline=$((SECONDS + ${seconds}))\n${files}\n${fn}`, {
+        args: [role, VERSION, "node-1", ...extra],
+        path: dir,
     });
     return {
         status: result.status,
