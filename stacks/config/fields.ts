@@ -6,8 +6,7 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** A string that must satisfy `test`; the message quotes the offending value. */
 export function matching(test: RegExp | ((value: string) => boolean), problem: string) {
-    const check = test instanceof RegExp ? (value: string) => test.test(value) : test;
-    return z.string().refine(check, { error: (issue) => `${JSON.stringify(issue.input)} ${problem}` });
+    return checkedInOrder([{ test: test instanceof RegExp ? (value) => test.test(value) : test, problem }]);
 }
 
 /** A string checked in order by `checks`, stopping at the first that fails. A check whose
