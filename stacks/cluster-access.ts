@@ -30,7 +30,6 @@ export function clusterAccess(config: StackConfig): ClusterAccess {
         snapshots: snapshots.enabled
             ? { schedule: snapshots.schedule, retention: snapshots.retention, s3: cluster.etcdS3 }
             : undefined,
-        snapshotCredentials: cluster.etcdS3,
         drain: config.profile.drainNodes,
         protect: config.profile.deletionProtection,
     });

@@ -42,10 +42,13 @@ export interface K3sClusterArgs {
     secretsEncryption?: boolean;
     /** K3s's CIS hardening on every node (kernel settings, admission, audit log). Default false. */
     hardening?: boolean;
-    /** Scheduled etcd snapshots (they imply embedded etcd). Default none. */
-    snapshots?: { schedule: string; retention: number; s3?: SnapshotTarget };
-    /** Credentials of the snapshots' S3 target. Required with `snapshots.s3`. */
-    snapshotCredentials?: { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> };
+    /** Scheduled etcd snapshots (they imply embedded etcd), also to an S3 target with its keys.
+     *  Default none. */
+    snapshots?: {
+        schedule: string;
+        retention: number;
+        s3?: SnapshotTarget & { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> };
+    };
     /** Cordon and drain each node before its install runs again (a server drains itself, the
      *  first server drains an agent) and uncordon it once Ready on the new generation. Default false. */
     drain?: boolean;
@@ -95,12 +98,10 @@ export class K3sCluster extends pulumi.ComponentResource {
 
         const token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, { parent: this });
         const secretSettings = pulumi
-            .all([token.result, args.snapshotCredentials?.accessKey, args.snapshotCredentials?.secretKey])
+            .all([token.result, args.snapshots?.s3?.accessKey, args.snapshots?.s3?.secretKey])
             .apply(([tokenValue, accessKey, secretKey]) => ({
                 token: tokenValue,
-                ...(args.snapshots?.s3 && accessKey && secretKey
-                    ? { "etcd-s3-access-key": accessKey, "etcd-s3-secret-key": secretKey }
-                    : {}),
+                ...(accessKey && secretKey ? { "etcd-s3-access-key": accessKey, "etcd-s3-secret-key": secretKey } : {}),
             }));
 
         /** A node's install, after `after`; new settings or a new release run it again. With

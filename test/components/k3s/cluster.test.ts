@@ -301,8 +301,11 @@ describe("K3sCluster with one server", () => {
 
     it("adds the S3 keys to the config file, as secrets", async () => {
         const { recorded } = await build(1, 0, {
-            snapshots: { schedule: "0 */6 * * *", retention: 28, s3: { endpoint: "minio.home.arpa", bucket: "snaps" } },
-            snapshotCredentials: { accessKey: "AKID", secretKey: "SECRETKEY" },
+            snapshots: {
+                schedule: "0 */6 * * *",
+                retention: 28,
+                s3: { endpoint: "minio.home.arpa", bucket: "snaps", accessKey: "AKID", secretKey: "SECRETKEY" },
+            },
         });
         const config = configOf(recorded, "server-1");
         assert.deepEqual([config["etcd-s3-access-key"], config["etcd-s3-secret-key"]], ["AKID", "SECRETKEY"]);
