@@ -7,7 +7,7 @@ import { PROJECT, Registration, settle, stackConfigFile, StackConfigFile, useSta
 const EXISTING_KUBECONFIG = "apiVersion: v1\nclusters:\n- cluster:\n    server: https://k3s.home.arpa:6443\n";
 
 /** dev's config with extra secret keys, set as `pulumi config set --secret` would. */
-function withSecrets(file: StackConfigFile, secrets: Record<string, string>): StackConfigFile {
+function withSecretConfig(file: StackConfigFile, secrets: Record<string, string>): StackConfigFile {
     const config = { ...file.config };
     for (const [key, value] of Object.entries(secrets)) config[`${PROJECT}:${key}`] = value;
     return { config, secretKeys: [...file.secretKeys, ...Object.keys(secrets).map((k) => `${PROJECT}:${k}`)] };
@@ -17,7 +17,7 @@ describe("existing cluster (secret kubeconfig, no nodes)", () => {
     let registered: Registration[];
     let outputs: ReturnType<typeof homelab>;
     before(async () => {
-        const file = withSecrets(withConfig(stackConfigFile("dev"), { cluster: {} }), {
+        const file = withSecretConfig(withConfig(stackConfigFile("dev"), { cluster: {} }), {
             kubeconfig: EXISTING_KUBECONFIG,
         });
         registered = await useStack("dev", file);
@@ -56,7 +56,7 @@ describe("nodes with an SSH private key", () => {
     before(async () => {
         registered = await useStack(
             "dev",
-            withSecrets(stackConfigFile("dev"), { sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----" }),
+            withSecretConfig(stackConfigFile("dev"), { sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----" }),
         );
         homelab();
         await settle();
