@@ -37,6 +37,13 @@ export function withConfig(file: StackConfigFile, changes: Record<string, unknow
     return { config, secretKeys: file.secretKeys };
 }
 
+/** A copy of a stack's config with extra secret keys, set as `pulumi config set --secret` would. */
+export function withSecretConfig(file: StackConfigFile, secrets: Record<string, string>): StackConfigFile {
+    const config = { ...file.config };
+    for (const [key, value] of Object.entries(secrets)) config[`${PROJECT}:${key}`] = value;
+    return { config, secretKeys: [...file.secretKeys, ...Object.keys(secrets).map((k) => `${PROJECT}:${k}`)] };
+}
+
 /** Registers what `build` creates under fresh mocks (no config) and returns the registrations. */
 export async function registrations(build: () => void, stack = "dev"): Promise<Registration[]> {
     const recorded = await useStack(stack, { config: {}, secretKeys: [] });

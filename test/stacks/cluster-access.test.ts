@@ -2,16 +2,9 @@
 import * as assert from "node:assert/strict";
 import { pointAt } from "../../components/k3s/node-commands";
 import { homelab } from "../../stacks/homelab";
-import { PROJECT, Registration, settle, stackConfigFile, StackConfigFile, useStack, withConfig } from "../harness";
+import { PROJECT, Registration, settle, stackConfigFile, useStack, withConfig, withSecretConfig } from "../harness";
 
 const EXISTING_KUBECONFIG = "apiVersion: v1\nclusters:\n- cluster:\n    server: https://k3s.home.arpa:6443\n";
-
-/** dev's config with extra secret keys, set as `pulumi config set --secret` would. */
-function withSecretConfig(file: StackConfigFile, secrets: Record<string, string>): StackConfigFile {
-    const config = { ...file.config };
-    for (const [key, value] of Object.entries(secrets)) config[`${PROJECT}:${key}`] = value;
-    return { config, secretKeys: [...file.secretKeys, ...Object.keys(secrets).map((k) => `${PROJECT}:${k}`)] };
-}
 
 describe("existing cluster (secret kubeconfig, no nodes)", () => {
     let registered: Registration[];

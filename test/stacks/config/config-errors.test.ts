@@ -8,7 +8,16 @@ import { homelab } from "../../../stacks/homelab";
 import { keyPath } from "../../../stacks/config/problems";
 import { ENVIRONMENTS } from "../../../stacks/config/profiles";
 import { SECRET_KEYS } from "../../../stacks/config/schema";
-import { PROJECT, ROOT, settle, stackConfigFile, StackConfigFile, useStack, withConfig } from "../../harness";
+import {
+    PROJECT,
+    ROOT,
+    settle,
+    stackConfigFile,
+    StackConfigFile,
+    useStack,
+    withConfig,
+    withSecretConfig,
+} from "../../harness";
 
 /** Runs the program and returns the ConfigError it throws and what it registered first. */
 async function failure(stack: string, file: StackConfigFile): Promise<{ error: ConfigError; registered: number }> {
@@ -85,9 +94,9 @@ describe("a config error", () => {
     });
 
     it("reads the kubeconfig before registering anything, and quotes none of it", async () => {
-        const file = withConfig(stackConfigFile("dev"), { cluster: {} });
-        file.config[`${PROJECT}:kubeconfig`] = "/home/admin/.kube/config";
-        file.secretKeys.push(`${PROJECT}:kubeconfig`);
+        const file = withSecretConfig(withConfig(stackConfigFile("dev"), { cluster: {} }), {
+            kubeconfig: "/home/admin/.kube/config",
+        });
         const { error, registered } = await failure("dev", file);
         assert.deepEqual(error.problems, [
             "kubeconfig: looks like a file's path; set the file's contents instead; e.g. pulumi config set --secret kubeconfig < ~/.kube/config",
