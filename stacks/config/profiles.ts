@@ -59,6 +59,15 @@ const etcdSnapshotsSchema = z
     })
     .meta({ example: { enabled: true, schedule: "0 */6 * * *", retention: 28 } });
 
+/** A Kubernetes quantity above zero (`500m`, `4Gi`, `1.5`). */
+const positiveQuantity = () =>
+    matching(
+        (v) =>
+            /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|[eE][+-]?\d+)?$/.test(v) &&
+            /[1-9]/.test(v.split(/[A-Za-z]/)[0]),
+        "is not a Kubernetes quantity above zero",
+    );
+
 const monitoringSchema = z
     .strictObject({
         /** How long Prometheus keeps samples (Prometheus duration). */
@@ -69,16 +78,22 @@ const monitoringSchema = z
         /** Keep Prometheus and Alertmanager data on persistent volumes. */
         persistentStorage: z.boolean().meta({ example: true }),
         /** Size of the Prometheus volume (Kubernetes quantity). */
-        storageSize: matching(
-            (v) =>
-                /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|[eE][+-]?\d+)?$/.test(v) &&
-                /[1-9]/.test(v.split(/[A-Za-z]/)[0]),
-            "is not a Kubernetes quantity above zero",
-        ).meta({ example: "50Gi" }),
+        storageSize: positiveQuantity().meta({ example: "50Gi" }),
         /** Route alerts to receivers through Alertmanager (otherwise they are only shown). */
         alertRouting: z.boolean().meta({ example: true }),
     })
     .meta({ example: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true } });
+
+const footprintSchema = z
+    .strictObject({
+        /** CPU the platform's pods may request in all, replicas and DaemonSet pods included. */
+        cpuRequests: positiveQuantity().meta({ example: "4" }),
+        /** Memory the platform's pods may request in all. */
+        memoryRequests: positiveQuantity().meta({ example: "8Gi" }),
+        /** Storage the platform's volume claims may request in all. */
+        volumes: positiveQuantity().meta({ example: "120Gi" }),
+    })
+    .meta({ example: { cpuRequests: "4", memoryRequests: "8Gi", volumes: "120Gi" } });
 
 export const profileSchema = z.strictObject({
     /** Requests/limits preset: `reduced` for small test clusters, `full` for production. */
@@ -127,12 +142,19 @@ export const profileSchema = z.strictObject({
     }),
     /** Sync mode of the applications ApplicationSet: `automated` or `manual`. */
     applicationsSync: z.enum(["automated", "manual"]).meta({ example: "manual" }),
+    /** What the rendered platform may take of the cluster in all (`npm run footprint`), checked
+     *  by test/rendered/footprint.test.ts; the program itself does not read it. */
+    footprint: footprintSchema,
 });
 
 export type EnvironmentProfile = z.infer<typeof profileSchema>;
 
-/** A site's overrides in `Pulumi.<env>.yaml` (`homelab:profile`): any knob, nested ones by field. */
+/** A site's overrides in `Pulumi.<env>.yaml` (`homelab:profile`): any knob but the footprint
+ *  budget, nested ones by field. */
 export const profileOverridesSchema = profileSchema
+    // The footprint budget is what the environment's machines are promised, checked in tests
+    // against every stack's render: a stack file raising it would silence that check.
+    .omit({ footprint: true })
     .extend({
         etcdSnapshots: etcdSnapshotsSchema.partial().meta({ example: { retention: 14 } }),
         monitoring: monitoringSchema.partial().meta({ example: { retention: "15d" } }),
@@ -162,6 +184,11 @@ const dev: EnvironmentProfile = {
     monitoring: { retention: "2d", persistentStorage: false, storageSize: "5Gi", alertRouting: false },
     namespaceSuffix: "-dev",
     applicationsSync: "automated",
+    // A two-node lab of small machines: the platform may request half of two 2-CPU / 4 GiB nodes,
+    // the other half staying for K3s's own add-ons, the OS and the applications tried here. It
+    // requests 600m and 2176Mi today. No data is kept (monitoring has no volume): 2Gi leaves
+    // room for a small claim, not for a Prometheus volume.
+    footprint: { cpuRequests: "2", memoryRequests: "4Gi", volumes: "2Gi" },
 };
 
 const staging: EnvironmentProfile = {
@@ -186,6 +213,10 @@ const staging: EnvironmentProfile = {
     monitoring: { retention: "7d", persistentStorage: true, storageSize: "10Gi", alertRouting: false },
     namespaceSuffix: "-staging",
     applicationsSync: "automated",
+    // Sized like dev's lab (two small nodes, the reduced preset): it requests 620m and 2240Mi
+    // today, dev's plus a DaemonSet pod on the second node. Volumes: Prometheus' 10Gi and
+    // Alertmanager's 1Gi; doubling Prometheus' volume still fits.
+    footprint: { cpuRequests: "2", memoryRequests: "4Gi", volumes: "24Gi" },
 };
 
 const production: EnvironmentProfile = {
@@ -208,6 +239,12 @@ const production: EnvironmentProfile = {
     monitoring: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true },
     namespaceSuffix: "",
     applicationsSync: "manual",
+    // Five nodes, the full preset and two replicas of every controller: it requests 5780m and
+    // 11104Mi today (Argo CD's redis-ha and Prometheus take half of the memory), about 30% under
+    // these round numbers: a component may grow, a new heavy one is a decision made here.
+    // Volumes: two Prometheus replicas of 50Gi and two Alertmanagers of 1Gi (102Gi); two
+    // Prometheus volumes of 64Gi would go past it.
+    footprint: { cpuRequests: "8", memoryRequests: "16Gi", volumes: "128Gi" },
 };
 
 export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = { dev, staging, production };
