@@ -70,12 +70,38 @@ function advertisementObject(pools: readonly AddressPool[]): Manifest {
     };
 }
 
+/** The controller's metrics Service. The chart makes one only with its ServiceMonitor, whose CRD
+ *  arrives with monitoring, later than the pools must. */
+const METRICS_SERVICE = "metallb-controller-metrics";
+const METRICS_LABELS = { "app.kubernetes.io/name": "metallb", "app.kubernetes.io/component": "controller-metrics" };
+
+/** The ServiceMonitor spec (kube-prometheus-stack's additionalServiceMonitors) for MetalLB's
+ *  controller, which counts each pool's addresses. Its metrics are HTTPS only, on a self-signed
+ *  certificate, and need a token allowed to get /metrics (Prometheus's own). */
+export function metallbServiceMonitor(): Record<string, unknown> {
+    return {
+        name: "metallb-controller",
+        selector: { matchLabels: METRICS_LABELS },
+        namespaceSelector: { matchNames: [METALLB_NAMESPACE] },
+        endpoints: [
+            {
+                port: "metricshttps",
+                scheme: "https",
+                tlsConfig: { insecureSkipVerify: true },
+                bearerTokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
+            },
+        ],
+    };
+}
+
 export class MetalLb extends pulumi.ComponentResource {
     /** The component's namespace. */
     readonly namespace: k8s.core.v1.Namespace;
     readonly chart: k8s.helm.v4.Chart;
     readonly pools: k8s.apiextensions.CustomResource[];
     readonly advertisement: k8s.apiextensions.CustomResource;
+    /** The controller's metrics, for Prometheus. */
+    readonly metricsService: k8s.core.v1.Service;
 
     constructor(name: string, args: MetalLbArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:MetalLb", name, {}, opts);
@@ -106,9 +132,26 @@ export class MetalLb extends pulumi.ComponentResource {
             (pool, i) => new k8s.apiextensions.CustomResource(`${name}-pool-${pool.name}`, pools[i], ready),
         );
         this.advertisement = new k8s.apiextensions.CustomResource(`${name}-l2`, advertisement, ready);
+        this.metricsService = new k8s.core.v1.Service(
+            `${name}-controller-metrics`,
+            {
+                metadata: { name: METRICS_SERVICE, namespace: namespace.metadata.name, labels: METRICS_LABELS },
+                spec: {
+                    clusterIP: "None",
+                    selector: {
+                        "app.kubernetes.io/name": "metallb",
+                        "app.kubernetes.io/instance": "metallb",
+                        "app.kubernetes.io/component": "controller",
+                    },
+                    ports: [{ name: "metricshttps", port: 9120, targetPort: "metricshttps" }],
+                },
+            },
+            { parent: this },
+        );
         this.registerOutputs({
             namespace: this.namespace,
             chart: this.chart,
+            metricsService: this.metricsService,
             pools: this.pools,
             advertisement: this.advertisement,
         });

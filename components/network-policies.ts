@@ -8,7 +8,7 @@ import { ARGOCD_NAMESPACE } from "./argocd";
 import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
 import { EXTERNAL_SECRETS_NAMESPACE } from "./external-secrets";
 import { METALLB_NAMESPACE } from "./metallb";
-import { MONITORING_NAMESPACE } from "./monitoring";
+import { MONITORING_NAMESPACE } from "./monitoring/monitoring";
 import { PLAIN_SECRETS_NAMESPACE } from "./secret-store/kubernetes";
 import { KUBE_SYSTEM } from "./shared/chart";
 

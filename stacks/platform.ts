@@ -20,8 +20,10 @@ import { EXTERNAL_SECRETS_NAMESPACE, ExternalSecrets } from "../components/exter
 import { Guards, KUBE_SYSTEM } from "../components/shared/chart";
 import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/secret-store/kubernetes";
 import { NetworkPolicies } from "../components/network-policies";
-import { METALLB_NAMESPACE, MetalLb } from "../components/metallb";
-import { K3sMetrics, Monitoring, MONITORING_NAMESPACE } from "../components/monitoring";
+import { METALLB_NAMESPACE, MetalLb, metallbServiceMonitor } from "../components/metallb";
+import { runbookUrl } from "../components/monitoring/platform-rules";
+import { K3sMetrics } from "../components/monitoring/k3s-scrapes";
+import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring/monitoring";
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/secret-store/vault";
 import { StackConfig } from "./config/load";
@@ -163,7 +165,16 @@ export function platform(
             },
             certManager,
             crds: monitoringCrds,
-            additionalServiceMonitors: [certManagerServiceMonitor()],
+            additionalServiceMonitors: [certManagerServiceMonitor(), metallbServiceMonitor()],
+            platformAlerts: {
+                runbook: runbookUrl(config.gitops.repoUrl, config.gitops.revision),
+                applicationsSync: profile.applicationsSync,
+                // Snapshots exist only where the program installed K3s with embedded etcd.
+                snapshots:
+                    k3sMetrics?.etcd && profile.etcdSnapshots.enabled
+                        ? { maxAge: profile.etcdSnapshots.alertAfter }
+                        : undefined,
+            },
             values: components.monitoring?.values,
         },
         { provider },

@@ -22,7 +22,7 @@ import {
     API_CREDENTIAL_SCRIPT,
 } from "./node-commands";
 import { agentConfig, K3sClusterSettings, K3sNode, serverConfig, SnapshotTarget } from "./config";
-import { K3sMetrics } from "../monitoring";
+import { K3sMetrics } from "../monitoring/k3s-scrapes";
 
 export interface K3sClusterArgs {
     /** The nodes; the first server forms the cluster. At least one server. Required. */

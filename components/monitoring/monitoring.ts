@@ -2,11 +2,13 @@
 // that K3s runs the control plane inside one process per server.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Guards, ingressValues, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
-import { generatedPassword } from "./shared/generated-password";
-import { deepMerge } from "./shared/merge";
-import { DEFAULT_PRESET, DEFAULT_REPLICAS, sized, SizingPreset } from "./shared/sizing";
-import { CHARTS } from "./shared/versions";
+import { Guards, ingressValues, ownNamespace, pinnedChart, PodSecurityLevel } from "../shared/chart";
+import { generatedPassword } from "../shared/generated-password";
+import { deepMerge } from "../shared/merge";
+import { DEFAULT_PRESET, DEFAULT_REPLICAS, sized, SizingPreset } from "../shared/sizing";
+import { CHARTS } from "../shared/versions";
+import { K3sMetrics, k3sScrapeValues } from "./k3s-scrapes";
+import { PlatformAlerts, platformRuleGroups, snapshotMetricsValues } from "./platform-rules";
 
 export const MONITORING_NAMESPACE = "monitoring";
 // node-exporter reads the host through hostNetwork, hostPID and hostPath: privileged.
@@ -15,16 +17,6 @@ const POD_SECURITY: PodSecurityLevel = "privileged";
 const RELEASE = "kube-prometheus-stack";
 /** Secret holding Grafana's admin login, created by the program. */
 const GRAFANA_ADMIN_SECRET = "grafana-admin";
-
-/** Where K3s serves its control-plane metrics (started with the flags that expose them). */
-export interface K3sMetrics {
-    /** Server addresses: controller-manager (10257), scheduler (10259). */
-    readonly servers: readonly string[];
-    /** Every node's address: kube-proxy (10249). */
-    readonly nodes: readonly string[];
-    /** Whether the servers run embedded etcd with `--etcd-expose-metrics` (2381). */
-    readonly etcd: boolean;
-}
 
 /** Where Alertmanager sends alerts; the URL (a credential) stays in a Secret it reads as a file. */
 export interface AlertReceiver {
@@ -91,6 +83,8 @@ export interface MonitoringArgs extends Guards {
     alerts?: AlertReceiver;
     /** K3s control-plane metrics to scrape; without them those scrapes are off. Default none. */
     k3s?: K3sMetrics;
+    /** The platform's own alerts (certificates, External Secrets, Argo CD, MetalLB, snapshots). Default none. */
+    platformAlerts?: PlatformAlerts;
     /** ServiceMonitors the chart creates for other components (`prometheus.additionalServiceMonitors`). Default none. */
     additionalServiceMonitors?: readonly Record<string, unknown>[];
     /** Helm values merged over the program's own, last. Default none. */
@@ -106,39 +100,6 @@ function volumeClaim(storageClass: string, size: string): Record<string, unknown
                 resources: { requests: { storage: size } },
             },
         },
-    };
-}
-
-/** Scrape settings for K3s's embedded control plane. K3s binds these endpoints to localhost
- *  unless told otherwise; scraping them there fires TargetDown, so without `k3s` they are off. */
-export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unknown> {
-    if (k3s === undefined) {
-        return {
-            kubeControllerManager: { enabled: false },
-            kubeScheduler: { enabled: false },
-            kubeProxy: { enabled: false },
-            kubeEtcd: { enabled: false },
-        };
-    }
-    // Self-signed serving certificates on the node addresses: verify nothing but the token.
-    const https = { https: true, insecureSkipVerify: true };
-    return {
-        kubeControllerManager: {
-            enabled: true,
-            endpoints: [...k3s.servers],
-            service: { port: 10257, targetPort: 10257 },
-            serviceMonitor: https,
-        },
-        kubeScheduler: {
-            enabled: true,
-            endpoints: [...k3s.servers],
-            service: { port: 10259, targetPort: 10259 },
-            serviceMonitor: https,
-        },
-        kubeProxy: { enabled: true, endpoints: [...k3s.nodes], service: { port: 10249, targetPort: 10249 } },
-        kubeEtcd: k3s.etcd
-            ? { enabled: true, endpoints: [...k3s.servers], service: { port: 2381, targetPort: 2381 } }
-            : { enabled: false },
     };
 }
 
@@ -201,10 +162,18 @@ export function monitoringValues(args: Omit<MonitoringArgs, "certManager" | "crd
             },
             "kube-state-metrics": { resources: sized(preset, "small") },
             "prometheus-node-exporter": { resources: sized(preset, "small") },
-            ...k3sScrapeValues(args.k3s),
         },
-        args.values ?? {},
+        deepMerge(deepMerge(k3sScrapeValues(args.k3s), platformAlertValues(args.platformAlerts)), args.values ?? {}),
     );
+}
+
+/** The platform's rule groups, and the snapshot metrics they read. */
+function platformAlertValues(alerts: PlatformAlerts | undefined): Record<string, unknown> {
+    if (alerts === undefined) return {};
+    return {
+        additionalPrometheusRulesMap: { "homelab-platform": { groups: platformRuleGroups(alerts) } },
+        ...(alerts.snapshots ? { "kube-state-metrics": snapshotMetricsValues() } : {}),
+    };
 }
 
 export class Monitoring extends pulumi.ComponentResource {

@@ -56,8 +56,14 @@ const etcdSnapshotsSchema = z
         ).meta({ example: "0 */6 * * *" }),
         /** Snapshots kept on each server (K3s `--etcd-snapshot-retention`). */
         retention: z.int().min(1).meta({ example: 28 }),
+        /** Age of the newest ready snapshot past which `EtcdSnapshotStale` fires (s, m, h, d or w):
+         *  two scheduled runs and a margin, so one missed run is not an alert. */
+        alertAfter: matching(
+            (v) => /^(\d+[smhdw])+$/.test(v) && /[1-9]/.test(v),
+            "is not a duration in s, m, h, d or w above zero",
+        ).meta({ example: "13h" }),
     })
-    .meta({ example: { enabled: true, schedule: "0 */6 * * *", retention: 28 } });
+    .meta({ example: { enabled: true, schedule: "0 */6 * * *", retention: 28, alertAfter: "13h" } });
 
 /** A Kubernetes quantity above zero (`500m`, `4Gi`, `1.5`). */
 const positiveQuantity = () =>
@@ -177,7 +183,7 @@ const dev: EnvironmentProfile = {
     deletionProtection: false,
     networkPolicies: "none",
     storage: "local",
-    etcdSnapshots: { enabled: false, schedule: "0 */12 * * *", retention: 5 },
+    etcdSnapshots: { enabled: false, schedule: "0 */12 * * *", retention: 5, alertAfter: "25h" },
     secretsEncryption: false,
     secrets: "kubernetes",
     tlsIssuer: "privateCa",
@@ -205,7 +211,7 @@ const staging: EnvironmentProfile = {
     deletionProtection: false,
     networkPolicies: "default-deny",
     storage: "local",
-    etcdSnapshots: { enabled: true, schedule: "0 */12 * * *", retention: 10 },
+    etcdSnapshots: { enabled: true, schedule: "0 */12 * * *", retention: 10, alertAfter: "25h" },
     secretsEncryption: true,
     secrets: "kubernetes",
     // Let's Encrypt's staging CA has generous rate limits, so a staging rebuild never locks out production.
@@ -232,7 +238,7 @@ const production: EnvironmentProfile = {
     deletionProtection: true,
     networkPolicies: "default-deny",
     storage: "distributed",
-    etcdSnapshots: { enabled: true, schedule: "0 */6 * * *", retention: 28 },
+    etcdSnapshots: { enabled: true, schedule: "0 */6 * * *", retention: 28, alertAfter: "13h" },
     secretsEncryption: true,
     secrets: "vault",
     tlsIssuer: "acme-production",

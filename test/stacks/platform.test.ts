@@ -113,6 +113,7 @@ const COMMON = [
     [CHART, "metallb-chart"],
     ["kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool-default"],
     ["kubernetes:metallb.io/v1beta1:L2Advertisement", "metallb-l2"],
+    ["kubernetes:core/v1:Service", "metallb-controller-metrics"],
     ["homelab:platform:CertManager", "cert-manager"],
     ["kubernetes:core/v1:Namespace", "cert-manager-namespace"],
     [CHART, "cert-manager-chart"],
@@ -332,32 +333,23 @@ for (const environment of ENVIRONMENTS) {
 
         it("scrapes K3s's control plane on the servers, kube-proxy on every node, and etcd where it runs", () => {
             const monitoring = values("monitoring");
-            const https = { https: true, insecureSkipVerify: true };
+            const where = (component: any) =>
+                component.enabled ? { endpoints: component.endpoints, port: component.service.port } : "off";
             assert.deepEqual(
-                [monitoring.kubeControllerManager, monitoring.kubeScheduler, monitoring.kubeProxy, monitoring.kubeEtcd],
                 [
-                    {
-                        enabled: true,
-                        endpoints: expected.servers,
-                        service: { port: 10257, targetPort: 10257 },
-                        serviceMonitor: https,
-                    },
-                    {
-                        enabled: true,
-                        endpoints: expected.servers,
-                        service: { port: 10259, targetPort: 10259 },
-                        serviceMonitor: https,
-                    },
-                    {
-                        enabled: true,
-                        endpoints: Object.values(expected.nodes),
-                        service: { port: 10249, targetPort: 10249 },
-                    },
-                    expected.etcd
-                        ? { enabled: true, endpoints: expected.servers, service: { port: 2381, targetPort: 2381 } }
-                        : { enabled: false },
+                    monitoring.kubeControllerManager,
+                    monitoring.kubeScheduler,
+                    monitoring.kubeProxy,
+                    monitoring.kubeEtcd,
+                ].map(where),
+                [
+                    { endpoints: expected.servers, port: 10257 },
+                    { endpoints: expected.servers, port: 10259 },
+                    { endpoints: Object.values(expected.nodes), port: 10249 },
+                    expected.etcd ? { endpoints: expected.servers, port: 2381 } : "off",
                 ],
             );
+            assert.equal(monitoring.defaultRules.rules.etcd, expected.etcd);
         });
 
         it("exports the Argo CD and Grafana URLs, the issuer and the MetalLB pools", () => {

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
-import { alertmanagerConfig, k3sScrapeValues, Monitoring, monitoringValues } from "../../components/monitoring";
-import { CHARTS } from "../../components/shared/versions";
-import { isSecret, names, only, Registration, registrations, unwrap } from "../harness";
+import { alertmanagerConfig, Monitoring, monitoringValues } from "../../../components/monitoring/monitoring";
+import { CHARTS } from "../../../components/shared/versions";
+import { isSecret, names, only, Registration, registrations, unwrap } from "../../harness";
 
 /** Stand in for the cert-manager install and the CRDs the chart must wait for. */
 const certManagerStandIn = () => new k8s.core.v1.Namespace("cert-manager", {});
@@ -194,46 +194,5 @@ describe("alert routing", () => {
         const values = monitoringValues(BASE) as any;
         assert.equal("config" in values.alertmanager, false);
         assert.equal("secrets" in values.alertmanager.alertmanagerSpec, false);
-    });
-});
-
-describe("k3sScrapeValues", () => {
-    it("turns off the control-plane scrapes K3s does not expose", () => {
-        assert.deepEqual(k3sScrapeValues(undefined), {
-            kubeControllerManager: { enabled: false },
-            kubeScheduler: { enabled: false },
-            kubeProxy: { enabled: false },
-            kubeEtcd: { enabled: false },
-        });
-    });
-
-    it("scrapes K3s's servers and nodes where they expose their metrics", () => {
-        const https = { https: true, insecureSkipVerify: true };
-        assert.deepEqual(k3sScrapeValues({ servers: ["10.0.0.1"], nodes: ["10.0.0.1", "10.0.0.2"], etcd: true }), {
-            kubeControllerManager: {
-                enabled: true,
-                endpoints: ["10.0.0.1"],
-                service: { port: 10257, targetPort: 10257 },
-                serviceMonitor: https,
-            },
-            kubeScheduler: {
-                enabled: true,
-                endpoints: ["10.0.0.1"],
-                service: { port: 10259, targetPort: 10259 },
-                serviceMonitor: https,
-            },
-            kubeProxy: {
-                enabled: true,
-                endpoints: ["10.0.0.1", "10.0.0.2"],
-                service: { port: 10249, targetPort: 10249 },
-            },
-            kubeEtcd: { enabled: true, endpoints: ["10.0.0.1"], service: { port: 2381, targetPort: 2381 } },
-        });
-    });
-
-    it("leaves etcd off where the servers run without embedded etcd", () => {
-        assert.deepEqual(k3sScrapeValues({ servers: ["10.0.0.1"], nodes: ["10.0.0.1"], etcd: false }).kubeEtcd, {
-            enabled: false,
-        });
     });
 });

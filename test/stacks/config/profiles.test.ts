@@ -51,11 +51,11 @@ describe("environment profiles", () => {
         assert.deepEqual(knob("storage"), { dev: "local", staging: "local", production: "distributed" });
     });
 
-    it("back up etcd outside dev, more often and longer in production", () => {
+    it("back up etcd outside dev, more often and longer in production, alerting after two missed runs", () => {
         assert.deepEqual(knob("etcdSnapshots"), {
-            dev: { enabled: false, schedule: "0 */12 * * *", retention: 5 },
-            staging: { enabled: true, schedule: "0 */12 * * *", retention: 10 },
-            production: { enabled: true, schedule: "0 */6 * * *", retention: 28 },
+            dev: { enabled: false, schedule: "0 */12 * * *", retention: 5, alertAfter: "25h" },
+            staging: { enabled: true, schedule: "0 */12 * * *", retention: 10, alertAfter: "25h" },
+            production: { enabled: true, schedule: "0 */6 * * *", retention: 28, alertAfter: "13h" },
         });
     });
 

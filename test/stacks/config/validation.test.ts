@@ -464,6 +464,14 @@ describe("field rules", () => {
             ],
         },
         {
+            rule: "the etcd snapshot alert's age is a duration PromQL compares in whole units",
+            stack: "dev",
+            values: values("dev", (v) => (v.profile = { etcdSnapshots: { alertAfter: "1.5d" } })),
+            expected: [
+                'profile.etcdSnapshots.alertAfter: "1.5d" is not a duration in s, m, h, d or w above zero; e.g. "13h"',
+            ],
+        },
+        {
             rule: "the etcd snapshot schedule's fields are in range",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { etcdSnapshots: { schedule: "0 24 * * *" } })),

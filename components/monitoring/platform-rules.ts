@@ -1,0 +1,202 @@
+// The platform's own alerts, for what kube-prometheus-stack's rules do not watch: certificates,
+// External Secrets, Argo CD applications, MetalLB's pools and etcd snapshots. Each alert links
+// its section of docs/runbooks/platform-alerts.md.
+
+/** What the platform alerts watch, and where their runbook is. */
+export interface PlatformAlerts {
+    /** Web URL of docs/runbooks/platform-alerts.md at the deployed revision. */
+    readonly runbook: string;
+    /** How Argo CD syncs applications: a manual sync leaves them OutOfSync until approved. */
+    readonly applicationsSync: "automated" | "manual";
+    /** Scheduled etcd snapshots, and how old the newest may get (Prometheus duration). */
+    readonly snapshots?: { readonly maxAge: string };
+}
+
+/** Jobs the alerts read, as the ServiceMonitors name them (the Service names). */
+export const PLATFORM_JOBS = {
+    certManager: "cert-manager",
+    externalSecrets: "external-secrets-metrics",
+    argocd: "argocd-application-controller-metrics",
+    metallb: "metallb-controller-metrics",
+    kubeStateMetrics: "kube-state-metrics",
+} as const;
+
+/** kube-state-metrics' series for K3s's ETCDSnapshotFile objects (see `snapshotMetricsValues`). */
+const SNAPSHOT_CREATED = "kube_customresource_etcdsnapshotfile_creation_timestamp_seconds";
+const SNAPSHOT_READY = "kube_customresource_etcdsnapshotfile_ready_to_use";
+
+interface Alert {
+    readonly alert: string;
+    readonly expr: string;
+    readonly for: string;
+    readonly severity: "warning" | "critical";
+    readonly summary: string;
+    readonly description: string;
+}
+
+function rule(runbook: string, a: Alert): Record<string, unknown> {
+    return {
+        alert: a.alert,
+        expr: a.expr,
+        for: a.for,
+        labels: { severity: a.severity },
+        annotations: {
+            summary: a.summary,
+            description: a.description,
+            runbook_url: `${runbook}#${a.alert.toLowerCase()}`,
+        },
+    };
+}
+
+const group = (name: string, runbook: string, alerts: Alert[]) => ({
+    name,
+    rules: alerts.map((a) => rule(runbook, a)),
+});
+
+/** The rule groups, for the chart's `additionalPrometheusRulesMap`. */
+export function platformRuleGroups(args: PlatformAlerts): Record<string, unknown>[] {
+    const { runbook } = args;
+    const manual = args.applicationsSync === "manual";
+    const job = (name: keyof typeof PLATFORM_JOBS) => `job="${PLATFORM_JOBS[name]}"`;
+    return [
+        group("homelab.certificates", runbook, [
+            {
+                alert: "CertificateExpiresSoon",
+                expr: `certmanager_certificate_expiration_timestamp_seconds{${job("certManager")}} > 0 and certmanager_certificate_expiration_timestamp_seconds{${job("certManager")}} - time() < 14 * 86400`,
+                for: "1h",
+                severity: "warning",
+                summary: "A certificate expires in less than 14 days.",
+                description:
+                    "Certificate {{ $labels.exported_namespace }}/{{ $labels.name }} expires in {{ $value | humanizeDuration }}; cert-manager renews 30 days ahead, so renewal is failing.",
+            },
+            {
+                alert: "CertificateNotReady",
+                expr: `certmanager_certificate_ready_status{${job("certManager")}, condition="False"} == 1`,
+                for: "30m",
+                severity: "warning",
+                summary: "A certificate is not ready.",
+                description:
+                    "Certificate {{ $labels.exported_namespace }}/{{ $labels.name }} (issuer {{ $labels.issuer_name }}) has not been ready for 30 minutes.",
+            },
+        ]),
+        group("homelab.external-secrets", runbook, [
+            {
+                alert: "ExternalSecretNotSynced",
+                expr: `externalsecret_status_condition{${job("externalSecrets")}, condition="Ready", status="False"} == 1`,
+                for: "15m",
+                severity: "warning",
+                summary: "An ExternalSecret fails to sync.",
+                description:
+                    "ExternalSecret {{ $labels.exported_namespace }}/{{ $labels.name }} has not synced from its store for 15 minutes; its Secret keeps the last value it got.",
+            },
+        ]),
+        group("homelab.argocd", runbook, [
+            {
+                alert: "ArgoCDApplicationDegraded",
+                expr: `argocd_app_info{${job("argocd")}, health_status="Degraded"} == 1`,
+                for: "15m",
+                severity: "warning",
+                summary: "An Argo CD application is Degraded.",
+                description:
+                    "Application {{ $labels.name }} (project {{ $labels.project }}) has been Degraded for 15 minutes.",
+            },
+            {
+                alert: "ArgoCDApplicationOutOfSync",
+                expr: `argocd_app_info{${job("argocd")}, sync_status="OutOfSync"} == 1`,
+                // A manual sync leaves a promoted application OutOfSync until someone approves it.
+                for: manual ? "4h" : "30m",
+                severity: "warning",
+                summary: "An Argo CD application is OutOfSync.",
+                description: manual
+                    ? "Application {{ $labels.name }} has waited for a manual sync for 4 hours."
+                    : "Application {{ $labels.name }} has been OutOfSync for 30 minutes although it syncs automatically: its syncs fail.",
+            },
+        ]),
+        group("homelab.metallb", runbook, [
+            {
+                alert: "MetalLBAddressPoolExhausted",
+                expr: `metallb_allocator_addresses_in_use_total{${job("metallb")}} >= metallb_allocator_addresses_total{${job("metallb")}}`,
+                for: "5m",
+                severity: "warning",
+                summary: "A MetalLB address pool has no free address.",
+                description:
+                    "Pool {{ $labels.pool }} has handed out every address; a new LoadBalancer Service stays pending.",
+            },
+        ]),
+        ...(args.snapshots
+            ? [
+                  group("homelab.etcd-snapshots", runbook, [
+                      {
+                          alert: "EtcdSnapshotStale",
+                          expr: `time() - max by (storage) (${SNAPSHOT_CREATED}{${job("kubeStateMetrics")}} and on (name) (${SNAPSHOT_READY}{${job("kubeStateMetrics")}} == 1)) > ${durationSeconds(args.snapshots.maxAge)}`,
+                          for: "10m",
+                          severity: "warning",
+                          summary: "The newest etcd snapshot is too old.",
+                          description: `The newest ready etcd snapshot in {{ $labels.storage }} is {{ $value | humanizeDuration }} old, more than ${args.snapshots.maxAge}: scheduled snapshots fail.`,
+                      },
+                  ]),
+              ]
+            : []),
+    ];
+}
+
+/** Web URL of the runbook in the repository Argo CD deploys from (`https://`, `ssh://` or
+ *  `git@host:` form), at `revision`, in the `/blob/` layout of GitHub and GitLab. */
+export function runbookUrl(repoUrl: string, revision: string): string {
+    const web = repoUrl
+        .replace(/^ssh:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\//, "https://$1/")
+        .replace(/^[^@/]+@([^:/]+):/, "https://$1/")
+        .replace(/^http:\/\//, "https://")
+        .replace(/\.git$/, "")
+        .replace(/\/$/, "");
+    return `${web}/blob/${revision}/docs/runbooks/platform-alerts.md`;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** Seconds in a Prometheus duration of one or more parts (`25h`, `1d12h`). */
+export function durationSeconds(duration: string): number {
+    const parts = [...duration.matchAll(/(\d+)([smhdw])/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join("") !== duration)
+        throw new Error(`not a duration in s, m, h, d or w: ${duration}`);
+    return parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_SECONDS[unit], 0);
+}
+
+/** kube-state-metrics values that export K3s's ETCDSnapshotFile objects: their creation time
+ *  (RFC 3339, which it turns into Unix seconds) and whether they are ready to use, labeled by
+ *  where they are stored (a server's name, or `s3`). */
+export function snapshotMetricsValues(): Record<string, unknown> {
+    const storage = ["metadata", "labels", "etcd.k3s.cattle.io/snapshot-storage-node"];
+    return {
+        rbac: {
+            extraRules: [{ apiGroups: ["k3s.cattle.io"], resources: ["etcdsnapshotfiles"], verbs: ["list", "watch"] }],
+        },
+        customResourceState: {
+            enabled: true,
+            config: {
+                kind: "CustomResourceStateMetrics",
+                spec: {
+                    resources: [
+                        {
+                            groupVersionKind: { group: "k3s.cattle.io", version: "v1", kind: "ETCDSnapshotFile" },
+                            resourcePlural: "etcdsnapshotfiles",
+                            labelsFromPath: { name: ["metadata", "name"], node: ["spec", "nodeName"], storage },
+                            metrics: [
+                                {
+                                    name: "etcdsnapshotfile_creation_timestamp_seconds",
+                                    help: "When K3s took the snapshot (status.creationTime).",
+                                    each: { type: "Gauge", gauge: { path: ["status", "creationTime"] } },
+                                },
+                                {
+                                    name: "etcdsnapshotfile_ready_to_use",
+                                    help: "Whether the snapshot succeeded (status.readyToUse).",
+                                    each: { type: "Gauge", gauge: { path: ["status", "readyToUse"], nilIsZero: true } },
+                                },
+                            ],
+                        },
+                    ],
+                },
+            },
+        },
+    };
+}

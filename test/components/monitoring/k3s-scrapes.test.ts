@@ -1,0 +1,107 @@
+import * as assert from "node:assert/strict";
+import { k3sScrapeValues } from "../../../components/monitoring/k3s-scrapes";
+
+const APISERVER_FAMILIES =
+    "(apiserver|aggregator|apiextensions|authenticated_user|authentication|authorization|field_validation|kube_apiserver|node_authorizer|serviceaccount|watch_cache)_.+|etcd_(bookmark|lease|request|requests)_.+";
+const ETCD_FAMILIES = "etcd_(cluster|debugging|disk|mvcc|network|server|snap|wal)_.+|grpc_server_.+";
+const keep = (regex: string) => [{ action: "keep", sourceLabels: ["__name__"], regex }];
+
+describe("k3sScrapeValues", () => {
+    it("turns off the control-plane scrapes and their rule groups where K3s does not expose them", () => {
+        assert.deepEqual(k3sScrapeValues(undefined), {
+            kubeControllerManager: { enabled: false },
+            kubeScheduler: { enabled: false },
+            kubeProxy: { enabled: false },
+            kubeEtcd: { enabled: false },
+            defaultRules: {
+                rules: {
+                    kubeControllerManager: false,
+                    kubeSchedulerAlerting: false,
+                    kubeSchedulerRecording: false,
+                    kubeProxy: false,
+                    etcd: false,
+                },
+            },
+        });
+    });
+
+    it("scrapes K3s's servers and nodes, each metric family under one job", () => {
+        const values = k3sScrapeValues({ servers: ["10.0.0.1"], nodes: ["10.0.0.1", "10.0.0.2"], etcd: true });
+        const https = { https: true, insecureSkipVerify: true };
+        assert.deepEqual(values, {
+            kubeApiServer: {
+                serviceMonitor: {
+                    metricRelabelings: [
+                        {
+                            action: "drop",
+                            regex: "(etcd_request|apiserver_request_slo|apiserver_request_sli|apiserver_request)_duration_seconds_bucket;(0\\.15|0\\.2|0\\.3|0\\.35|0\\.4|0\\.45|0\\.6|0\\.7|0\\.8|0\\.9|1\\.25|1\\.5|1\\.75|2|3|3\\.5|4|4\\.5|6|7|8|9|15|20|40|45|50)(\\.0)?",
+                            sourceLabels: ["__name__", "le"],
+                        },
+                        ...keep(APISERVER_FAMILIES),
+                    ],
+                },
+            },
+            kubelet: {
+                serviceMonitor: {
+                    metricRelabelings: [
+                        {
+                            action: "drop",
+                            sourceLabels: ["__name__", "le"],
+                            regex: "(csi_operations|storage_operation_duration)_seconds_bucket;(0.25|2.5|15|25|120|600)(\\.0)?",
+                        },
+                        {
+                            action: "drop",
+                            sourceLabels: ["__name__"],
+                            regex: `${APISERVER_FAMILIES}|scheduler_.+|kubeproxy_.+|${ETCD_FAMILIES}`,
+                        },
+                    ],
+                },
+            },
+            kubeControllerManager: {
+                enabled: true,
+                endpoints: ["10.0.0.1"],
+                service: { port: 10257, targetPort: 10257 },
+                serviceMonitor: {
+                    ...https,
+                    metricRelabelings: [{ action: "drop", sourceLabels: ["__name__"], regex: ".+" }],
+                },
+            },
+            kubeScheduler: {
+                enabled: true,
+                endpoints: ["10.0.0.1"],
+                service: { port: 10259, targetPort: 10259 },
+                serviceMonitor: { ...https, metricRelabelings: keep("scheduler_.+") },
+            },
+            kubeProxy: {
+                enabled: true,
+                endpoints: ["10.0.0.1", "10.0.0.2"],
+                service: { port: 10249, targetPort: 10249 },
+                serviceMonitor: { metricRelabelings: keep("kubeproxy_.+") },
+            },
+            kubeEtcd: {
+                enabled: true,
+                endpoints: ["10.0.0.1"],
+                service: { port: 2381, targetPort: 2381 },
+                serviceMonitor: { metricRelabelings: keep(ETCD_FAMILIES) },
+            },
+            defaultRules: {
+                rules: {
+                    kubeControllerManager: true,
+                    kubeSchedulerAlerting: true,
+                    kubeSchedulerRecording: true,
+                    kubeProxy: true,
+                    etcd: true,
+                },
+            },
+        });
+    });
+
+    it("leaves etcd's scrape and rules off where the servers run without embedded etcd", () => {
+        const values = k3sScrapeValues({ servers: ["10.0.0.1"], nodes: ["10.0.0.1"], etcd: false }) as {
+            kubeEtcd: unknown;
+            defaultRules: { rules: Record<string, boolean> };
+        };
+        assert.deepEqual(values.kubeEtcd, { enabled: false });
+        assert.equal(values.defaultRules.rules.etcd, false);
+    });
+});
