@@ -211,9 +211,9 @@ export async function settle(): Promise<void> {
     await pulumi.runtime.disconnect();
 }
 
-/** The program's registrations for `stack`, evaluated with its own `Pulumi.<stack>.yaml`. */
-export async function evaluateStack(stack: string): Promise<Registration[]> {
-    const recorded = await useStack(stack, stackConfigFile(stack));
+/** The program's registrations for `stack`, evaluated with its own `Pulumi.<stack>.yaml` or `file`. */
+export async function evaluateStack(stack: string, file = stackConfigFile(stack)): Promise<Registration[]> {
+    const recorded = await useStack(stack, file);
     homelab();
     await settle();
     return recorded;

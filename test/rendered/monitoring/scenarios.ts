@@ -1,0 +1,273 @@
+// Synthetic series for promtool: a healthy cluster of the topology (every target up, every node
+// Ready, every platform object fine), and faults, each the healthy series with one thing broken
+// from FAULT_AT on and the alert it must fire.
+import { runs } from "./k3s-process";
+import { Target } from "./scrapes";
+import { ClusterNode, RenderedTopology } from "./topologies";
+
+/** Minutes into the series at which a fault starts. */
+export const FAULT_AT = 30;
+/** Minutes a healthy cluster is watched. */
+export const HEALTHY_MINUTES = 120;
+
+/** Series (promtool notation) -> values, one sample a minute from 0 to `minutes`. */
+export type Series = Map<string, (minutes: number) => string>;
+
+export interface Fault {
+    readonly name: string;
+    /** The alert's `for`, in minutes: it must fire by FAULT_AT + for + one evaluation. */
+    readonly forMinutes: number;
+    /** The firing alert's identifying labels (alertname first), exactly. */
+    readonly fires: Readonly<Record<string, string>>;
+    readonly series: (healthy: Series) => Series;
+}
+
+const selector = (name: string, labels: Record<string, string>) =>
+    `${name}{${Object.entries(labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(",")}}`;
+
+const steady = (value: number) => (minutes: number) => `${value}x${minutes}`;
+const rising = (perMinute: number) => (minutes: number) => `0+${perMinute}x${minutes}`;
+/** `before` until FAULT_AT, then `after`. */
+const turns = (before: number, after: number) => (minutes: number) =>
+    `${before}x${FAULT_AT - 1} ${after}x${minutes - FAULT_AT}`;
+const endsAtFault = () => (minutes: number) => `1x${FAULT_AT - 1} _x${minutes - FAULT_AT + 1}`;
+const startsAtFault = () => (minutes: number) => `_x${FAULT_AT} 1x${minutes - FAULT_AT}`;
+
+const KSM = { job: "kube-state-metrics", namespace: "monitoring", service: "kube-prometheus-stack-kube-state-metrics" };
+const CERT = { job: "cert-manager", exported_namespace: "monitoring", name: "grafana-tls", issuer_name: "homelab-ca" };
+const EXTERNAL_SECRET = { job: "external-secrets-metrics", exported_namespace: "example", name: "example" };
+const APP = {
+    job: "argocd-application-controller-metrics",
+    exported_namespace: "argocd",
+    name: "example",
+    project: "default",
+};
+const POOL = { job: "metallb-controller-metrics", pool: "default" };
+const ALERTMANAGER = {
+    job: "kube-prometheus-stack-alertmanager",
+    namespace: "monitoring",
+    container: "alertmanager",
+    integration: "webhook",
+};
+const DAY = 86400;
+
+function nodeCondition(node: ClusterNode, status: "true" | "false" | "unknown") {
+    return selector("kube_node_status_condition", { ...KSM, node: node.name, condition: "Ready", status });
+}
+
+/** Snapshot series of each server's local store, the newest taken an hour before the series start. */
+function snapshotSeries(server: ClusterNode): [string, string] {
+    const labels = { ...KSM, name: `local-on-demand-${server.name}`, node: server.name, storage: server.name };
+    return [
+        selector("kube_customresource_etcdsnapshotfile_creation_timestamp_seconds", labels),
+        selector("kube_customresource_etcdsnapshotfile_ready_to_use", labels),
+    ];
+}
+
+/** The healthy cluster: what every rule reads, at its healthy value. */
+export function healthySeries(topology: RenderedTopology, targets: Target[], snapshots: boolean): Series {
+    const series: Series = new Map();
+    // A control-plane target is up only where K3s runs its component: scraping etcd on SQLite
+    // finds nothing to scrape.
+    for (const target of targets)
+        series.set(
+            selector("up", target.labels),
+            steady(!target.node || runs(target.node, target.job, topology.etcd) ? 1 : 0),
+        );
+    for (const node of topology.nodes) {
+        series.set(selector("kube_node_info", { ...KSM, node: node.name }), steady(1));
+        series.set(selector("kube_node_spec_unschedulable", { ...KSM, node: node.name }), steady(0));
+        series.set(nodeCondition(node, "true"), steady(1));
+        series.set(nodeCondition(node, "false"), steady(0));
+        series.set(nodeCondition(node, "unknown"), steady(0));
+    }
+    for (const server of topology.nodes.filter((n) => n.role === "server" && topology.etcd)) {
+        const instance = targets.find((t) => t.job === "kube-etcd" && t.node === server)?.labels.instance;
+        if (instance) series.set(selector("etcd_server_has_leader", { job: "kube-etcd", instance }), steady(1));
+        if (snapshots) {
+            const [created, ready] = snapshotSeries(server);
+            series.set(created, steady(-3600));
+            series.set(ready, steady(1));
+        }
+    }
+    series.set(selector("certmanager_certificate_expiration_timestamp_seconds", CERT), steady(90 * DAY));
+    series.set(selector("certmanager_certificate_ready_status", { ...CERT, condition: "True" }), steady(1));
+    series.set(selector("certmanager_certificate_ready_status", { ...CERT, condition: "False" }), steady(0));
+    series.set(
+        selector("externalsecret_status_condition", { ...EXTERNAL_SECRET, condition: "Ready", status: "True" }),
+        steady(1),
+    );
+    series.set(
+        selector("externalsecret_status_condition", { ...EXTERNAL_SECRET, condition: "Ready", status: "False" }),
+        steady(0),
+    );
+    series.set(selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Healthy" }), steady(1));
+    series.set(selector("metallb_allocator_addresses_in_use_total", POOL), steady(3));
+    series.set(selector("metallb_allocator_addresses_total", POOL), steady(20));
+    series.set(selector("alertmanager_notifications_total", ALERTMANAGER), rising(10));
+    series.set(selector("alertmanager_notifications_failed_total", { ...ALERTMANAGER, reason: "other" }), rising(0));
+    return series;
+}
+
+const changed = (healthy: Series, changes: [string, (minutes: number) => string][]) => {
+    const series = new Map(healthy);
+    for (const [name, values] of changes) series.set(name, values);
+    return series;
+};
+
+/** The faults that apply to the topology in `environment`, each with the alert it must fire. */
+export function faults(
+    topology: RenderedTopology,
+    targets: Target[],
+    snapshots: boolean,
+    manualSync: boolean,
+): Fault[] {
+    const servers = topology.nodes.filter((n) => n.role === "server");
+    const lastServer = servers[servers.length - 1];
+    const lastNode = topology.nodes[topology.nodes.length - 1];
+    const etcdTargets = targets.filter((t) => t.job === "kube-etcd");
+    const down = (which: Target[]) =>
+        which.map((t): [string, (m: number) => string] => [selector("up", t.labels), turns(1, 0)]);
+    const notReady = (node: ClusterNode): [string, (m: number) => string][] => [
+        [nodeCondition(node, "true"), turns(1, 0)],
+        [nodeCondition(node, "unknown"), turns(0, 1)],
+    ];
+    const list: Fault[] = [
+        {
+            name: `a server down (${lastServer.name})`,
+            forMinutes: 10,
+            fires: { alertname: "TargetDown", job: "apiserver" },
+            series: (h) => changed(h, [...down(targets.filter((t) => t.node === lastServer)), ...notReady(lastServer)]),
+        },
+        {
+            name: `a node NotReady (${lastNode.name})`,
+            forMinutes: 15,
+            fires: { alertname: "KubeNodeNotReady", node: lastNode.name },
+            series: (h) => changed(h, notReady(lastNode)),
+        },
+        {
+            name: "a certificate expiring in under 14 days",
+            forMinutes: 60,
+            fires: { alertname: "CertificateExpiresSoon", name: "grafana-tls" },
+            series: (h) =>
+                changed(h, [
+                    [
+                        selector("certmanager_certificate_expiration_timestamp_seconds", CERT),
+                        turns(90 * DAY, FAULT_AT * 60 + 13 * DAY),
+                    ],
+                ]),
+        },
+        {
+            name: "an External Secret failing to sync",
+            forMinutes: 15,
+            fires: { alertname: "ExternalSecretNotSynced", name: "example" },
+            series: (h) =>
+                changed(h, [
+                    [
+                        selector("externalsecret_status_condition", {
+                            ...EXTERNAL_SECRET,
+                            condition: "Ready",
+                            status: "True",
+                        }),
+                        turns(1, 0),
+                    ],
+                    [
+                        selector("externalsecret_status_condition", {
+                            ...EXTERNAL_SECRET,
+                            condition: "Ready",
+                            status: "False",
+                        }),
+                        turns(0, 1),
+                    ],
+                ]),
+        },
+        {
+            name: "an Argo CD application Degraded for long",
+            forMinutes: 15,
+            fires: { alertname: "ArgoCDApplicationDegraded", name: "example" },
+            series: (h) =>
+                changed(h, [
+                    [
+                        selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Healthy" }),
+                        endsAtFault(),
+                    ],
+                    [
+                        selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Degraded" }),
+                        startsAtFault(),
+                    ],
+                ]),
+        },
+        {
+            name: `an Argo CD application OutOfSync for long (${manualSync ? "manual sync: 4h" : "automated sync: 30m"})`,
+            forMinutes: manualSync ? 240 : 30,
+            fires: { alertname: "ArgoCDApplicationOutOfSync", name: "example" },
+            series: (h) =>
+                changed(h, [
+                    [
+                        selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Healthy" }),
+                        endsAtFault(),
+                    ],
+                    [
+                        selector("argocd_app_info", { ...APP, sync_status: "OutOfSync", health_status: "Healthy" }),
+                        startsAtFault(),
+                    ],
+                ]),
+        },
+        {
+            name: "a MetalLB pool with no free address",
+            forMinutes: 5,
+            fires: { alertname: "MetalLBAddressPoolExhausted", pool: "default" },
+            series: (h) => changed(h, [[selector("metallb_allocator_addresses_in_use_total", POOL), turns(3, 20)]]),
+        },
+        {
+            name: "Alertmanager failing to send",
+            forMinutes: 5,
+            fires: { alertname: "AlertmanagerFailedToSendAlerts", integration: "webhook" },
+            series: (h) =>
+                changed(h, [
+                    [
+                        selector("alertmanager_notifications_failed_total", { ...ALERTMANAGER, reason: "other" }),
+                        (m) => `0x${FAULT_AT - 1} 0+5x${m - FAULT_AT}`,
+                    ],
+                ]),
+        },
+    ];
+    if (topology.etcd) {
+        const quorum = etcdTargets.slice(0, Math.floor(etcdTargets.length / 2) + 1);
+        list.push({
+            name: `etcd losing quorum (${quorum.length} of ${etcdTargets.length} members down)`,
+            forMinutes: 3,
+            fires: { alertname: "etcdInsufficientMembers", job: "kube-etcd" },
+            series: (h) => changed(h, down(quorum)),
+        });
+        if (etcdTargets.length > 1)
+            list.push({
+                name: "etcd losing a member",
+                forMinutes: 20,
+                fires: { alertname: "etcdMembersDown", job: "kube-etcd" },
+                series: (h) => changed(h, down(etcdTargets.slice(-1))),
+            });
+    }
+    if (topology.etcd && snapshots) {
+        const [created] = snapshotSeries(servers[0]);
+        list.push({
+            name: `a stale etcd snapshot (${servers[0].name})`,
+            forMinutes: 10,
+            fires: { alertname: "EtcdSnapshotStale", storage: servers[0].name },
+            // From FAULT_AT on, the newest snapshot is older than the environment's limit allows.
+            series: (h) => changed(h, [[created, turns(-3600, -30 * DAY)]]),
+        });
+    }
+    return list;
+}
+
+/** One promtool test group over `series` for `minutes`. */
+export function testGroup(series: Series, minutes: number, checks: Record<string, unknown>[]): Record<string, unknown> {
+    return {
+        interval: "1m",
+        input_series: [...series].map(([name, values]) => ({ series: name, values: values(minutes) })),
+        promql_expr_test: checks,
+    };
+}

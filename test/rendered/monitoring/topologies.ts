@@ -1,0 +1,107 @@
+// The cluster shapes monitoring must tell the truth about, each rendered with an environment's
+// config: one server (SQLite, or etcd where the environment takes snapshots), three servers
+// with embedded etcd, and three servers with two agents. Production refuses one server.
+import { evaluateStack, Registration, stackConfigFile, StackConfigFile } from "../../../render/evaluate";
+import { CHART_TYPE } from "../../../render/kinds";
+import { RenderedStack, renderRegistrations } from "../../../render/stack";
+import { Environment } from "../../../stacks/config/profiles";
+import { renderedStack } from "../rendering";
+import { helmSetup } from "../../../render/helm";
+
+export interface Topology {
+    readonly name: string;
+    readonly servers: number;
+    readonly agents: number;
+}
+
+export const TOPOLOGIES: readonly Topology[] = [
+    { name: "one server", servers: 1, agents: 0 },
+    { name: "three servers", servers: 3, agents: 0 },
+    { name: "three servers and two agents", servers: 3, agents: 2 },
+];
+
+/** A node as the stack config lists it. */
+export interface ClusterNode {
+    readonly name: string;
+    readonly address: string;
+    readonly role: "server" | "agent";
+}
+
+/** Every topology an environment accepts. */
+export function topologiesOf(environment: Environment): Topology[] {
+    return TOPOLOGIES.filter((t) => environment !== "production" || t.servers >= 3);
+}
+
+/** The environment's cluster config with `topology`'s nodes, on the first node's /24. */
+function topologyConfig(environment: Environment, topology: Topology): StackConfigFile {
+    const file = stackConfigFile(environment);
+    const cluster = JSON.parse(file.config["homelab:cluster"]) as { nodes: Record<string, string>[]; vip?: unknown };
+    const template = cluster.nodes[0];
+    const lan = template.address.split(".").slice(0, 3).join(".");
+    const node = (role: "server" | "agent", index: number) => ({
+        ...template,
+        name: `${environment}-${role}-${index}`,
+        address: `${lan}.${(role === "server" ? 10 : 20) + index}`,
+        role,
+    });
+    const nodes = [
+        ...Array.from({ length: topology.servers }, (_, i) => node("server", i + 1)),
+        ...Array.from({ length: topology.agents }, (_, i) => node("agent", i + 1)),
+    ];
+    const vip = cluster.vip ?? (topology.servers > 1 ? { address: `${lan}.10`, interface: "eth0" } : undefined);
+    return {
+        config: { ...file.config, "homelab:cluster": JSON.stringify({ ...cluster, nodes, ...(vip ? { vip } : {}) }) },
+        secretKeys: file.secretKeys,
+    };
+}
+
+/** The nodes of a rendered topology. */
+export function nodesOf(file: StackConfigFile): ClusterNode[] {
+    return (JSON.parse(file.config["homelab:cluster"]) as { nodes: ClusterNode[] }).nodes;
+}
+
+export interface RenderedTopology {
+    readonly environment: Environment;
+    readonly topology: Topology;
+    readonly nodes: ClusterNode[];
+    /** Whether the servers run embedded etcd: with more than one server, or for snapshots (staging, production). */
+    readonly etcd: boolean;
+    /** The monitoring chart rendered for the topology, every other chart as the environment's. */
+    readonly rendered: RenderedStack;
+}
+
+const MONITORING_CHART = "monitoring-chart";
+// The SDK's mocks are global: one program evaluation at a time.
+let evaluating: Promise<unknown> = Promise.resolve();
+function evaluated(environment: Environment, file: StackConfigFile): Promise<Registration[]> {
+    const next = evaluating.then(() => evaluateStack(environment, file));
+    evaluating = next.catch(() => undefined);
+    return next;
+}
+const cache = new Map<string, Promise<RenderedTopology>>();
+
+/** `environment` on `topology`; only the monitoring chart depends on the topology, so only it is
+ *  rendered again. */
+export function renderedTopology(environment: Environment, topology: Topology): Promise<RenderedTopology> {
+    const key = `${environment}/${topology.name}`;
+    if (!cache.has(key))
+        cache.set(
+            key,
+            (async () => {
+                const file = topologyConfig(environment, topology);
+                const base = await renderedStack(environment);
+                const registrations = await evaluated(environment, file);
+                const monitoringOnly = registrations.filter(
+                    (r) => r.type !== CHART_TYPE || r.name === MONITORING_CHART,
+                );
+                const variant = await renderRegistrations(environment, monitoringOnly, helmSetup());
+                const rendered: RenderedStack = {
+                    ...variant,
+                    charts: [...base.charts.filter((c) => c.registration.name !== MONITORING_CHART), ...variant.charts],
+                };
+                const etcd = topology.servers > 1 || environment !== "dev";
+                return { environment, topology, nodes: nodesOf(file), etcd, rendered };
+            })(),
+        );
+    return cache.get(key)!;
+}
