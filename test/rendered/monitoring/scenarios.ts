@@ -111,6 +111,13 @@ export function healthySeries(topology: RenderedTopology, targets: Target[], sna
     return series;
 }
 
+/** The example application's info series moving from Synced and Healthy to other statuses:
+ *  `argocd_app_info` carries its statuses as labels, so one series ends and another starts. */
+const appBecomes = (sync: string, health: string): [string, (minutes: number) => string][] => [
+    [selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Healthy" }), endsAtFault()],
+    [selector("argocd_app_info", { ...APP, sync_status: sync, health_status: health }), startsAtFault()],
+];
+
 const changed = (healthy: Series, changes: [string, (minutes: number) => string][]) => {
     const series = new Map(healthy);
     for (const [name, values] of changes) series.set(name, values);
@@ -187,33 +194,13 @@ export function faults(
             name: "an Argo CD application Degraded for long",
             forMinutes: 15,
             fires: { alertname: "ArgoCDApplicationDegraded", name: "example" },
-            series: (h) =>
-                changed(h, [
-                    [
-                        selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Healthy" }),
-                        endsAtFault(),
-                    ],
-                    [
-                        selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Degraded" }),
-                        startsAtFault(),
-                    ],
-                ]),
+            series: (h) => changed(h, appBecomes("Synced", "Degraded")),
         },
         {
             name: `an Argo CD application OutOfSync for long (${manualSync ? "manual sync: 4h" : "automated sync: 30m"})`,
             forMinutes: manualSync ? 240 : 30,
             fires: { alertname: "ArgoCDApplicationOutOfSync", name: "example" },
-            series: (h) =>
-                changed(h, [
-                    [
-                        selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Healthy" }),
-                        endsAtFault(),
-                    ],
-                    [
-                        selector("argocd_app_info", { ...APP, sync_status: "OutOfSync", health_status: "Healthy" }),
-                        startsAtFault(),
-                    ],
-                ]),
+            series: (h) => changed(h, appBecomes("OutOfSync", "Healthy")),
         },
         {
             name: "a MetalLB pool with no free address",
