@@ -70,12 +70,40 @@ function componentRules(scraped: Record<Component, boolean>): Record<string, boo
     );
 }
 
-/** Scrape settings and rule groups for K3s's control plane. Without `k3s` (a cluster the program
- *  did not install) the control-plane endpoints are on localhost only, so their scrapes and rules
- *  are off: scraping there would fire TargetDown forever. */
+type Owner = keyof typeof K3S_OWNED_FAMILIES;
+
+/** The API server's job keeps its own families; the kubelet's keeps every family no scraped
+ *  owner keeps, so a family of a component that is not scraped stays, under `kubelet`. */
+function sharedRegistryValues(scrapedOwners: readonly Owner[]): Record<string, unknown> {
+    return {
+        kubeApiServer: {
+            serviceMonitor: {
+                metricRelabelings: [...CHART_APISERVER_RELABELINGS, ...keepOnly(K3S_OWNED_FAMILIES.apiserver)],
+            },
+        },
+        kubelet: {
+            serviceMonitor: {
+                metricRelabelings: [
+                    ...CHART_KUBELET_RELABELINGS,
+                    {
+                        action: "drop",
+                        sourceLabels: ["__name__"],
+                        regex: scrapedOwners.map((owner) => K3S_OWNED_FAMILIES[owner]).join("|"),
+                    },
+                ],
+            },
+        },
+    };
+}
+
+/** Scrape settings and rule groups for K3s's control plane. Without `k3s` (a K3s the program
+ *  did not install) the controller-manager, scheduler, kube-proxy and etcd serve metrics on
+ *  localhost only, so their scrapes and rule groups are off: scraping there would fire TargetDown
+ *  forever. The API server and the kubelets are scraped either way. */
 export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unknown> {
     if (k3s === undefined) {
         return {
+            ...sharedRegistryValues(["apiserver"]),
             kubeControllerManager: { enabled: false },
             kubeScheduler: { enabled: false },
             kubeProxy: { enabled: false },
@@ -90,7 +118,6 @@ export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unk
             },
         };
     }
-    const ownedByOthers = Object.values(K3S_OWNED_FAMILIES).join("|");
     // Self-signed serving certificates on the node addresses: verify nothing but the token.
     const https = { https: true, insecureSkipVerify: true };
     const endpoint = (addresses: readonly string[], port: number) => ({
@@ -99,19 +126,7 @@ export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unk
         service: { port, targetPort: port },
     });
     return {
-        kubeApiServer: {
-            serviceMonitor: {
-                metricRelabelings: [...CHART_APISERVER_RELABELINGS, ...keepOnly(K3S_OWNED_FAMILIES.apiserver)],
-            },
-        },
-        kubelet: {
-            serviceMonitor: {
-                metricRelabelings: [
-                    ...CHART_KUBELET_RELABELINGS,
-                    { action: "drop", sourceLabels: ["__name__"], regex: ownedByOthers },
-                ],
-            },
-        },
+        ...sharedRegistryValues(["apiserver", "scheduler", "proxy", ...(k3s.etcd ? (["etcd"] as const) : [])]),
         // The controller-manager owns no family its rules or dashboard read (those are the
         // process-wide ones, kept by the kubelet's job): its job is there for `up`.
         kubeControllerManager: {

@@ -4,11 +4,33 @@ import { k3sScrapeValues } from "../../../components/monitoring/k3s-scrapes";
 const APISERVER_FAMILIES =
     "(apiserver|aggregator|apiextensions|authenticated_user|authentication|authorization|field_validation|kube_apiserver|node_authorizer|serviceaccount|watch_cache)_.+|etcd_(bookmark|lease|request|requests)_.+";
 const ETCD_FAMILIES = "etcd_(cluster|debugging|disk|mvcc|network|server|snap|wal)_.+|grpc_server_.+";
+// The chart's defaults, first in the lists that replace them.
+const CHART_APISERVER_DROP = {
+    action: "drop",
+    regex: "(etcd_request|apiserver_request_slo|apiserver_request_sli|apiserver_request)_duration_seconds_bucket;(0\\.15|0\\.2|0\\.3|0\\.35|0\\.4|0\\.45|0\\.6|0\\.7|0\\.8|0\\.9|1\\.25|1\\.5|1\\.75|2|3|3\\.5|4|4\\.5|6|7|8|9|15|20|40|45|50)(\\.0)?",
+    sourceLabels: ["__name__", "le"],
+};
+const CHART_KUBELET_DROP = {
+    action: "drop",
+    sourceLabels: ["__name__", "le"],
+    regex: "(csi_operations|storage_operation_duration)_seconds_bucket;(0.25|2.5|15|25|120|600)(\\.0)?",
+};
 const keep = (regex: string) => [{ action: "keep", sourceLabels: ["__name__"], regex }];
 
 describe("k3sScrapeValues", () => {
     it("turns off the control-plane scrapes and their rule groups where K3s does not expose them", () => {
         assert.deepEqual(k3sScrapeValues(undefined), {
+            kubeApiServer: {
+                serviceMonitor: { metricRelabelings: [CHART_APISERVER_DROP, ...keep(APISERVER_FAMILIES)] },
+            },
+            kubelet: {
+                serviceMonitor: {
+                    metricRelabelings: [
+                        CHART_KUBELET_DROP,
+                        { action: "drop", sourceLabels: ["__name__"], regex: APISERVER_FAMILIES },
+                    ],
+                },
+            },
             kubeControllerManager: { enabled: false },
             kubeScheduler: { enabled: false },
             kubeProxy: { enabled: false },
@@ -31,24 +53,13 @@ describe("k3sScrapeValues", () => {
         assert.deepEqual(values, {
             kubeApiServer: {
                 serviceMonitor: {
-                    metricRelabelings: [
-                        {
-                            action: "drop",
-                            regex: "(etcd_request|apiserver_request_slo|apiserver_request_sli|apiserver_request)_duration_seconds_bucket;(0\\.15|0\\.2|0\\.3|0\\.35|0\\.4|0\\.45|0\\.6|0\\.7|0\\.8|0\\.9|1\\.25|1\\.5|1\\.75|2|3|3\\.5|4|4\\.5|6|7|8|9|15|20|40|45|50)(\\.0)?",
-                            sourceLabels: ["__name__", "le"],
-                        },
-                        ...keep(APISERVER_FAMILIES),
-                    ],
+                    metricRelabelings: [CHART_APISERVER_DROP, ...keep(APISERVER_FAMILIES)],
                 },
             },
             kubelet: {
                 serviceMonitor: {
                     metricRelabelings: [
-                        {
-                            action: "drop",
-                            sourceLabels: ["__name__", "le"],
-                            regex: "(csi_operations|storage_operation_duration)_seconds_bucket;(0.25|2.5|15|25|120|600)(\\.0)?",
-                        },
+                        CHART_KUBELET_DROP,
                         {
                             action: "drop",
                             sourceLabels: ["__name__"],
@@ -99,9 +110,15 @@ describe("k3sScrapeValues", () => {
     it("leaves etcd's scrape and rules off where the servers run without embedded etcd", () => {
         const values = k3sScrapeValues({ servers: ["10.0.0.1"], nodes: ["10.0.0.1"], etcd: false }) as {
             kubeEtcd: unknown;
+            kubelet: { serviceMonitor: { metricRelabelings: unknown[] } };
             defaultRules: { rules: Record<string, boolean> };
         };
         assert.deepEqual(values.kubeEtcd, { enabled: false });
         assert.equal(values.defaultRules.rules.etcd, false);
+        assert.deepEqual(values.kubelet.serviceMonitor.metricRelabelings[1], {
+            action: "drop",
+            sourceLabels: ["__name__"],
+            regex: `${APISERVER_FAMILIES}|scheduler_.+|kubeproxy_.+`,
+        });
     });
 });

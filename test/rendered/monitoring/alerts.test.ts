@@ -81,9 +81,10 @@ for (const environment of ENVIRONMENTS) {
 
 /** The faults each environment's topology is tested for, by name. */
 function expectedFaults(environment: string, topology: string): string[] {
-    const lastServer = topology === "one server" ? `${environment}-server-1` : `${environment}-server-3`;
+    const single = topology === "one server" || topology === "an existing cluster";
+    const lastServer = single ? `${environment}-server-1` : `${environment}-server-3`;
     const lastNode = topology === "three servers and two agents" ? `${environment}-agent-2` : lastServer;
-    const etcd = topology !== "one server" || environment !== "dev";
+    const etcd = topology !== "an existing cluster" && (topology !== "one server" || environment !== "dev");
     return [
         `a server down (${lastServer})`,
         `a node NotReady (${lastNode})`,

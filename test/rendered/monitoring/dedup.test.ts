@@ -41,12 +41,18 @@ for (const environment of ENVIRONMENTS) {
 
             it("stores every family of each node's process once, under the job that owns it", () => {
                 const kept = keptBy(rendered, targets);
+                // A family whose component is not scraped stays under the kubelet's job.
+                const scraped = new Set(targets.map((t) => t.job));
+                const ownerOf = (family: string) => {
+                    const job = Object.values(FAMILIES).find((f) => f.names.includes(family))!.job;
+                    return scraped.has(job) ? job : "kubelet";
+                };
                 const problems: string[] = [];
                 for (const node of rendered.nodes) {
                     for (const registry of ["legacy", "etcd"] as const) {
                         if (registry === "etcd" && !(rendered.etcd && node.role === "server")) continue;
                         for (const family of served(node, rendered.etcd, registry)) {
-                            const owner = Object.values(FAMILIES).find((f) => f.names.includes(family))!.job;
+                            const owner = ownerOf(family);
                             const jobs = kept.get(`${node.name} ${family}`) ?? [];
                             if (jobs.length !== 1 || jobs[0] !== owner)
                                 problems.push(`${node.name} ${family}: kept by [${jobs.join(", ")}], owner ${owner}`);

@@ -66,9 +66,10 @@ function clusterServices(): Service[] {
 const matches = (labels: Record<string, string> = {}, selector: Record<string, string> = {}) =>
     Object.entries(selector).every(([key, value]) => labels[key] === value);
 
-/** How many pods back a Service: the replicas of the workloads its selector matches. */
+/** How many pods back a Service: the replicas of the workloads its selector matches, and of
+ *  those the cluster runs outside the render (see `podsOutsideRender`). */
 function podCount(service: Service, objects: Manifest[], nodes: readonly ClusterNode[]): number {
-    let pods = 0;
+    let pods = podsOutsideRender(service, objects);
     for (const o of objects) {
         const spec = o.spec as { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } };
         if (o.metadata.namespace !== service.metadata.namespace || !spec?.template) continue;
@@ -76,8 +77,20 @@ function podCount(service: Service, objects: Manifest[], nodes: readonly Cluster
         if (o.kind === "DaemonSet") pods += nodes.length;
         else if (o.kind === "Deployment" || o.kind === "StatefulSet") pods += spec.replicas ?? 1;
     }
-    // Prometheus and Alertmanager pods come from the operator's StatefulSets, not the render.
-    return Math.max(pods, 1);
+    return pods;
+}
+
+/** Pods the render does not hold but the cluster runs: the operator's Prometheus and
+ *  Alertmanager StatefulSets (their replicas are the custom resources'), and K3s's CoreDNS. */
+function podsOutsideRender(service: Service, objects: Manifest[]): number {
+    const selector = service.spec.selector ?? {};
+    const app = selector["app.kubernetes.io/name"];
+    const kind = app === "prometheus" ? "Prometheus" : app === "alertmanager" ? "Alertmanager" : undefined;
+    if (kind)
+        return objects
+            .filter((o) => o.kind === kind && o.metadata.namespace === service.metadata.namespace)
+            .reduce((n, o) => n + ((o.spec as { replicas?: number }).replicas ?? 1), 0);
+    return service.metadata.namespace === "kube-system" && selector["k8s-app"] === "kube-dns" ? 1 : 0;
 }
 
 /** Where the control plane's targets run: their addresses are the nodes'. */

@@ -1,7 +1,13 @@
 // The cluster shapes monitoring must tell the truth about, each rendered with an environment's
 // config: one server (SQLite, or etcd where the environment takes snapshots), three servers
 // with embedded etcd, and three servers with two agents. Production refuses one server.
-import { evaluateStack, Registration, stackConfigFile, StackConfigFile } from "../../../render/evaluate";
+import {
+    evaluateStack,
+    K3S_KUBECONFIG,
+    Registration,
+    stackConfigFile,
+    StackConfigFile,
+} from "../../../render/evaluate";
 import { CHART_TYPE } from "../../../render/kinds";
 import { RenderedStack, renderRegistrations } from "../../../render/stack";
 import { Environment } from "../../../stacks/config/profiles";
@@ -12,6 +18,9 @@ export interface Topology {
     readonly name: string;
     readonly servers: number;
     readonly agents: number;
+    /** A K3s cluster the program did not install, reached by kubeconfig: its control plane
+     *  serves metrics on localhost only. */
+    readonly existing?: boolean;
 }
 
 export const TOPOLOGIES: readonly Topology[] = [
@@ -19,6 +28,10 @@ export const TOPOLOGIES: readonly Topology[] = [
     { name: "three servers", servers: 3, agents: 0 },
     { name: "three servers and two agents", servers: 3, agents: 2 },
 ];
+
+/** dev also on a one-server K3s it reaches by kubeconfig, where the rules of the control plane's
+ *  unscraped parts must be off. */
+export const EXISTING_CLUSTER: Topology = { name: "an existing cluster", servers: 1, agents: 0, existing: true };
 
 /** A node as the stack config lists it. */
 export interface ClusterNode {
@@ -29,7 +42,10 @@ export interface ClusterNode {
 
 /** Every topology an environment accepts. */
 export function topologiesOf(environment: Environment): Topology[] {
-    return TOPOLOGIES.filter((t) => environment !== "production" || t.servers >= 3);
+    return [
+        ...TOPOLOGIES.filter((t) => environment !== "production" || t.servers >= 3),
+        ...(environment === "dev" ? [EXISTING_CLUSTER] : []),
+    ];
 }
 
 /** The environment's cluster config with `topology`'s nodes, on the first node's /24. */
@@ -48,6 +64,15 @@ function topologyConfig(environment: Environment, topology: Topology): StackConf
         ...Array.from({ length: topology.servers }, (_, i) => node("server", i + 1)),
         ...Array.from({ length: topology.agents }, (_, i) => node("agent", i + 1)),
     ];
+    if (topology.existing)
+        return {
+            config: {
+                ...file.config,
+                "homelab:cluster": JSON.stringify({}),
+                "homelab:kubeconfig": K3S_KUBECONFIG.replace("127.0.0.1", nodes[0].address),
+            },
+            secretKeys: [...file.secretKeys, "homelab:kubeconfig"],
+        };
     const vip = cluster.vip ?? (topology.servers > 1 ? { address: `${lan}.10`, interface: "eth0" } : undefined);
     return {
         config: { ...file.config, "homelab:cluster": JSON.stringify({ ...cluster, nodes, ...(vip ? { vip } : {}) }) },
@@ -55,9 +80,11 @@ function topologyConfig(environment: Environment, topology: Topology): StackConf
     };
 }
 
-/** The nodes of a rendered topology. */
-export function nodesOf(file: StackConfigFile): ClusterNode[] {
-    return (JSON.parse(file.config["homelab:cluster"]) as { nodes: ClusterNode[] }).nodes;
+/** The nodes of a rendered topology: the config's, or the existing cluster's one server. */
+function nodesOf(environment: Environment, topology: Topology, file: StackConfigFile): ClusterNode[] {
+    if (!topology.existing) return (JSON.parse(file.config["homelab:cluster"]) as { nodes: ClusterNode[] }).nodes;
+    const server = new URL(/server: (\S+)/.exec(file.config["homelab:kubeconfig"])![1]).hostname;
+    return [{ name: `${environment}-server-1`, address: server, role: "server" }];
 }
 
 export interface RenderedTopology {
@@ -99,8 +126,8 @@ export function renderedTopology(environment: Environment, topology: Topology): 
                     ...variant,
                     charts: [...base.charts.filter((c) => c.registration.name !== MONITORING_CHART), ...variant.charts],
                 };
-                const etcd = topology.servers > 1 || environment !== "dev";
-                return { environment, topology, nodes: nodesOf(file), etcd, rendered };
+                const etcd = !topology.existing && (topology.servers > 1 || environment !== "dev");
+                return { environment, topology, nodes: nodesOf(environment, topology, file), etcd, rendered };
             })(),
         );
     return cache.get(key)!;
