@@ -10,11 +10,13 @@
 // workqueue families among them). The kubelet's `/metrics/cadvisor`, `/metrics/probes` and
 // `/metrics/resource` are registries of their own and stay as they are.
 
+import { deepMerge } from "../shared/merge";
+
 /** Where K3s serves its control-plane metrics (started with the flags that expose them). */
 export interface K3sMetrics {
-    /** Server addresses: API server (6443), controller-manager (10257), scheduler (10259). */
+    /** Server addresses: controller-manager (10257), scheduler (10259); their kubelets also serve the API server's families. */
     readonly servers: readonly string[];
-    /** Every node's address: kubelet (10250), kube-proxy (10249). */
+    /** Every node's address: kube-proxy (10249). */
     readonly nodes: readonly string[];
     /** Whether the servers run embedded etcd with `--etcd-expose-metrics` (2381). */
     readonly etcd: boolean;
@@ -72,9 +74,26 @@ function componentRules(scraped: Record<Component, boolean>): Record<string, boo
 
 type Owner = keyof typeof K3S_OWNED_FAMILIES;
 
-/** The API server's job keeps its own families; the kubelet's keeps every family no scraped
- *  owner keeps, so a family of a component that is not scraped stays, under `kubelet`. */
-function sharedRegistryValues(scrapedOwners: readonly Owner[]): Record<string, unknown> {
+const escaped = (address: string) => address.replace(/\./g, "\\.");
+
+/** The API server's job keeps its own families. The kubelet's keeps every family no scraped
+ *  owner keeps, so a family of a component that is not scraped stays, under `kubelet`. An
+ *  agent's kubelet serves a few of the API server's families itself (its own client-certificate
+ *  and token-cache metrics), so those are dropped only from the servers' kubelets, where the
+ *  API server's job has them; without the servers' addresses, from every kubelet. */
+function sharedRegistryValues(
+    servers: readonly string[] | undefined,
+    scrapedOwners: readonly Owner[],
+): Record<string, unknown> {
+    const apiserverFamilies =
+        servers === undefined
+            ? { action: "drop", sourceLabels: ["__name__"], regex: K3S_OWNED_FAMILIES.apiserver }
+            : {
+                  action: "drop",
+                  sourceLabels: ["instance", "__name__"],
+                  regex: `(${servers.map(escaped).join("|")}):10250;(${K3S_OWNED_FAMILIES.apiserver})`,
+              };
+    const others = scrapedOwners.filter((owner) => owner !== "apiserver");
     return {
         kubeApiServer: {
             serviceMonitor: {
@@ -85,16 +104,48 @@ function sharedRegistryValues(scrapedOwners: readonly Owner[]): Record<string, u
             serviceMonitor: {
                 metricRelabelings: [
                     ...CHART_KUBELET_RELABELINGS,
-                    {
-                        action: "drop",
-                        sourceLabels: ["__name__"],
-                        regex: scrapedOwners.map((owner) => K3S_OWNED_FAMILIES[owner]).join("|"),
-                    },
+                    apiserverFamilies,
+                    ...(others.length > 0
+                        ? [
+                              {
+                                  action: "drop",
+                                  sourceLabels: ["__name__"],
+                                  regex: others.map((owner) => K3S_OWNED_FAMILIES[owner]).join("|"),
+                              },
+                          ]
+                        : []),
                 ],
             },
         },
+        // The chart's KubeClientErrors reads client-go's requests under the API server's job; on
+        // K3s they are the whole process's, kept by the kubelet's job.
+        defaultRules: { disabled: { KubeClientErrors: true } },
+        additionalPrometheusRulesMap: { "homelab-k3s": { groups: [K3S_CLIENT_ERRORS] } },
     };
 }
+
+const K3S_CLIENT_ERRORS = {
+    name: "homelab.k3s",
+    rules: [
+        {
+            alert: "KubeClientErrors",
+            expr: [
+                '(sum(rate(rest_client_requests_total{job="kubelet", metrics_path="/metrics", code=~"5.."}[5m])) by (cluster, instance, job, namespace)',
+                "  /",
+                'sum(rate(rest_client_requests_total{job="kubelet", metrics_path="/metrics"}[5m])) by (cluster, instance, job, namespace))',
+                "> 0.01",
+            ].join("\n"),
+            for: "15m",
+            labels: { severity: "warning" },
+            annotations: {
+                summary: "Kubernetes API server client is experiencing errors.",
+                description:
+                    "The K3s process on '{{ $labels.instance }}' is experiencing {{ $value | humanizePercentage }} errors in its requests to the API server.",
+                runbook_url: "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubeclienterrors",
+            },
+        },
+    ],
+};
 
 /** Scrape settings and rule groups for K3s's control plane. Without `k3s` (a K3s the program
  *  did not install) the controller-manager, scheduler, kube-proxy and etcd serve metrics on
@@ -102,8 +153,7 @@ function sharedRegistryValues(scrapedOwners: readonly Owner[]): Record<string, u
  *  forever. The API server and the kubelets are scraped either way. */
 export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unknown> {
     if (k3s === undefined) {
-        return {
-            ...sharedRegistryValues(["apiserver"]),
+        return deepMerge(sharedRegistryValues(undefined, ["apiserver"]), {
             kubeControllerManager: { enabled: false },
             kubeScheduler: { enabled: false },
             kubeProxy: { enabled: false },
@@ -116,7 +166,7 @@ export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unk
                     kubeEtcd: false,
                 }),
             },
-        };
+        });
     }
     // Self-signed serving certificates on the node addresses: verify nothing but the token.
     const https = { https: true, insecureSkipVerify: true };
@@ -125,8 +175,8 @@ export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unk
         endpoints: [...addresses],
         service: { port, targetPort: port },
     });
-    return {
-        ...sharedRegistryValues(["apiserver", "scheduler", "proxy", ...(k3s.etcd ? (["etcd"] as const) : [])]),
+    const scraped: Owner[] = ["apiserver", "scheduler", "proxy", ...(k3s.etcd ? (["etcd"] as const) : [])];
+    return deepMerge(sharedRegistryValues(k3s.servers, scraped), {
         // The controller-manager owns no family its rules or dashboard read (those are the
         // process-wide ones, kept by the kubelet's job): its job is there for `up`.
         kubeControllerManager: {
@@ -142,12 +192,13 @@ export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unk
         },
         kubeProxy: {
             ...endpoint(k3s.nodes, 10249),
-            serviceMonitor: { metricRelabelings: keepOnly(K3S_OWNED_FAMILIES.proxy) },
+            // Plain HTTP: no token to send in the clear.
+            serviceMonitor: { bearerTokenFile: "", metricRelabelings: keepOnly(K3S_OWNED_FAMILIES.proxy) },
         },
         kubeEtcd: k3s.etcd
             ? {
                   ...endpoint(k3s.servers, 2381),
-                  serviceMonitor: { metricRelabelings: keepOnly(K3S_OWNED_FAMILIES.etcd) },
+                  serviceMonitor: { bearerTokenFile: "", metricRelabelings: keepOnly(K3S_OWNED_FAMILIES.etcd) },
               }
             : { enabled: false },
         defaultRules: {
@@ -158,5 +209,5 @@ export function k3sScrapeValues(k3s: K3sMetrics | undefined): Record<string, unk
                 kubeEtcd: k3s.etcd,
             }),
         },
-    };
+    });
 }

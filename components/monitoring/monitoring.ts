@@ -112,6 +112,9 @@ export function monitoringValues(args: Omit<MonitoringArgs, "certManager" | "crd
         {
             // Installed apart, before every chart that renders monitoring objects.
             crds: { enabled: false },
+            // The chart's own cAdvisor relabeling drops container_memory_swap, so this recording
+            // rule group could never have input.
+            defaultRules: { rules: { k8sContainerMemorySwap: false } },
             prometheusOperator: {
                 admissionWebhooks: {
                     // v4 charts skip the hook jobs that would create the webhook certificate;

@@ -15,6 +15,31 @@ const CHART_KUBELET_DROP = {
     sourceLabels: ["__name__", "le"],
     regex: "(csi_operations|storage_operation_duration)_seconds_bucket;(0.25|2.5|15|25|120|600)(\\.0)?",
 };
+// The chart's KubeClientErrors, reading client-go's requests where K3s's scrapes keep them.
+const K3S_RULES = {
+    "homelab-k3s": {
+        groups: [
+            {
+                name: "homelab.k3s",
+                rules: [
+                    {
+                        alert: "KubeClientErrors",
+                        expr: '(sum(rate(rest_client_requests_total{job="kubelet", metrics_path="/metrics", code=~"5.."}[5m])) by (cluster, instance, job, namespace)\n  /\nsum(rate(rest_client_requests_total{job="kubelet", metrics_path="/metrics"}[5m])) by (cluster, instance, job, namespace))\n> 0.01',
+                        for: "15m",
+                        labels: { severity: "warning" },
+                        annotations: {
+                            summary: "Kubernetes API server client is experiencing errors.",
+                            description:
+                                "The K3s process on '{{ $labels.instance }}' is experiencing {{ $value | humanizePercentage }} errors in its requests to the API server.",
+                            runbook_url:
+                                "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubeclienterrors",
+                        },
+                    },
+                ],
+            },
+        ],
+    },
+};
 const keep = (regex: string) => [{ action: "keep", sourceLabels: ["__name__"], regex }];
 
 describe("k3sScrapeValues", () => {
@@ -35,7 +60,9 @@ describe("k3sScrapeValues", () => {
             kubeScheduler: { enabled: false },
             kubeProxy: { enabled: false },
             kubeEtcd: { enabled: false },
+            additionalPrometheusRulesMap: K3S_RULES,
             defaultRules: {
+                disabled: { KubeClientErrors: true },
                 rules: {
                     kubeControllerManager: false,
                     kubeSchedulerAlerting: false,
@@ -60,10 +87,16 @@ describe("k3sScrapeValues", () => {
                 serviceMonitor: {
                     metricRelabelings: [
                         CHART_KUBELET_DROP,
+                        // The API server's families only from the servers' kubelets.
+                        {
+                            action: "drop",
+                            sourceLabels: ["instance", "__name__"],
+                            regex: `(10\\.0\\.0\\.1):10250;(${APISERVER_FAMILIES})`,
+                        },
                         {
                             action: "drop",
                             sourceLabels: ["__name__"],
-                            regex: `${APISERVER_FAMILIES}|scheduler_.+|kubeproxy_.+|${ETCD_FAMILIES}`,
+                            regex: `scheduler_.+|kubeproxy_.+|${ETCD_FAMILIES}`,
                         },
                     ],
                 },
@@ -87,15 +120,17 @@ describe("k3sScrapeValues", () => {
                 enabled: true,
                 endpoints: ["10.0.0.1", "10.0.0.2"],
                 service: { port: 10249, targetPort: 10249 },
-                serviceMonitor: { metricRelabelings: keep("kubeproxy_.+") },
+                serviceMonitor: { bearerTokenFile: "", metricRelabelings: keep("kubeproxy_.+") },
             },
             kubeEtcd: {
                 enabled: true,
                 endpoints: ["10.0.0.1"],
                 service: { port: 2381, targetPort: 2381 },
-                serviceMonitor: { metricRelabelings: keep(ETCD_FAMILIES) },
+                serviceMonitor: { bearerTokenFile: "", metricRelabelings: keep(ETCD_FAMILIES) },
             },
+            additionalPrometheusRulesMap: K3S_RULES,
             defaultRules: {
+                disabled: { KubeClientErrors: true },
                 rules: {
                     kubeControllerManager: true,
                     kubeSchedulerAlerting: true,
@@ -115,10 +150,10 @@ describe("k3sScrapeValues", () => {
         };
         assert.deepEqual(values.kubeEtcd, { enabled: false });
         assert.equal(values.defaultRules.rules.etcd, false);
-        assert.deepEqual(values.kubelet.serviceMonitor.metricRelabelings[1], {
+        assert.deepEqual(values.kubelet.serviceMonitor.metricRelabelings[2], {
             action: "drop",
             sourceLabels: ["__name__"],
-            regex: `${APISERVER_FAMILIES}|scheduler_.+|kubeproxy_.+`,
+            regex: "scheduler_.+|kubeproxy_.+",
         });
     });
 });

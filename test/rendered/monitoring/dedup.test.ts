@@ -9,7 +9,7 @@ import { ENVIRONMENTS } from "../../../stacks/config/profiles";
 import { requireHelm } from "../rendering";
 import { FAMILIES, PROCESS_ENDPOINTS, served } from "./k3s-process";
 import { keeps, scrapeTargets, Target } from "./scrapes";
-import { renderedTopology, RenderedTopology, topologiesOf } from "./topologies";
+import { ClusterNode, renderedTopology, RenderedTopology, topologiesOf } from "./topologies";
 
 /** On each node, the jobs that store each family its process serves. */
 function keptBy(topology: RenderedTopology, targets: Target[]): Map<string, string[]> {
@@ -41,18 +41,18 @@ for (const environment of ENVIRONMENTS) {
 
             it("stores every family of each node's process once, under the job that owns it", () => {
                 const kept = keptBy(rendered, targets);
-                // A family whose component is not scraped stays under the kubelet's job.
-                const scraped = new Set(targets.map((t) => t.job));
-                const ownerOf = (family: string) => {
+                // A family is kept by its component's job where that job scrapes the node, else
+                // by the kubelet's.
+                const ownerOf = (node: ClusterNode, family: string) => {
                     const job = Object.values(FAMILIES).find((f) => f.names.includes(family))!.job;
-                    return scraped.has(job) ? job : "kubelet";
+                    return targets.some((t) => t.job === job && t.node === node) ? job : "kubelet";
                 };
                 const problems: string[] = [];
                 for (const node of rendered.nodes) {
                     for (const registry of ["legacy", "etcd"] as const) {
                         if (registry === "etcd" && !(rendered.etcd && node.role === "server")) continue;
                         for (const family of served(node, rendered.etcd, registry)) {
-                            const owner = ownerOf(family);
+                            const owner = ownerOf(node, family);
                             const jobs = kept.get(`${node.name} ${family}`) ?? [];
                             if (jobs.length !== 1 || jobs[0] !== owner)
                                 problems.push(`${node.name} ${family}: kept by [${jobs.join(", ")}], owner ${owner}`);

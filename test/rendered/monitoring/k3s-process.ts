@@ -14,6 +14,7 @@ export const FAMILIES: Readonly<Record<string, { readonly job: string; readonly 
             "apiserver_request_total",
             "apiserver_request_duration_seconds_bucket",
             "apiserver_client_certificate_expiration_seconds_count",
+            "authentication_token_cache_request_total",
             "apiserver_storage_objects",
             "apiserver_encryption_config_controller_automatic_reload_success_total",
             "aggregator_unavailable_apiservice",
@@ -93,6 +94,12 @@ export const FAMILIES: Readonly<Record<string, { readonly job: string; readonly 
     },
 };
 
+/** API server families a kubelet registers for authenticating its own clients. */
+const KUBELET_AUTHENTICATION = [
+    "apiserver_client_certificate_expiration_seconds_count",
+    "authentication_token_cache_request_total",
+];
+
 /** The jobs whose targets are endpoints of a node's K3s process, and what each serves. */
 export const PROCESS_ENDPOINTS: Readonly<Record<string, "legacy" | "etcd">> = {
     apiserver: "legacy",
@@ -117,7 +124,11 @@ export function served(node: ClusterNode, etcd: boolean, registry: "legacy" | "e
         node.role === "server"
             ? ["apiserver", "controllerManager", "scheduler", "kubelet", "proxy", "process"]
             : ["kubelet", "proxy", "process"];
-    return parts.flatMap((part) => FAMILIES[part].names).filter((n) => etcd || !n.startsWith("k3s_etcd_"));
+    return [
+        ...parts.flatMap((part) => FAMILIES[part].names),
+        // The kubelet authenticates its own clients, registering these API server families too.
+        ...(node.role === "agent" ? KUBELET_AUTHENTICATION : []),
+    ].filter((n) => etcd || !n.startsWith("k3s_etcd_"));
 }
 
 /** Whether a node runs the component behind a job (false: a target that can only be down). */

@@ -3,12 +3,23 @@ import * as assert from "node:assert/strict";
 import { ENVIRONMENTS } from "../../../stacks/config/profiles";
 import { requireHelm } from "../rendering";
 import { ruleGroups } from "./promtool";
-import { scrapeTargets } from "./scrapes";
+import { keeps, scrapeTargets } from "./scrapes";
 import { renderedTopology, topologiesOf } from "./topologies";
 
 /** The `job` matchers (`=` and `=~`) of a PromQL expression's selectors. */
 export function jobMatchers(expr: string): { op: "=" | "=~"; value: string }[] {
     return [...expr.matchAll(/\bjob\s*(=~|=)\s*"([^"]*)"/g)].map((m) => ({ op: m[1] as "=" | "=~", value: m[2] }));
+}
+
+/** Selectors of scraped metrics under one job (`metric{job="..."}`); recorded series (with a
+ *  colon) and the series Prometheus makes itself (`up`, `scrape_*`) pass no relabeling. */
+export function scrapedSelectors(expr: string): { metric: string; job: string; path?: string }[] {
+    return [...expr.matchAll(/([a-zA-Z_][a-zA-Z0-9_:]*)\s*\{([^}]*)\}/g)].flatMap(([, metric, matchers]) => {
+        const job = /\bjob\s*=\s*"([^"]*)"/.exec(matchers)?.[1];
+        const path = /\bmetrics_path\s*=\s*"([^"]*)"/.exec(matchers)?.[1];
+        if (job === undefined || metric.includes(":") || metric === "up" || metric.startsWith("scrape_")) return [];
+        return [{ metric, job, ...(path ? { path } : {}) }];
+    });
 }
 
 for (const environment of ENVIRONMENTS) {
@@ -33,9 +44,42 @@ for (const environment of ENVIRONMENTS) {
                 );
                 assert.deepEqual([...new Set(unscraped)], []);
             });
+
+            it("read each metric under a job that keeps it", async function () {
+                await requireHelm(this);
+                const rendered = await renderedTopology(environment, topology);
+                const targets = scrapeTargets(rendered);
+                const unkept = ruleGroups(rendered.rendered).flatMap((group) =>
+                    group.rules.flatMap((rule) =>
+                        scrapedSelectors(String(rule.expr))
+                            .filter(
+                                ({ metric, job, path }) =>
+                                    !targets.some(
+                                        (t) =>
+                                            t.job === job &&
+                                            (path === undefined || t.path === path) &&
+                                            keeps(t, metric),
+                                    ),
+                            )
+                            .map(({ metric, job }) => `${String(rule.alert ?? rule.record)}: ${metric}{job="${job}"}`),
+                    ),
+                );
+                assert.deepEqual([...new Set(unkept)], []);
+            });
         });
     }
 }
+
+describe("scrapedSelectors", () => {
+    it("finds scraped metrics selected under one job, with the kubelet's path", () => {
+        assert.deepEqual(
+            scrapedSelectors(
+                'rate(rest_client_requests_total{job="kubelet", metrics_path="/metrics"}[5m]) / up{job="a"} + b:c{job="d"} + e{job=~"f"}',
+            ),
+            [{ metric: "rest_client_requests_total", job: "kubelet", path: "/metrics" }],
+        );
+    });
+});
 
 describe("jobMatchers", () => {
     it("finds equality and regex job matchers, not negative ones", () => {

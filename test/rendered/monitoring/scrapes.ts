@@ -158,12 +158,15 @@ export function scrapeTargets(topology: RenderedTopology): Target[] {
     return targets;
 }
 
-/** Whether a series named `name` survives the target's metric relabelings (the `__name__`-only
- *  ones: the others drop single buckets, never a family). */
+/** Whether a series named `name` (with no labels of its own) survives the target's metric
+ *  relabelings, as Prometheus applies them: the source labels' values joined with ";", matched
+ *  whole. Only keep and drop decide; the chart's bucket drops match no bucket-less series. */
 export function keeps(target: Target, name: string): boolean {
+    const labels: Record<string, string> = { ...target.labels, __name__: name };
     for (const r of target.metricRelabelings) {
-        if (r.sourceLabels?.length !== 1 || r.sourceLabels[0] !== "__name__") continue;
-        const matched = new RegExp(`^(?:${r.regex ?? "(.*)"})$`).test(name);
+        if (r.action !== "keep" && r.action !== "drop") continue;
+        const value = (r.sourceLabels ?? []).map((l) => labels[l] ?? "").join(";");
+        const matched = new RegExp(`^(?:${r.regex ?? "(.*)"})$`).test(value);
         if (r.action === "keep" && !matched) return false;
         if (r.action === "drop" && matched) return false;
     }
