@@ -168,7 +168,6 @@ export function platform(
             additionalServiceMonitors: [certManagerServiceMonitor(), metallbServiceMonitor()],
             platformAlerts: {
                 runbook: runbookUrl(config.gitops.repoUrl, config.gitops.revision),
-                applicationsSync: profile.applicationsSync,
                 // Snapshots exist only where the program installed K3s with embedded etcd.
                 snapshots:
                     k3sMetrics?.etcd && profile.etcdSnapshots.enabled

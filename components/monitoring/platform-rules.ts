@@ -6,8 +6,6 @@
 export interface PlatformAlerts {
     /** Web URL of docs/runbooks/platform-alerts.md at the deployed revision. */
     readonly runbook: string;
-    /** How Argo CD syncs applications: a manual sync leaves them OutOfSync until approved. */
-    readonly applicationsSync: "automated" | "manual";
     /** Scheduled etcd snapshots, and how old the newest may get (Prometheus duration). */
     readonly snapshots?: { readonly maxAge: string };
 }
@@ -56,13 +54,13 @@ const group = (name: string, runbook: string, alerts: Alert[]) => ({
 /** The rule groups, for the chart's `additionalPrometheusRulesMap`. */
 export function platformRuleGroups(args: PlatformAlerts): Record<string, unknown>[] {
     const { runbook } = args;
-    const manual = args.applicationsSync === "manual";
     const job = (name: keyof typeof PLATFORM_JOBS) => `job="${PLATFORM_JOBS[name]}"`;
     return [
         group("homelab.certificates", runbook, [
             {
                 alert: "CertificateExpiresSoon",
-                expr: `certmanager_certificate_expiration_timestamp_seconds{${job("certManager")}} > 0 and certmanager_certificate_expiration_timestamp_seconds{${job("certManager")}} - time() < 14 * 86400`,
+                // The value is the time left (what the description shows); 0 is "not issued yet".
+                expr: `(certmanager_certificate_expiration_timestamp_seconds{${job("certManager")}} - time()) < 14 * 86400 and certmanager_certificate_expiration_timestamp_seconds{${job("certManager")}} > 0`,
                 for: "1h",
                 severity: "warning",
                 summary: "A certificate expires in less than 14 days.",
@@ -102,14 +100,23 @@ export function platformRuleGroups(args: PlatformAlerts): Record<string, unknown
             },
             {
                 alert: "ArgoCDApplicationOutOfSync",
-                expr: `argocd_app_info{${job("argocd")}, sync_status="OutOfSync"} == 1`,
-                // A manual sync leaves a promoted application OutOfSync until someone approves it.
-                for: manual ? "4h" : "30m",
+                expr: `argocd_app_info{${job("argocd")}, sync_status="OutOfSync", autosync_enabled="true"} == 1`,
+                for: "30m",
                 severity: "warning",
-                summary: "An Argo CD application is OutOfSync.",
-                description: manual
-                    ? "Application {{ $labels.name }} has waited for a manual sync for 4 hours."
-                    : "Application {{ $labels.name }} has been OutOfSync for 30 minutes although it syncs automatically: its syncs fail.",
+                summary: "An Argo CD application that syncs automatically is OutOfSync.",
+                description:
+                    "Application {{ $labels.name }} has been OutOfSync for 30 minutes although it syncs automatically: its syncs fail.",
+            },
+            {
+                // A manual sync (production's applications) leaves a promoted change OutOfSync
+                // until someone approves it: only a forgotten one is worth an alert.
+                alert: "ArgoCDApplicationAwaitingSync",
+                expr: `argocd_app_info{${job("argocd")}, sync_status="OutOfSync", autosync_enabled="false"} == 1`,
+                for: "4h",
+                severity: "warning",
+                summary: "An Argo CD application has waited for a manual sync for 4 hours.",
+                description:
+                    "Application {{ $labels.name }} has been OutOfSync, waiting for a manual sync, for 4 hours.",
             },
         ]),
         group("homelab.metallb", runbook, [
@@ -128,11 +135,31 @@ export function platformRuleGroups(args: PlatformAlerts): Record<string, unknown
                   group("homelab.etcd-snapshots", runbook, [
                       {
                           alert: "EtcdSnapshotStale",
+                          // Failed snapshots carry a creation time too: only ready ones count.
                           expr: `time() - max by (storage) (${SNAPSHOT_CREATED}{${job("kubeStateMetrics")}} and on (name) (${SNAPSHOT_READY}{${job("kubeStateMetrics")}} == 1)) > ${durationSeconds(args.snapshots.maxAge)}`,
                           for: "10m",
                           severity: "warning",
                           summary: "The newest etcd snapshot is too old.",
                           description: `The newest ready etcd snapshot in {{ $labels.storage }} is {{ $value | humanizeDuration }} old, more than ${args.snapshots.maxAge}: scheduled snapshots fail.`,
+                      },
+                      {
+                          alert: "EtcdSnapshotFailing",
+                          expr: `max by (storage) (${SNAPSHOT_READY}{${job("kubeStateMetrics")}}) == 0`,
+                          for: "1h",
+                          severity: "warning",
+                          summary: "No etcd snapshot in a store is ready.",
+                          description:
+                              "Every etcd snapshot in {{ $labels.storage }} failed; there is none to restore from there.",
+                      },
+                      {
+                          // No snapshot object at all: snapshots never ran, or kube-state-metrics
+                          // cannot read them. The first scheduled one comes well before this.
+                          alert: "EtcdSnapshotsMissing",
+                          expr: `absent(${SNAPSHOT_CREATED}{${job("kubeStateMetrics")}})`,
+                          for: args.snapshots.maxAge,
+                          severity: "warning",
+                          summary: "No etcd snapshot exists.",
+                          description: `No etcd snapshot has been seen for ${args.snapshots.maxAge}.`,
                       },
                   ]),
               ]

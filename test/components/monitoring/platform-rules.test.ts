@@ -35,31 +35,27 @@ describe("platformRuleGroups", () => {
         groups.flatMap((g) => (g.rules as { alert: string; for: string }[]).map((r) => `${r.alert} ${r.for}`));
 
     it("watches certificates, External Secrets, Argo CD and MetalLB, and snapshots where they are taken", () => {
-        assert.deepEqual(
-            alerts(platformRuleGroups({ runbook: RUNBOOK, applicationsSync: "manual", snapshots: { maxAge: "13h" } })),
-            [
-                "CertificateExpiresSoon 1h",
-                "CertificateNotReady 30m",
-                "ExternalSecretNotSynced 15m",
-                "ArgoCDApplicationDegraded 15m",
-                "ArgoCDApplicationOutOfSync 4h",
-                "MetalLBAddressPoolExhausted 5m",
-                "EtcdSnapshotStale 10m",
-            ],
-        );
-        assert.deepEqual(alerts(platformRuleGroups({ runbook: RUNBOOK, applicationsSync: "automated" })).slice(4), [
+        assert.deepEqual(alerts(platformRuleGroups({ runbook: RUNBOOK, snapshots: { maxAge: "13h" } })), [
+            "CertificateExpiresSoon 1h",
+            "CertificateNotReady 30m",
+            "ExternalSecretNotSynced 15m",
+            "ArgoCDApplicationDegraded 15m",
             "ArgoCDApplicationOutOfSync 30m",
+            "ArgoCDApplicationAwaitingSync 4h",
             "MetalLBAddressPoolExhausted 5m",
+            "EtcdSnapshotStale 10m",
+            "EtcdSnapshotFailing 1h",
+            "EtcdSnapshotsMissing 13h",
         ]);
+        assert.deepEqual(alerts(platformRuleGroups({ runbook: RUNBOOK })).at(-1), "MetalLBAddressPoolExhausted 5m");
     });
 
     it("links each alert's section of the runbook and compares snapshot age in seconds", () => {
-        const [rule] = platformRuleGroups({
-            runbook: RUNBOOK,
-            applicationsSync: "automated",
-            snapshots: { maxAge: "25h" },
-        }).at(-1)!.rules as { expr: string; annotations: Record<string, string> }[];
-        assert.equal(rule.annotations.runbook_url, `${RUNBOOK}#etcdsnapshotstale`);
-        assert.match(rule.expr, / > 90000$/);
+        const [stale] = platformRuleGroups({ runbook: RUNBOOK, snapshots: { maxAge: "25h" } }).at(-1)!.rules as {
+            expr: string;
+            annotations: Record<string, string>;
+        }[];
+        assert.equal(stale.annotations.runbook_url, `${RUNBOOK}#etcdsnapshotstale`);
+        assert.match(stale.expr, / > 90000$/);
     });
 });

@@ -1,7 +1,8 @@
 // The rendered alert rules under promtool, for each environment on each topology: a healthy
-// cluster fires nothing but the Watchdog for two hours, and each fault fires its alert by its
-// `for` plus one evaluation.
+// cluster fires (or holds pending) nothing but the Watchdog for two hours, and each fault fires
+// its alert after its `for`, not before, and by one evaluation after.
 import * as assert from "node:assert/strict";
+import { durationSeconds } from "../../../components/monitoring/platform-rules";
 import { ENVIRONMENTS, PROFILES } from "../../../stacks/config/profiles";
 import { requireTool } from "../../tools";
 import { requireHelm } from "../rendering";
@@ -9,6 +10,13 @@ import { PromtoolTest, promtoolMissing, runPromtool } from "./promtool";
 import { FAULT_AT, faults, HEALTHY_MINUTES, healthySeries, testGroup } from "./scenarios";
 import { scrapeTargets } from "./scrapes";
 import { renderedTopology, topologiesOf } from "./topologies";
+
+/** Where each environment's alerts link their runbook (its repository at its revision). */
+const RUNBOOKS = {
+    dev: "https://github.com/example/homelab/blob/main/docs/runbooks/platform-alerts.md",
+    staging: "https://github.com/example/homelab/blob/env/staging/docs/runbooks/platform-alerts.md",
+    production: "https://github.com/example/homelab/blob/env/production/docs/runbooks/platform-alerts.md",
+};
 
 const labels = (set: Record<string, string>) =>
     `{${Object.entries(set)
@@ -28,33 +36,54 @@ for (const environment of ENVIRONMENTS) {
                 await requireHelm(this);
                 const rendered = await renderedTopology(environment, topology);
                 const targets = scrapeTargets(rendered);
-                const snapshots = profile.etcdSnapshots.enabled;
-                const healthy = healthySeries(rendered, targets, snapshots);
+                const snapshots = profile.etcdSnapshots.enabled
+                    ? { maxAgeMinutes: durationSeconds(profile.etcdSnapshots.alertAfter) / 60 }
+                    : undefined;
+                const healthy = healthySeries(rendered, targets, snapshots !== undefined);
                 const tests: Record<string, PromtoolTest> = {
                     healthy: {
                         group: testGroup(healthy, HEALTHY_MINUTES, [
                             {
-                                // Every alert that fired at any evaluation of the two hours.
-                                expr: `count by (alertname) (count_over_time(ALERTS{alertstate="firing"}[${HEALTHY_MINUTES}m]))`,
+                                // Every alert that was pending or firing at any evaluation.
+                                expr: `count by (alertname) (count_over_time(ALERTS[${HEALTHY_MINUTES}m]))`,
                                 eval_time: `${HEALTHY_MINUTES}m`,
                                 exp_samples: [{ labels: '{alertname="Watchdog"}', value: 1 }],
                             },
                         ]),
                     },
                 };
-                const list = faults(rendered, targets, snapshots, profile.applicationsSync === "manual");
+                const list = faults(rendered, targets, RUNBOOKS[environment], snapshots);
                 for (const fault of list) {
-                    const by = Object.keys(fault.fires).join(", ");
-                    const minutes = Math.max(HEALTHY_MINUTES, FAULT_AT + fault.forMinutes + 5);
+                    const firing = `max by (${Object.keys(fault.fires).join(", ")}) (ALERTS${labels({ alertstate: "firing", ...fault.fires })})`;
+                    const due = FAULT_AT + fault.forMinutes + 1;
                     tests[fault.name] = {
                         alert: fault.fires.alertname,
-                        group: testGroup(fault.series(healthy), minutes, [
-                            {
-                                expr: `max by (${by}) (ALERTS${labels({ alertstate: "firing", ...fault.fires })})`,
-                                eval_time: `${FAULT_AT + fault.forMinutes + 1}m`,
-                                exp_samples: [{ labels: labels(fault.fires), value: 1 }],
-                            },
-                        ]),
+                        group: testGroup(
+                            fault.series(healthy),
+                            Math.max(HEALTHY_MINUTES, due + 4),
+                            [
+                                { expr: firing, eval_time: `${due - 2}m`, exp_samples: [] },
+                                {
+                                    expr: firing,
+                                    eval_time: `${due}m`,
+                                    exp_samples: [{ labels: labels(fault.fires), value: 1 }],
+                                },
+                            ],
+                            fault.alert
+                                ? [
+                                      {
+                                          eval_time: `${due}m`,
+                                          alertname: fault.fires.alertname,
+                                          exp_alerts: [
+                                              {
+                                                  exp_labels: fault.alert.labels,
+                                                  exp_annotations: fault.alert.annotations,
+                                              },
+                                          ],
+                                      },
+                                  ]
+                                : [],
+                        ),
                     };
                 }
                 names = list.map((f) => f.name);
@@ -70,7 +99,7 @@ for (const environment of ENVIRONMENTS) {
             });
 
             for (const fault of expectedFaults(environment, topology.name)) {
-                it(`fires its alert in time: ${fault}`, () => {
+                it(`fires its alert after its for, in time: ${fault}`, () => {
                     assert.ok(results.has(fault), `no test ran for ${fault}`);
                     assert.equal(results.get(fault), undefined);
                 });
@@ -85,25 +114,29 @@ function expectedFaults(environment: string, topology: string): string[] {
     const lastServer = single ? `${environment}-server-1` : `${environment}-server-3`;
     const lastNode = topology === "three servers and two agents" ? `${environment}-agent-2` : lastServer;
     const etcd = topology !== "an existing cluster" && (topology !== "one server" || environment !== "dev");
+    const snapshots = etcd && environment !== "dev";
+    const first = `${environment}-server-1`;
     return [
         `a server down (${lastServer})`,
         `a node NotReady (${lastNode})`,
         "a certificate expiring in under 14 days",
         "an External Secret failing to sync",
         "an Argo CD application Degraded for long",
-        environment === "production"
-            ? "an Argo CD application OutOfSync for long (manual sync: 4h)"
-            : "an Argo CD application OutOfSync for long (automated sync: 30m)",
+        "an Argo CD application OutOfSync for long although it syncs automatically",
+        "an Argo CD application waiting for a manual sync for long",
         "a MetalLB pool with no free address",
         "Alertmanager failing to send",
         ...(etcd
+            ? [single ? "etcd losing quorum (1 of 1 members down)" : "etcd losing quorum (2 of 3 members down)"]
+            : []),
+        ...(etcd && !single ? ["etcd losing a member"] : []),
+        ...(snapshots
             ? [
-                  topology === "one server"
-                      ? "etcd losing quorum (1 of 1 members down)"
-                      : "etcd losing quorum (2 of 3 members down)",
+                  `a stale etcd snapshot (${first})`,
+                  `a failed etcd snapshot newer than the last ready one, which is stale (${first})`,
+                  `every etcd snapshot of a store failed (${first})`,
+                  "no etcd snapshot at all",
               ]
             : []),
-        ...(etcd && topology !== "one server" ? ["etcd losing a member"] : []),
-        ...(environment !== "dev" ? [`a stale etcd snapshot (${environment}-server-1)`] : []),
     ];
 }

@@ -19,6 +19,8 @@ export interface Fault {
     readonly forMinutes: number;
     /** The firing alert's identifying labels (alertname first), exactly. */
     readonly fires: Readonly<Record<string, string>>;
+    /** The alert's whole labels and annotations once it fires, where its text shows a value. */
+    readonly alert?: { readonly labels: Record<string, string>; readonly annotations: Record<string, string> };
     readonly series: (healthy: Series) => Series;
 }
 
@@ -38,12 +40,11 @@ const startsAtFault = () => (minutes: number) => `_x${FAULT_AT} 1x${minutes - FA
 const KSM = { job: "kube-state-metrics", namespace: "monitoring", service: "kube-prometheus-stack-kube-state-metrics" };
 const CERT = { job: "cert-manager", exported_namespace: "monitoring", name: "grafana-tls", issuer_name: "homelab-ca" };
 const EXTERNAL_SECRET = { job: "external-secrets-metrics", exported_namespace: "example", name: "example" };
-const APP = {
-    job: "argocd-application-controller-metrics",
-    exported_namespace: "argocd",
-    name: "example",
-    project: "default",
-};
+const ARGOCD = { job: "argocd-application-controller-metrics", exported_namespace: "argocd", project: "default" };
+/** An application that syncs automatically (dev, staging, the infrastructure) and one that waits
+ *  for a manual sync (production's applications). */
+const APP = { ...ARGOCD, name: "example", autosync_enabled: "true" };
+const MANUAL_APP = { ...ARGOCD, name: "example-manual", autosync_enabled: "false" };
 const POOL = { job: "metallb-controller-metrics", pool: "default" };
 const ALERTMANAGER = {
     job: "kube-prometheus-stack-alertmanager",
@@ -58,8 +59,8 @@ function nodeCondition(node: ClusterNode, status: "true" | "false" | "unknown") 
 }
 
 /** Snapshot series of each server's local store, the newest taken an hour before the series start. */
-function snapshotSeries(server: ClusterNode): [string, string] {
-    const labels = { ...KSM, name: `local-on-demand-${server.name}`, node: server.name, storage: server.name };
+function snapshotSeries(server: ClusterNode, name = `local-on-demand-${server.name}`): [string, string] {
+    const labels = { ...KSM, name, node: server.name, storage: server.name };
     return [
         selector("kube_customresource_etcdsnapshotfile_creation_timestamp_seconds", labels),
         selector("kube_customresource_etcdsnapshotfile_ready_to_use", labels),
@@ -103,7 +104,8 @@ export function healthySeries(topology: RenderedTopology, targets: Target[], sna
         selector("externalsecret_status_condition", { ...EXTERNAL_SECRET, condition: "Ready", status: "False" }),
         steady(0),
     );
-    series.set(selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Healthy" }), steady(1));
+    for (const app of [APP, MANUAL_APP])
+        series.set(selector("argocd_app_info", { ...app, sync_status: "Synced", health_status: "Healthy" }), steady(1));
     series.set(selector("metallb_allocator_addresses_in_use_total", POOL), steady(3));
     series.set(selector("metallb_allocator_addresses_total", POOL), steady(20));
     series.set(selector("alertmanager_notifications_total", ALERTMANAGER), rising(10));
@@ -113,9 +115,13 @@ export function healthySeries(topology: RenderedTopology, targets: Target[], sna
 
 /** The example application's info series moving from Synced and Healthy to other statuses:
  *  `argocd_app_info` carries its statuses as labels, so one series ends and another starts. */
-const appBecomes = (sync: string, health: string): [string, (minutes: number) => string][] => [
-    [selector("argocd_app_info", { ...APP, sync_status: "Synced", health_status: "Healthy" }), endsAtFault()],
-    [selector("argocd_app_info", { ...APP, sync_status: sync, health_status: health }), startsAtFault()],
+const appBecomes = (
+    app: Record<string, string>,
+    sync: string,
+    health: string,
+): [string, (minutes: number) => string][] => [
+    [selector("argocd_app_info", { ...app, sync_status: "Synced", health_status: "Healthy" }), endsAtFault()],
+    [selector("argocd_app_info", { ...app, sync_status: sync, health_status: health }), startsAtFault()],
 ];
 
 const changed = (healthy: Series, changes: [string, (minutes: number) => string][]) => {
@@ -124,12 +130,13 @@ const changed = (healthy: Series, changes: [string, (minutes: number) => string]
     return series;
 };
 
-/** The faults that apply to the topology in `environment`, each with the alert it must fire. */
+/** The faults that apply to the topology, each with the alert it must fire; `runbook` is where
+ *  the environment's alerts link, `snapshots` how old its newest may get. */
 export function faults(
     topology: RenderedTopology,
     targets: Target[],
-    snapshots: boolean,
-    manualSync: boolean,
+    runbook: string,
+    snapshots: { readonly maxAgeMinutes: number } | undefined,
 ): Fault[] {
     const servers = topology.nodes.filter((n) => n.role === "server");
     const lastServer = servers[servers.length - 1];
@@ -158,6 +165,16 @@ export function faults(
             name: "a certificate expiring in under 14 days",
             forMinutes: 60,
             fires: { alertname: "CertificateExpiresSoon", name: "grafana-tls" },
+            // At FAULT_AT + 61m the certificate has 13 days less 61 minutes left.
+            alert: {
+                labels: { severity: "warning", ...CERT },
+                annotations: {
+                    summary: "A certificate expires in less than 14 days.",
+                    description:
+                        "Certificate monitoring/grafana-tls expires in 12d 22h 59m 0s; cert-manager renews 30 days ahead, so renewal is failing.",
+                    runbook_url: `${runbook}#certificateexpiressoon`,
+                },
+            },
             series: (h) =>
                 changed(h, [
                     [
@@ -194,13 +211,19 @@ export function faults(
             name: "an Argo CD application Degraded for long",
             forMinutes: 15,
             fires: { alertname: "ArgoCDApplicationDegraded", name: "example" },
-            series: (h) => changed(h, appBecomes("Synced", "Degraded")),
+            series: (h) => changed(h, appBecomes(APP, "Synced", "Degraded")),
         },
         {
-            name: `an Argo CD application OutOfSync for long (${manualSync ? "manual sync: 4h" : "automated sync: 30m"})`,
-            forMinutes: manualSync ? 240 : 30,
+            name: "an Argo CD application OutOfSync for long although it syncs automatically",
+            forMinutes: 30,
             fires: { alertname: "ArgoCDApplicationOutOfSync", name: "example" },
-            series: (h) => changed(h, appBecomes("OutOfSync", "Healthy")),
+            series: (h) => changed(h, appBecomes(APP, "OutOfSync", "Healthy")),
+        },
+        {
+            name: "an Argo CD application waiting for a manual sync for long",
+            forMinutes: 240,
+            fires: { alertname: "ArgoCDApplicationAwaitingSync", name: "example-manual" },
+            series: (h) => changed(h, appBecomes(MANUAL_APP, "OutOfSync", "Healthy")),
         },
         {
             name: "a MetalLB pool with no free address",
@@ -238,23 +261,68 @@ export function faults(
             });
     }
     if (topology.etcd && snapshots) {
-        const [created] = snapshotSeries(servers[0]);
-        list.push({
-            name: `a stale etcd snapshot (${servers[0].name})`,
-            forMinutes: 10,
-            fires: { alertname: "EtcdSnapshotStale", storage: servers[0].name },
-            // From FAULT_AT on, the newest snapshot is older than the environment's limit allows.
-            series: (h) => changed(h, [[created, turns(-3600, -30 * DAY)]]),
-        });
+        const server = servers[0];
+        const [created, ready] = snapshotSeries(server);
+        const [failedCreated, failedReady] = snapshotSeries(server, `local-failed-${server.name}`);
+        const stale = turns(-3600, -30 * DAY);
+        list.push(
+            {
+                name: `a stale etcd snapshot (${server.name})`,
+                forMinutes: 10,
+                fires: { alertname: "EtcdSnapshotStale", storage: server.name },
+                // From FAULT_AT on, the newest snapshot is older than the environment's limit allows.
+                series: (h) => changed(h, [[created, stale]]),
+            },
+            {
+                name: `a failed etcd snapshot newer than the last ready one, which is stale (${server.name})`,
+                forMinutes: 10,
+                fires: { alertname: "EtcdSnapshotStale", storage: server.name },
+                series: (h) =>
+                    changed(h, [
+                        [created, stale],
+                        [failedCreated, (m) => `_x${FAULT_AT} ${FAULT_AT * 60}x${m - FAULT_AT}`],
+                        [failedReady, (m) => `_x${FAULT_AT} 0x${m - FAULT_AT}`],
+                    ]),
+            },
+            {
+                name: `every etcd snapshot of a store failed (${server.name})`,
+                forMinutes: 60,
+                fires: { alertname: "EtcdSnapshotFailing", storage: server.name },
+                series: (h) => changed(h, [[ready, turns(1, 0)]]),
+            },
+            {
+                name: "no etcd snapshot at all",
+                // The last samples stay visible for Prometheus' five-minute lookback.
+                forMinutes: snapshots.maxAgeMinutes + 5,
+                fires: { alertname: "EtcdSnapshotsMissing" },
+                series: (h) =>
+                    changed(
+                        h,
+                        servers.flatMap((n) => {
+                            const [c, r] = snapshotSeries(n);
+                            return [
+                                [c, (m: number) => `-3600x${FAULT_AT - 1} _x${m - FAULT_AT + 1}`],
+                                [r, endsAtFault()],
+                            ] as [string, (m: number) => string][];
+                        }),
+                    ),
+            },
+        );
     }
     return list;
 }
 
 /** One promtool test group over `series` for `minutes`. */
-export function testGroup(series: Series, minutes: number, checks: Record<string, unknown>[]): Record<string, unknown> {
+export function testGroup(
+    series: Series,
+    minutes: number,
+    checks: Record<string, unknown>[],
+    alertChecks: Record<string, unknown>[] = [],
+): Record<string, unknown> {
     return {
         interval: "1m",
         input_series: [...series].map(([name, values]) => ({ series: name, values: values(minutes) })),
         promql_expr_test: checks,
+        ...(alertChecks.length > 0 ? { alert_rule_test: alertChecks } : {}),
     };
 }
