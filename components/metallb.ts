@@ -137,7 +137,6 @@ export class MetalLb extends pulumi.ComponentResource {
             {
                 metadata: { name: METRICS_SERVICE, namespace: namespace.metadata.name, labels: METRICS_LABELS },
                 spec: {
-                    clusterIP: "None",
                     selector: {
                         "app.kubernetes.io/name": "metallb",
                         "app.kubernetes.io/instance": "metallb",
@@ -146,7 +145,8 @@ export class MetalLb extends pulumi.ComponentResource {
                     ports: [{ name: "metricshttps", port: 9120, targetPort: "metricshttps" }],
                 },
             },
-            { parent: this },
+            // Pulumi waits for a Service's endpoints: the controller is there once the chart is.
+            { parent: this, dependsOn: [this.chart] },
         );
         this.registerOutputs({
             namespace: this.namespace,

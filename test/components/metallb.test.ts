@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { MetalLb, metallbValues } from "../../components/metallb";
+import { MetalLb, metallbServiceMonitor, metallbValues } from "../../components/metallb";
 import { CHARTS } from "../../components/shared/versions";
 import { names, only, Registration, registrations } from "../harness";
 
@@ -80,6 +80,37 @@ describe("MetalLb", () => {
     it("waits for the chart before the gate's Job runs", () => {
         const job = only(recorded, "kubernetes:batch/v1:Job", "metallb-webhook-gate");
         assert.ok(names(job.dependencies).includes("metallb-chart"));
+    });
+
+    it("serves the controller's HTTPS metrics through its own Service, once the chart is up", () => {
+        const service = only(recorded, "kubernetes:core/v1:Service", "metallb-controller-metrics");
+        assert.deepEqual(service.inputs.spec, {
+            selector: {
+                "app.kubernetes.io/name": "metallb",
+                "app.kubernetes.io/instance": "metallb",
+                "app.kubernetes.io/component": "controller",
+            },
+            ports: [{ name: "metricshttps", port: 9120, targetPort: "metricshttps" }],
+        });
+        assert.deepEqual(names(service.dependencies), ["metallb-chart", "metallb-namespace"]);
+        assert.deepEqual(metallbServiceMonitor(), {
+            name: "metallb-controller",
+            selector: {
+                matchLabels: {
+                    "app.kubernetes.io/name": "metallb",
+                    "app.kubernetes.io/component": "controller-metrics",
+                },
+            },
+            namespaceSelector: { matchNames: ["metallb-system"] },
+            endpoints: [
+                {
+                    port: "metricshttps",
+                    scheme: "https",
+                    tlsConfig: { insecureSkipVerify: true },
+                    bearerTokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
+                },
+            ],
+        });
     });
 });
 
