@@ -190,10 +190,11 @@ const dev: EnvironmentProfile = {
     monitoring: { retention: "2d", persistentStorage: false, storageSize: "5Gi", alertRouting: false },
     namespaceSuffix: "-dev",
     applicationsSync: "automated",
-    // A two-node lab of small machines: the platform may request half of two 2-CPU / 4 GiB nodes,
-    // the other half staying for K3s's own add-ons, the OS and the applications tried here. It
-    // requests 600m and 2176Mi today. No data is kept (monitoring has no volume): 2Gi leaves
-    // room for a small claim, not for a Prometheus volume.
+    // A lab of small machines (one in the example stack, a second joining as an agent): the
+    // platform may request half of two 2-CPU / 4 GiB nodes, the other half staying for K3s's own
+    // add-ons, the OS and the applications tried here (`npm run footprint -- dev` shows today's
+    // requests). No data is kept (monitoring has no volume): 2Gi leaves room for a small claim,
+    // not for a Prometheus volume.
     footprint: { cpuRequests: "2", memoryRequests: "4Gi", volumes: "2Gi" },
 };
 
@@ -219,9 +220,9 @@ const staging: EnvironmentProfile = {
     monitoring: { retention: "7d", persistentStorage: true, storageSize: "10Gi", alertRouting: false },
     namespaceSuffix: "-staging",
     applicationsSync: "automated",
-    // Sized like dev's lab (two small nodes, the reduced preset): it requests 620m and 2240Mi
-    // today, dev's plus a DaemonSet pod on the second node. Volumes: Prometheus' 10Gi and
-    // Alertmanager's 1Gi; doubling Prometheus' volume still fits.
+    // Sized like dev's lab (two small nodes, the reduced preset): dev's requests plus a DaemonSet
+    // pod on the second node. Volumes: Prometheus' 10Gi and Alertmanager's 1Gi; doubling
+    // Prometheus' volume still fits.
     footprint: { cpuRequests: "2", memoryRequests: "4Gi", volumes: "24Gi" },
 };
 
@@ -245,9 +246,9 @@ const production: EnvironmentProfile = {
     monitoring: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true },
     namespaceSuffix: "",
     applicationsSync: "manual",
-    // Five nodes, the full preset and two replicas of every controller: it requests 5780m and
-    // 11104Mi today (Argo CD's redis-ha and Prometheus take half of the memory), about 30% under
-    // these round numbers: a component may grow, a new heavy one is a decision made here.
+    // Five nodes, the full preset and two replicas of every controller (Argo CD's redis-ha and
+    // Prometheus take half of the memory), with about 30% to spare: a component may grow, a new
+    // heavy one is a decision made here.
     // Volumes: two Prometheus replicas of 50Gi and two Alertmanagers of 1Gi (102Gi); two
     // Prometheus volumes of 64Gi would go past it.
     footprint: { cpuRequests: "8", memoryRequests: "16Gi", volumes: "128Gi" },
