@@ -27,6 +27,7 @@ import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring/monit
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/secret-store/vault";
 import { StackConfig } from "./config/load";
+import { vaultCaCertFile } from "./vault-ca";
 
 /** The ClusterIssuer the environment's TLS settings ask for, with the solver's credentials. */
 function issuerFor(config: StackConfig): IssuerArgs {
@@ -60,14 +61,19 @@ function profileSecretStore(
         );
     }
     const { backend: _backend, token, ...settings } = config.secretStore;
-    // Credentials from the secret vaultToken, else the provider reads VAULT_TOKEN from the environment.
-    const vaultProvider = new vault.Provider("vault", { address: settings.address, token });
+    // Credentials from the secret vaultToken, else the provider reads VAULT_TOKEN from the environment;
+    // a private CA from vault.caCert, as External Secrets trusts it, else the system's CAs.
+    const vaultProvider = new vault.Provider("vault", {
+        address: settings.address,
+        token,
+        caCertFile: settings.caCert === undefined ? undefined : vaultCaCertFile(settings.caCert),
+    });
     return new VaultSecretStore(
         "secret-store",
         {
             externalSecrets,
             ...settings,
-            kubernetesHost: apiServer,
+            kubernetesHost: settings.kubernetesHost ?? apiServer,
             environment: config.environment,
             protect: guards.protect,
         },

@@ -210,6 +210,58 @@ const vaultWhereNeeded: Rule = ({ config, environment, profile }) => {
     return [];
 };
 
+const LOOPBACK = parseBlock("127.0.0.0/8") as AddressBlock;
+
+/** Whether a URL's host is the machine that calls it: 127.0.0.0/8, ::1 or localhost. */
+function isLoopbackUrl(url: string): boolean {
+    let host: string;
+    try {
+        // The URL parser writes each spelling of a host one way (`127.1` and `0x7f000001` as
+        // 127.0.0.1, `[0::1]` as [::1], names in lowercase); a name's final dot is the same name.
+        host = new URL(url).hostname.replace(/\.$/, "");
+    } catch {
+        return false;
+    }
+    const ipv4 = parseIPv4(host);
+    return host === "localhost" || host === "[::1]" || (ipv4 !== undefined && overlaps(LOOPBACK, hostBlock(ipv4)));
+}
+
+const TOKEN_REVIEW_EXAMPLE = '"https://k3s.home.arpa:6443"';
+
+// Vault calls the Kubernetes API to review the tokens External Secrets logs in with. At a loopback
+// address Vault would call its own machine, not the cluster, and every login would fail long after
+// `pulumi up` succeeded. A kubeconfig often names one (a tunnel, a port-forward, k3d), which suits
+// Pulumi on that machine but not Vault; its server is not quoted, as nothing of a kubeconfig is.
+const vaultReachesKubernetes: Rule = ({ config, profile, kubeconfig }) => {
+    if (profile.secrets !== "vault") {
+        return [];
+    }
+    const explicit = config.vault.kubernetesHost;
+    if (explicit !== undefined) {
+        return isLoopbackUrl(explicit)
+            ? [
+                  {
+                      key: "vault.kubernetesHost",
+                      message: `${JSON.stringify(explicit)} is a loopback address; Vault reviews tokens there and would reach its own machine, not the cluster's API`,
+                      example: TOKEN_REVIEW_EXAMPLE,
+                  },
+              ]
+            : [];
+    }
+    const kubeconfigMode = (config.cluster.nodes ?? []).length === 0;
+    const server = kubeconfig !== undefined && "server" in kubeconfig ? kubeconfig.server : undefined;
+    return kubeconfigMode && server !== undefined && isLoopbackUrl(server)
+        ? [
+              {
+                  key: "vault.kubernetesHost",
+                  message:
+                      "required: the kubeconfig's server is a loopback address, which Vault cannot reach to review tokens; set the cluster's API URL as Vault reaches it",
+                  example: TOKEN_REVIEW_EXAMPLE,
+              },
+          ]
+        : [];
+};
+
 // Suffixes no public CA can issue for: special-use and private-use names (RFC 6761, RFC 8375,
 // RFC 6762), the reverse-lookup zones, and the names ICANN will never delegate (home, corp, mail).
 const PRIVATE_SUFFIXES = [
@@ -475,6 +527,7 @@ const RULES: readonly Rule[] = [
     disjointPools,
     poolsAvoidNodes,
     vaultWhereNeeded,
+    vaultReachesKubernetes,
     acmeWhereNeeded,
     secretsEncrypted,
     storageClassWhereNeeded,

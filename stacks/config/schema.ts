@@ -261,8 +261,25 @@ const vaultSchema = z.strictObject({
         .meta({ example: "homelab/production" }),
     /** Create the KV v2 mount (false: use an existing one). Default true. */
     createKvMount: z.boolean().default(true).meta({ example: false }),
-    /** PEM CA certificate of Vault's TLS certificate, for a private CA. Default: the system's CAs. */
+    /** PEM CA certificate of Vault's TLS certificate, for a private CA; External Secrets and
+     *  Pulumi's Vault provider both trust it. Default: the system's CAs. */
     caCert: pemCertificate.optional(),
+    /** The Kubernetes API's URL as Vault reaches it: Vault reviews External Secrets' login tokens
+     *  there. Default: the cluster's API address (`https://<apiAddress>:6443`, or the kubeconfig's server). */
+    kubernetesHost: checkedInOrder([
+        {
+            test: (v) => !carriesCredentials(v),
+            problem:
+                "carries credentials: the stack file would hold them in plain text; Vault authenticates to the API with the token reviewer's JWT",
+            quote: false,
+        },
+        {
+            test: (v) => /^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(v),
+            problem: "is not an https URL of the Kubernetes API (host, port and path only)",
+        },
+    ])
+        .optional()
+        .meta({ example: "https://k3s.home.arpa:6443" }),
 });
 
 const alertingSchema = z

@@ -64,6 +64,9 @@ export interface VaultSettings {
     readonly createKvMount: boolean;
     /** PEM CA of Vault's certificate, when a private CA signed it. */
     readonly caCert?: string;
+    /** The Kubernetes API's URL Vault reviews tokens at, where the stack names one. Default: the
+     *  cluster's API address, as the platform is given it. */
+    readonly kubernetesHost?: string;
 }
 
 /** Everything the program needs to know about one environment, validated and resolved. */
@@ -178,6 +181,7 @@ function resolve(
                       kvMount: config.vault.kvMount ?? `homelab/${environment}`,
                       createKvMount: config.vault.createKvMount,
                       caCert: config.vault.caCert,
+                      kubernetesHost: config.vault.kubernetesHost,
                   }
                 : { backend: "kubernetes" },
         storageClass: config.storageClass ?? LOCAL_STORAGE_CLASS,

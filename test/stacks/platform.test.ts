@@ -1,9 +1,12 @@
 // The platform each environment installs, from its own Pulumi.<env>.yaml.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { CHARTS } from "../../components/shared/versions";
 import { homelab } from "../../stacks/homelab";
 import { ENVIRONMENTS } from "../../stacks/config/profiles";
-import { isSecret, names, only, Registration, settle, stackConfigFile, useStack } from "../harness";
+import { isSecret, names, only, Registration, settle, stackConfigFile, useStack, withConfig } from "../harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const REPO = "https://github.com/example/homelab.git";
@@ -549,3 +552,54 @@ for (const environment of ENVIRONMENTS) {
         });
     });
 }
+
+describe("production's Vault provider and token reviews", () => {
+    const VAULT_CA = "-----BEGIN CERTIFICATE-----\nvault-ca\n-----END CERTIFICATE-----\n";
+
+    /** Production's registrations with these `homelab:vault` settings. */
+    async function productionWith(vault: Record<string, unknown>): Promise<Registration[]> {
+        const registered = await useStack("production", withConfig(stackConfigFile("production"), { vault }));
+        homelab();
+        await settle();
+        return registered;
+    }
+    const vaultProvider = (registered: Registration[]) => only(registered, "pulumi:providers:vault", "vault");
+    const authConfig = (registered: Registration[]) =>
+        only(registered, "vault:kubernetes/authBackendConfig:AuthBackendConfig", "secret-store-auth");
+
+    describe("with vault.caCert and vault.kubernetesHost", () => {
+        let registered: Registration[];
+        before(async () => {
+            registered = await productionWith({
+                address: "https://vault.home.arpa:8200",
+                caCert: VAULT_CA,
+                kubernetesHost: "https://k3s.lab.example.com:6443",
+            });
+        });
+
+        it("gives the provider a file named after the CA, holding exactly its PEM", () => {
+            const file = path.join(os.tmpdir(), "homelab-vault-ca-1b26d8644726b82b.pem");
+            assert.equal(vaultProvider(registered).inputs.caCertFile, file);
+            assert.equal(fs.readFileSync(file, "utf8"), VAULT_CA);
+        });
+
+        it("has Vault review tokens at the address the stack names", () => {
+            assert.equal(authConfig(registered).inputs.kubernetesHost, "https://k3s.lab.example.com:6443");
+        });
+    });
+
+    describe("without them", () => {
+        let registered: Registration[];
+        before(async () => {
+            registered = await productionWith({ address: "https://vault.home.arpa:8200" });
+        });
+
+        it("gives the provider no CA file, so it trusts the system's CAs", () => {
+            assert.equal("caCertFile" in vaultProvider(registered).inputs, false);
+        });
+
+        it("has Vault review tokens at the cluster's API address, the VIP", () => {
+            assert.equal(authConfig(registered).inputs.kubernetesHost, "https://192.168.30.10:6443");
+        });
+    });
+});

@@ -406,6 +406,22 @@ describe("field rules", () => {
             ],
         },
         {
+            rule: "Vault's address of the Kubernetes API is an https URL",
+            stack: "production",
+            values: values("production", (v) => (v.vault.kubernetesHost = "k3s.home.arpa:6443")),
+            expected: [
+                'vault.kubernetesHost: "k3s.home.arpa:6443" is not an https URL of the Kubernetes API (host, port and path only); e.g. "https://k3s.home.arpa:6443"',
+            ],
+        },
+        {
+            rule: "Vault's address of the Kubernetes API carries no credentials, and the message does not repeat them",
+            stack: "production",
+            values: values("production", (v) => (v.vault.kubernetesHost = "https://admin:s3cr3t@k3s.home.arpa:6443")),
+            expected: [
+                'vault.kubernetesHost: carries credentials: the stack file would hold them in plain text; Vault authenticates to the API with the token reviewer\'s JWT; e.g. "https://k3s.home.arpa:6443"',
+            ],
+        },
+        {
             rule: "the storage class is a name",
             stack: "production",
             values: values("production", (v) => (v.storageClass = "Longhorn SSD")),
@@ -599,6 +615,106 @@ describe("Vault settings, resolved once", () => {
             kvMount: "homelab/production",
             createKvMount: true,
             caCert: undefined,
+            kubernetesHost: undefined,
         });
+    });
+});
+
+describe("Vault's address of the Kubernetes API", () => {
+    /** Production on an existing cluster whose kubeconfig names `server`. */
+    const existingCluster = (server: string, change: (v: any) => void = () => undefined) => ({
+        stack: "production",
+        values: values("production", (v) => {
+            delete v.cluster;
+            change(v);
+        }),
+        secrets: secrets({ kubeconfig: "secure" }),
+        kubeconfig: { server },
+    });
+
+    eachCase([
+        {
+            rule: "is not a loopback address where the stack names it",
+            stack: "production",
+            values: values("production", (v) => (v.vault.kubernetesHost = "https://127.0.0.1:6443")),
+            expected: [
+                'vault.kubernetesHost: "https://127.0.0.1:6443" is a loopback address; Vault reviews tokens there and would reach its own machine, not the cluster\'s API; e.g. "https://k3s.home.arpa:6443"',
+            ],
+        },
+        {
+            rule: "is named where the kubeconfig's server is a loopback address, and the message quotes none of it",
+            ...existingCluster("https://localhost:16443"),
+            expected: [
+                "vault.kubernetesHost: required: the kubeconfig's server is a loopback address, which Vault cannot reach to review tokens; set the cluster's API URL as Vault reaches it; e.g. \"https://k3s.home.arpa:6443\"",
+            ],
+        },
+    ]);
+
+    it("refuses every spelling of loopback: 127.0.0.0/8, ::1 and localhost", () => {
+        for (const kubernetesHost of [
+            "https://127.0.0.1:6443",
+            "https://127.1:6443",
+            "https://127.200.0.1",
+            "https://[::1]:6443",
+            "https://[0:0:0:0:0:0:0:1]:6443",
+            "https://localhost:6443",
+            "https://LOCALHOST.:6443",
+        ]) {
+            const found = problems({
+                stack: "production",
+                values: values("production", (v) => (v.vault.kubernetesHost = kubernetesHost)),
+            });
+            assert.equal(found.length, 1, kubernetesHost);
+            assert.match(found[0], /^vault\.kubernetesHost: .* is a loopback address; /, kubernetesHost);
+        }
+    });
+
+    it("accepts an address Vault can reach, also over a loopback kubeconfig", () => {
+        assert.deepEqual(
+            problems(
+                existingCluster(
+                    "https://127.0.0.1:6443",
+                    (v) => (v.vault.kubernetesHost = "https://192.168.30.10:6443"),
+                ),
+            ),
+            [],
+        );
+        assert.deepEqual(problems(existingCluster("https://k3s.home.arpa:6443")), []);
+        assert.deepEqual(
+            problems({
+                stack: "production",
+                values: values(
+                    "production",
+                    (v) => (v.vault.kubernetesHost = "https://rancher.home.arpa/k8s/clusters/c-m-x"),
+                ),
+            }),
+            [],
+        );
+    });
+
+    it("lets a kubeconfig name a loopback server where Vault is not used", () => {
+        assert.deepEqual(
+            problems({
+                stack: "dev",
+                values: values("dev", (v) => delete v.cluster),
+                secrets: secrets({ kubeconfig: "secure" }),
+                kubeconfig: { server: "https://127.0.0.1:6443" },
+            }),
+            [],
+        );
+    });
+
+    it("is carried to the Vault settings where the stack names it", () => {
+        const result = validateConfig(
+            input(
+                "production",
+                values("production", (v) => (v.vault.kubernetesHost = "https://k3s.lab.example.com:6443")),
+            ),
+        );
+        assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+        assert.equal(
+            result.settings.secretStore.backend === "vault" && result.settings.secretStore.kubernetesHost,
+            "https://k3s.lab.example.com:6443",
+        );
     });
 });
