@@ -3,6 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ARGOCD_NAMESPACE, ArgoCd } from "./argocd";
+import { IngressControllerPeer, PROMETHEUS_PEER } from "./network-policies";
+import { podSecurityLabels } from "./shared/chart";
 import { Manifest } from "./shared/webhook-gate";
 
 /** The cluster Argo CD runs in, as Applications name it. */
@@ -42,6 +44,20 @@ export interface ApplicationSetsArgs {
     reservedNamespaces?: readonly string[];
     /** Credentials for a private repository. Default none (a public repository). */
     credentials?: RepoCredentials;
+    /** What applications use and must find working on their first sync: the secret store and
+     *  the ClusterIssuer, awaited Ready. Default none. */
+    platformReady?: pulumi.Resource[];
+    /** How each application's namespace is guarded, as the profile says. Default: not at all. */
+    namespaceGuard?: NamespaceGuard;
+}
+
+/** Guards of an application's namespace: Pod Security at `restricted` (on the namespace Argo CD
+ *  creates), and gitops/application-namespace's default-deny ingress with what every
+ *  application needs (same namespace, the ingress controller, Prometheus, ACME's solver). */
+export interface NamespaceGuard {
+    readonly podSecurity: boolean;
+    /** The ingress controller the policies admit; none: no policies. */
+    readonly networkPolicies?: { readonly ingressController: IngressControllerPeer };
 }
 
 /** Retry of a failed sync: 5 times, 10 s doubling up to 5 min. */
@@ -140,26 +156,36 @@ export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest 
             metadata: { name: "{{.path.basename}}" },
             spec: {
                 project: "applications",
-                source: {
-                    repoURL: args.repoUrl,
-                    targetRevision: args.revision,
-                    path: "{{.path.path}}",
-                    helm: {
-                        valueFiles: [
-                            "values.yaml",
-                            `../../environments/${args.platform.environment}/applications/{{.path.basename}}.yaml`,
-                        ],
-                        // An application without environment values uses its defaults.
-                        ignoreMissingValueFiles: true,
-                        valuesObject: { platform: { ...args.platform } },
+                sources: [
+                    {
+                        repoURL: args.repoUrl,
+                        targetRevision: args.revision,
+                        path: "{{.path.path}}",
+                        helm: {
+                            valueFiles: [
+                                "values.yaml",
+                                `../../environments/${args.platform.environment}/applications/{{.path.basename}}.yaml`,
+                            ],
+                            valuesObject: { platform: { ...args.platform } },
+                        },
                     },
-                },
+                    // The platform's part of every application's namespace, from this repository.
+                    {
+                        repoURL: args.repoUrl,
+                        targetRevision: args.revision,
+                        path: `${root}/application-namespace`,
+                        helm: { valuesObject: namespaceGuardValues(args.namespaceGuard) },
+                    },
+                ],
                 destination: { server: IN_CLUSTER, namespace: `{{.path.basename}}${args.namespaceSuffix}` },
                 // The sync policy is fixed here, not taken from generator parameters, so Git cannot
                 // turn production's manual sync into an automated one.
                 syncPolicy: {
                     ...(manual ? {} : { automated: { prune: true, selfHeal: true } }),
                     syncOptions: ["CreateNamespace=true"],
+                    ...(args.namespaceGuard?.podSecurity
+                        ? { managedNamespaceMetadata: { labels: podSecurityLabels("restricted") } }
+                        : {}),
                     retry: RETRY,
                 },
             },
@@ -173,6 +199,18 @@ export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest 
             ? { preserveResourcesOnDeletion: true, applicationsSync: "create-update" }
             : { preserveResourcesOnDeletion: false },
     });
+}
+
+/** Values of gitops/application-namespace. */
+function namespaceGuardValues(guard: NamespaceGuard | undefined): Record<string, unknown> {
+    const policies = guard?.networkPolicies;
+    return policies
+        ? {
+              networkPolicies: true,
+              ingressController: { ...policies.ingressController, pods: { ...policies.ingressController.pods } },
+              prometheus: { ...PROMETHEUS_PEER, pods: { ...PROMETHEUS_PEER.pods } },
+          }
+        : { networkPolicies: false };
 }
 
 /** The Argo CD repository secret for a private repository. */
@@ -222,8 +260,10 @@ export class ApplicationSets extends pulumi.ComponentResource {
             (set, i) =>
                 new k8s.apiextensions.CustomResource(`${name}-${(set.metadata as { name: string }).name}`, set, {
                     parent: this,
-                    // Each set's Applications need their project, and the repository's credentials.
-                    dependsOn: [...after, this.projects[i], ...credentials],
+                    // Each set's Applications need their project, the repository's credentials,
+                    // and the platform they use: an ExternalSecret or Certificate synced before its
+                    // store or issuer works fails its five retries and waits for the next commit.
+                    dependsOn: [...after, this.projects[i], ...credentials, ...(args.platformReady ?? [])],
                 }),
         );
         this.registerOutputs({ projects: this.projects, applicationSets: this.applicationSets });

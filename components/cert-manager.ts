@@ -5,6 +5,7 @@ import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/ch
 import { deepMerge } from "./shared/merge";
 import { replicatedWorkload, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
+import { AWAIT_READY } from "./shared/await-ready";
 import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
@@ -95,10 +96,10 @@ export function certManagerServiceMonitor(): Record<string, unknown> {
     };
 }
 
-const clusterIssuer = (name: string, spec: Record<string, unknown>): Manifest => ({
+const clusterIssuer = (name: string, spec: Record<string, unknown>, awaitReady = false): Manifest => ({
     apiVersion: "cert-manager.io/v1",
     kind: "ClusterIssuer",
-    metadata: { name },
+    metadata: { name, ...(awaitReady ? { annotations: AWAIT_READY } : {}) },
     spec,
 });
 
@@ -121,7 +122,7 @@ function issuerObjects(issuer: IssuerArgs): Manifest[] {
                     issuerRef,
                 },
             },
-            clusterIssuer(ISSUER_NAMES.privateCa, { ca: { secretName: ROOT_CA } }),
+            clusterIssuer(ISSUER_NAMES.privateCa, { ca: { secretName: ROOT_CA } }, true),
         ];
     }
     const solver =
@@ -129,14 +130,18 @@ function issuerObjects(issuer: IssuerArgs): Manifest[] {
             ? { http01: { ingress: { ingressClassName: issuer.solver.http01.ingressClass } } }
             : { dns01: { cloudflare: { apiTokenSecretRef: { name: CLOUDFLARE_TOKEN_SECRET, key: "api-token" } } } };
     return [
-        clusterIssuer(issuer.issuerName, {
-            acme: {
-                server: issuer.server,
-                email: issuer.email,
-                privateKeySecretRef: { name: `${issuer.issuerName}-account-key` },
-                solvers: [solver],
+        clusterIssuer(
+            issuer.issuerName,
+            {
+                acme: {
+                    server: issuer.server,
+                    email: issuer.email,
+                    privateKeySecretRef: { name: `${issuer.issuerName}-account-key` },
+                    solvers: [solver],
+                },
             },
-        }),
+            true,
+        ),
     ];
 }
 
@@ -148,6 +153,8 @@ export class CertManager extends pulumi.ComponentResource {
     readonly chain: k8s.apiextensions.CustomResource[];
     /** The name of the ClusterIssuer that signs the platform's certificates. */
     readonly clusterIssuer: string;
+    /** The ClusterIssuer workloads use, awaited until Ready. */
+    readonly issuer: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:CertManager", name, {}, opts);
@@ -200,6 +207,7 @@ export class CertManager extends pulumi.ComponentResource {
             );
         }
         this.clusterIssuer = clusterIssuerName(args.issuer);
+        this.issuer = this.chain[this.chain.length - 1];
         this.registerOutputs({
             namespace: this.namespace,
             chart: this.chart,

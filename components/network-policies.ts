@@ -125,7 +125,7 @@ export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>>
     [PLAIN_SECRETS_NAMESPACE]: [],
 };
 
-/** Where the ingress controller's pods run, and their labels. */
+/** Where a peer's pods run (the ingress controller's, Prometheus's), and their labels. */
 export interface IngressControllerPeer {
     readonly namespace: string;
     readonly pods: Readonly<Record<string, string>>;
@@ -135,6 +135,12 @@ export interface IngressControllerPeer {
 export const K3S_TRAEFIK: IngressControllerPeer = {
     namespace: KUBE_SYSTEM,
     pods: { "app.kubernetes.io/name": "traefik" },
+};
+
+/** Prometheus's pods (kube-prometheus-stack's), which scrape every namespace. */
+export const PROMETHEUS_PEER: IngressControllerPeer = {
+    namespace: MONITORING_NAMESPACE,
+    pods: { "app.kubernetes.io/name": "prometheus" },
 };
 
 const namespaceOf = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
@@ -149,8 +155,8 @@ function peers(
         case "prometheus":
             return [
                 {
-                    namespaceSelector: namespaceOf(MONITORING_NAMESPACE),
-                    podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+                    namespaceSelector: namespaceOf(PROMETHEUS_PEER.namespace),
+                    podSelector: { matchLabels: { ...PROMETHEUS_PEER.pods } },
                 },
             ];
         case "ingress-controller":

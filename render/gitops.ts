@@ -29,7 +29,10 @@ type AppSetSpec = {
         git?: { directories?: { path: string; exclude?: boolean }[] };
         list?: { elements: Record<string, string>[] };
     }[];
-    template: { metadata: { name: string }; spec: { source: Source; destination: { namespace: string } } };
+    template: {
+        metadata: { name: string };
+        spec: { source?: Source; sources?: Source[]; destination: { namespace: string } };
+    };
 };
 
 /** The Go template of an ApplicationSet filled with one generator's parameters. */
@@ -38,6 +41,16 @@ function fill(text: string, params: Record<string, string>): string {
         if (!(key in params)) throw new Error(`no parameter ${key} for ${whole} (missingkey=error)`);
         return params[key];
     });
+}
+
+/** Every string of a value (a valuesObject) filled with the parameters, as Argo CD templates the
+ *  whole Application. */
+function fillAll(value: unknown, params: Record<string, string>): unknown {
+    if (typeof value === "string") return fill(value, params);
+    if (Array.isArray(value)) return value.map((v) => fillAll(v, params));
+    if (value !== null && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillAll(v, params)]));
+    return value;
 }
 
 /** Each generator's parameter sets: a list's elements, or a git directory generator's folders. */
@@ -117,29 +130,15 @@ async function renderApplication(
 ): Promise<RenderedApplication> {
     const name = fill(spec.template.metadata.name, params);
     const namespace = fill(spec.template.spec.destination.namespace, params);
-    const source = spec.template.spec.source;
-    const chartDir = await withDependencies(path.join(tree, fill(source.path, params)), setup);
-    // Argo CD resolves value files against the chart's folder and skips missing ones only when told.
-    const files = (source.helm?.valueFiles ?? [])
-        .map((file) => path.resolve(chartDir, fill(file, params)))
-        .filter((file) => !source.helm?.ignoreMissingValueFiles || fs.existsSync(file));
+    // A multi-source Application deploys every source's objects as one release.
+    const sources = spec.template.spec.sources ?? [spec.template.spec.source!];
     try {
-        const output = await helmTemplate(setup, {
-            release: name,
-            chartDir,
-            namespace,
-            valueFiles: files,
-            // valuesObject takes precedence over the value files, as in Argo CD.
-            values: source.helm?.valuesObject ?? {},
-            kubeVersion,
-            apiVersions: [...new Set(known.flatMap(apiVersionsOf))].sort(),
-            includeCrds: true,
-        });
-        return {
-            name,
-            namespace,
-            objects: chartObjects({ resource: `gitops:${name}`, namespace }, output, known).objects,
-        };
+        const objects: ChartObject[] = [];
+        for (const source of sources) {
+            const output = await renderSource(source, { name, namespace, params, setup, tree, kubeVersion, known });
+            objects.push(...chartObjects({ resource: `gitops:${name}`, namespace }, output, known).objects);
+        }
+        return { name, namespace, objects };
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const missing = /missing in charts\/ directory: ([^\n]+)/.exec(message)?.[1];
@@ -148,4 +147,34 @@ async function renderApplication(
             : message.split("\n")[0];
         return { name, namespace, objects: [], error: reason };
     }
+}
+
+interface SourceContext {
+    readonly name: string;
+    readonly namespace: string;
+    readonly params: Record<string, string>;
+    readonly setup: HelmSetup;
+    readonly tree: string;
+    readonly kubeVersion: string;
+    readonly known: readonly CustomKind[];
+}
+
+/** One source's chart, templated as Argo CD does: value files resolved against the chart's
+ *  folder (missing ones skipped only when told), valuesObject over them. */
+async function renderSource(source: Source, context: SourceContext): Promise<string> {
+    const { params, setup } = context;
+    const chartDir = await withDependencies(path.join(context.tree, fill(source.path, params)), setup);
+    const files = (source.helm?.valueFiles ?? [])
+        .map((file) => path.resolve(chartDir, fill(file, params)))
+        .filter((file) => !source.helm?.ignoreMissingValueFiles || fs.existsSync(file));
+    return helmTemplate(setup, {
+        release: context.name,
+        chartDir,
+        namespace: context.namespace,
+        valueFiles: files,
+        values: fillAll(source.helm?.valuesObject ?? {}, params),
+        kubeVersion: context.kubeVersion,
+        apiVersions: [...new Set(context.known.flatMap(apiVersionsOf))].sort(),
+        includeCrds: true,
+    });
 }

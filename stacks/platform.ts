@@ -231,6 +231,14 @@ export function platform(
             applicationsSync: profile.applicationsSync,
             reservedNamespaces: RESERVED_NAMESPACES,
             credentials: config.gitopsCredentials,
+            platformReady: [store.store, certManager.issuer],
+            namespaceGuard: {
+                podSecurity: profile.podSecurity === "enforced",
+                networkPolicies:
+                    profile.networkPolicies === "default-deny"
+                        ? { ingressController: config.ingressController }
+                        : undefined,
+            },
         },
         { provider },
     );

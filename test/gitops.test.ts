@@ -39,7 +39,13 @@ describe("gitops/ tree", () => {
     }
 
     it("has the folders docs/gitops.md describes", () => {
-        assert.deepEqual(fs.readdirSync(GITOPS).sort(), ["applications", "environments", "infrastructure", "secrets"]);
+        assert.deepEqual(fs.readdirSync(GITOPS).sort(), [
+            "application-namespace",
+            "applications",
+            "environments",
+            "infrastructure",
+            "secrets",
+        ]);
     });
 
     it("has values for every environment", () => {
@@ -105,8 +111,49 @@ describe("the infrastructure umbrella chart", () => {
     });
 });
 
+/** What the ApplicationSets pair: an application folder with each environment's value file,
+ *  which Argo CD requires (no ignoreMissingValueFiles, so a typo fails the sync, not silently). */
+export function unpairedValueFiles(
+    appFolders: readonly string[],
+    valueFiles: Record<string, readonly string[]>,
+): string[] {
+    return Object.entries(valueFiles).flatMap(([environment, files]) => [
+        ...files
+            .filter((file) => !appFolders.includes(file.replace(/\.yaml$/, "")))
+            .map(
+                (file) => `gitops/environments/${environment}/applications/${file}: no application folder of that name`,
+            ),
+        ...appFolders
+            .filter((app) => !files.includes(`${app}.yaml`))
+            .map((app) => `gitops/applications/${app}: no gitops/environments/${environment}/applications/${app}.yaml`),
+    ]);
+}
+
 describe("applications", () => {
     it("include example-app", () => assert.ok(applications.includes("example-app")));
+
+    it("each have a value file in every environment, and every value file its application", () => {
+        const valueFiles = Object.fromEntries(
+            ENVIRONMENTS.map((environment) => [
+                environment,
+                fs.readdirSync(path.join(GITOPS, "environments", environment, "applications")),
+            ]),
+        );
+        assert.deepEqual(unpairedValueFiles(applications, valueFiles), []);
+    });
+
+    it("finds a value file without its application, and an application without its value file", () => {
+        assert.deepEqual(
+            unpairedValueFiles(["example-app", "blog"], {
+                dev: ["example-app.yaml", "blog.yaml", "exmaple-app.yaml"],
+                production: ["example-app.yaml"],
+            }),
+            [
+                "gitops/environments/dev/applications/exmaple-app.yaml: no application folder of that name",
+                "gitops/applications/blog: no gitops/environments/production/applications/blog.yaml",
+            ],
+        );
+    });
 
     for (const application of applications) {
         describe(application, () => {
@@ -127,7 +174,6 @@ describe("applications", () => {
                 const defaults = parsed(`${folder}/values.yaml`)[0];
                 for (const environment of ENVIRONMENTS) {
                     const file = `gitops/environments/${environment}/applications/${application}.yaml`;
-                    if (!fs.existsSync(path.join(ROOT, file))) continue;
                     assert.deepEqual(
                         Object.keys(parsed(file)[0]).filter((key) => !(key in defaults)),
                         [],

@@ -2,6 +2,7 @@
 // creation once External Secrets' webhook accepts it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AWAIT_READY } from "../shared/await-ready";
 import { ExternalSecrets } from "../external-secrets";
 import { Manifest, WebhookGate } from "../shared/webhook-gate";
 
@@ -14,7 +15,8 @@ export function storeManifest(provider: Record<string, unknown>): Manifest {
     return {
         apiVersion: "external-secrets.io/v1",
         kind: "ClusterSecretStore",
-        metadata: { name: SECRET_STORE_NAME },
+        // Awaited until External Secrets has validated it (the ApplicationSets wait for it).
+        metadata: { name: SECRET_STORE_NAME, annotations: AWAIT_READY },
         spec: { provider },
     };
 }

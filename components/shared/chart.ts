@@ -24,7 +24,7 @@ export interface Guards {
 
 /** Pod Security Admission labels: enforce the level, and warn and audit against restricted so
  *  a workload that could be tightened shows up. */
-function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
     return {
         "pod-security.kubernetes.io/enforce": level,
         "pod-security.kubernetes.io/enforce-version": "latest",

@@ -117,13 +117,15 @@ describe("applicationsApplicationSet", () => {
 
     it("tracks the environment's revision", () => {
         assert.equal(production.generators[0].git.revision, "v1.4.0");
-        assert.equal(production.template.spec.source.targetRevision, "v1.4.0");
+        assert.deepEqual(
+            production.template.spec.sources.map((source: any) => source.targetRevision),
+            ["v1.4.0", "v1.4.0"],
+        );
     });
 
-    it("layers the environment's values for the application over its defaults", () => {
-        assert.deepEqual(dev.template.spec.source.helm, {
+    it("layers the environment's values for the application over its defaults, which must exist", () => {
+        assert.deepEqual(dev.template.spec.sources[0].helm, {
             valueFiles: ["values.yaml", "../../environments/dev/applications/{{.path.basename}}.yaml"],
-            ignoreMissingValueFiles: true,
             valuesObject: { platform: PLATFORM },
         });
     });
@@ -132,6 +134,40 @@ describe("applicationsApplicationSet", () => {
         assert.equal(dev.template.spec.destination.namespace, "{{.path.basename}}-dev");
         assert.equal(production.template.spec.destination.namespace, "{{.path.basename}}");
         assert.equal(dev.template.spec.project, "applications");
+    });
+
+    it("deploys gitops/application-namespace into each application's namespace, without guards by default", () => {
+        assert.deepEqual(dev.template.spec.sources[1], {
+            repoURL: REPO,
+            targetRevision: "main",
+            path: "gitops/application-namespace",
+            helm: { valuesObject: { networkPolicies: false } },
+        });
+    });
+
+    it("guards application namespaces as asked: Pod Security at restricted, default-deny with the needed allows", () => {
+        const guarded = spec(
+            applicationsApplicationSet({
+                ...(PRODUCTION as ApplicationSetsArgs),
+                namespaceGuard: {
+                    podSecurity: true,
+                    networkPolicies: { ingressController: { namespace: "ingress-nginx", pods: { app: "nginx" } } },
+                },
+            }),
+        );
+        assert.deepEqual(guarded.template.spec.syncPolicy.managedNamespaceMetadata, {
+            labels: {
+                "pod-security.kubernetes.io/enforce": "restricted",
+                "pod-security.kubernetes.io/enforce-version": "latest",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+            },
+        });
+        assert.deepEqual(guarded.template.spec.sources[1].helm.valuesObject, {
+            networkPolicies: true,
+            ingressController: { namespace: "ingress-nginx", pods: { app: "nginx" } },
+            prometheus: { namespace: "monitoring", pods: { "app.kubernetes.io/name": "prometheus" } },
+        });
     });
 
     it("syncs automatically, with prune and self-heal, where asked", () => {

@@ -415,31 +415,62 @@ for (const environment of ENVIRONMENTS) {
                     metadata: { name: "{{.path.basename}}" },
                     spec: {
                         project: "applications",
-                        source: {
-                            repoURL: REPO,
-                            targetRevision: expected.revision,
-                            path: "{{.path.path}}",
-                            helm: {
-                                valueFiles: [
-                                    "values.yaml",
-                                    `../../environments/${environment}/applications/{{.path.basename}}.yaml`,
-                                ],
-                                ignoreMissingValueFiles: true,
-                                valuesObject: { platform },
+                        sources: [
+                            {
+                                repoURL: REPO,
+                                targetRevision: expected.revision,
+                                path: "{{.path.path}}",
+                                helm: {
+                                    valueFiles: [
+                                        "values.yaml",
+                                        `../../environments/${environment}/applications/{{.path.basename}}.yaml`,
+                                    ],
+                                    valuesObject: { platform },
+                                },
                             },
-                        },
+                            {
+                                repoURL: REPO,
+                                targetRevision: expected.revision,
+                                path: "gitops/application-namespace",
+                                helm: {
+                                    valuesObject:
+                                        environment === "dev"
+                                            ? { networkPolicies: false }
+                                            : {
+                                                  networkPolicies: true,
+                                                  ingressController: {
+                                                      namespace: "kube-system",
+                                                      pods: { "app.kubernetes.io/name": "traefik" },
+                                                  },
+                                                  prometheus: {
+                                                      namespace: "monitoring",
+                                                      pods: { "app.kubernetes.io/name": "prometheus" },
+                                                  },
+                                              },
+                                },
+                            },
+                        ],
                         destination: {
                             server: "https://kubernetes.default.svc",
                             namespace: `{{.path.basename}}${suffix}`,
                         },
-                        syncPolicy:
-                            environment === "production"
-                                ? { syncOptions: ["CreateNamespace=true"], retry }
+                        syncPolicy: {
+                            ...(environment === "production" ? {} : { automated: { prune: true, selfHeal: true } }),
+                            syncOptions: ["CreateNamespace=true"],
+                            ...(environment === "dev"
+                                ? {}
                                 : {
-                                      automated: { prune: true, selfHeal: true },
-                                      syncOptions: ["CreateNamespace=true"],
-                                      retry,
-                                  },
+                                      managedNamespaceMetadata: {
+                                          labels: {
+                                              "pod-security.kubernetes.io/enforce": "restricted",
+                                              "pod-security.kubernetes.io/enforce-version": "latest",
+                                              "pod-security.kubernetes.io/warn": "restricted",
+                                              "pod-security.kubernetes.io/audit": "restricted",
+                                          },
+                                      },
+                                  }),
+                            retry,
+                        },
                     },
                 },
                 syncPolicy:
@@ -475,6 +506,18 @@ for (const environment of ENVIRONMENTS) {
                 },
             ]);
             assert.deepEqual(project.sourceRepos, [REPO]);
+        });
+
+        it("starts the ApplicationSets once the secret store and the ClusterIssuer are Ready", () => {
+            const issuer = environment === "dev" ? "cert-manager-homelab-ca" : `cert-manager-${expected.issuer}`;
+            for (const name of ["gitops-infrastructure", "gitops-applications"]) {
+                const deps = names(registered.find((r) => r.name === name)!.dependencies);
+                assert.ok(deps.includes("secret-store-store") && deps.includes(issuer), `${name}: ${deps.join(", ")}`);
+            }
+            for (const name of ["secret-store-store", issuer])
+                assert.deepEqual((registered.find((r) => r.name === name)!.inputs.metadata as any).annotations, {
+                    "pulumi.com/waitFor": "condition=Ready",
+                });
         });
 
         it("registers the GitOps objects after Argo CD", () => {

@@ -53,7 +53,7 @@ describe("KubernetesSecretStore", () => {
             {
                 apiVersion: "external-secrets.io/v1",
                 kind: "ClusterSecretStore",
-                metadata: { name: "homelab" },
+                metadata: { name: "homelab", annotations: { "pulumi.com/waitFor": "condition=Ready" } },
                 spec: {
                     provider: {
                         kubernetes: {

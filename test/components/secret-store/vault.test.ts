@@ -111,7 +111,7 @@ describe("VaultSecretStore", () => {
             {
                 apiVersion: "external-secrets.io/v1",
                 kind: "ClusterSecretStore",
-                metadata: { name: "homelab" },
+                metadata: { name: "homelab", annotations: { "pulumi.com/waitFor": "condition=Ready" } },
                 spec: {
                     provider: {
                         vault: {
