@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ARGOCD_NAMESPACE, ArgoCd } from "./argocd";
 import { IngressControllerPeer, PROMETHEUS_PEER } from "./network-policies";
+import { storeName } from "./secret-store/store";
 import { podSecurityLabels } from "./shared/chart";
 import { Manifest } from "./shared/webhook-gate";
 
@@ -166,7 +167,10 @@ export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest 
                                 "values.yaml",
                                 `../../environments/${args.platform.environment}/applications/{{.path.basename}}.yaml`,
                             ],
-                            valuesObject: { platform: { ...args.platform } },
+                            // The application's own secret store (components/secret-store/store.ts).
+                            valuesObject: {
+                                platform: { ...args.platform, secretStore: storeName("{{.path.basename}}") },
+                            },
                         },
                     },
                     // The platform's part of every application's namespace, from this repository.

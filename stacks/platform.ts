@@ -53,10 +53,15 @@ function profileSecretStore(
     apiServer: pulumi.Input<string>,
     guards: Guards,
 ) {
+    // Each application reads its own secrets only, through a store its namespace alone may use.
+    const applications = config.applications.map((name) => ({
+        name,
+        namespace: `${name}${config.profile.namespaceSuffix}`,
+    }));
     if (config.secretStore.backend === "kubernetes") {
         return new KubernetesSecretStore(
             "secret-store",
-            { ...guards, externalSecrets, secrets: config.secretStore.plainSecrets },
+            { ...guards, externalSecrets, applications, secrets: config.secretStore.plainSecrets },
             { provider },
         );
     }
@@ -75,6 +80,7 @@ function profileSecretStore(
             ...settings,
             kubernetesHost: settings.kubernetesHost ?? apiServer,
             environment: config.environment,
+            applications,
             protect: guards.protect,
         },
         { providers: { kubernetes: provider, vault: vaultProvider } },
@@ -231,7 +237,7 @@ export function platform(
             applicationsSync: profile.applicationsSync,
             reservedNamespaces: RESERVED_NAMESPACES,
             credentials: config.gitopsCredentials,
-            platformReady: [store.store, certManager.issuer],
+            platformReady: [...store.stores, certManager.issuer],
             namespaceGuard: {
                 podSecurity: profile.podSecurity === "enforced",
                 networkPolicies:

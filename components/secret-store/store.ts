@@ -1,48 +1,59 @@
-// What the two secret stores share: the ClusterSecretStore every environment has, and its
-// creation once External Secrets' webhook accepts it.
+// What the two secret stores share: one ClusterSecretStore per application, which only the
+// application's namespace may use, and their creation once External Secrets' webhook accepts them.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AWAIT_READY } from "../shared/await-ready";
 import { ExternalSecrets } from "../external-secrets";
+import { AWAIT_READY } from "../shared/await-ready";
 import { Manifest, WebhookGate } from "../shared/webhook-gate";
 
-/** The ClusterSecretStore every environment has, Vault- or Kubernetes-backed, so an
- *  application's ExternalSecret is the same everywhere. */
-export const SECRET_STORE_NAME = "homelab";
+/** An application whose secrets a store serves: its name (which names its secrets) and the
+ *  namespace Argo CD deploys it into. */
+export interface StoreApplication {
+    readonly name: string;
+    readonly namespace: string;
+}
 
-/** The ClusterSecretStore `homelab` with the given provider (`{ vault: ... }` or `{ kubernetes: ... }`). */
-export function storeManifest(provider: Record<string, unknown>): Manifest {
+/** The ClusterSecretStore of an application, the same name in every environment, so its
+ *  ExternalSecret is too (the ApplicationSet passes it as `platform.secretStore`). */
+export const storeName = (application: string) => `homelab-${application}`;
+
+/** An application's ClusterSecretStore with the given provider (`{ vault: ... }` or
+ *  `{ kubernetes: ... }`): only ExternalSecrets in its namespace may use it. */
+export function storeManifest(application: StoreApplication, provider: Record<string, unknown>): Manifest {
     return {
         apiVersion: "external-secrets.io/v1",
         kind: "ClusterSecretStore",
         // Awaited until External Secrets has validated it (the ApplicationSets wait for it).
-        metadata: { name: SECRET_STORE_NAME, annotations: AWAIT_READY },
-        spec: { provider },
+        metadata: { name: storeName(application.name), annotations: AWAIT_READY },
+        spec: { provider, conditions: [{ namespaces: [application.namespace] }] },
     };
 }
 
-/** Creates `store` under `parent` once ESO's chart is installed and its webhook accepts the
- *  store (see webhook-gate.ts), and after `after`. */
-export function createStore(
+/** Creates `stores` under `parent` once ESO's chart is installed and its webhook accepts them
+ *  (see webhook-gate.ts), each after what `after` lists for it. */
+export function createStores(
     parent: pulumi.ComponentResource,
     name: string,
     externalSecrets: ExternalSecrets,
-    store: Manifest,
-    after: pulumi.Resource[],
-): k8s.apiextensions.CustomResource {
+    stores: readonly { readonly application: string; readonly manifest: Manifest; readonly after: pulumi.Resource[] }[],
+): k8s.apiextensions.CustomResource[] {
+    if (stores.length === 0) return [];
     const chart = externalSecrets.chart;
     const gate = new WebhookGate(
         `${name}-webhook-gate`,
         {
             namespace: externalSecrets.namespace.metadata.name,
-            objects: [store],
+            objects: stores.map((s) => s.manifest),
             access: { apiGroup: "external-secrets.io", resources: ["clustersecretstores"] },
             chart,
         },
         { parent },
     );
-    return new k8s.apiextensions.CustomResource(`${name}-store`, store, {
-        parent,
-        dependsOn: [chart, gate.job, ...after],
-    });
+    return stores.map(
+        (store) =>
+            new k8s.apiextensions.CustomResource(`${name}-store-${store.application}`, store.manifest, {
+                parent,
+                dependsOn: [chart, gate.job, ...store.after],
+            }),
+    );
 }

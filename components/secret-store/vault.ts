@@ -1,16 +1,17 @@
-// Production: the ClusterSecretStore reads Vault. The program sets up Vault's side for this
-// cluster: a Kubernetes auth backend of its own (so several clusters can share one Vault),
-// a KV v2 mount for the environment, a read-only policy on it, and a role that only the
-// External Secrets controller's service account can log in to.
+// Production: each application's ClusterSecretStore reads Vault. The program sets up Vault's
+// side for this cluster: a Kubernetes auth backend of its own (so several clusters can share one
+// Vault), a KV v2 mount for the environment, and per application a read-only policy on its own
+// path and a role with that policy only, which only the External Secrets controller's service
+// account can log in to (and only the application's store names).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { EXTERNAL_SECRETS_ACCOUNT, ExternalSecrets } from "../external-secrets";
-import { createStore, storeManifest } from "./store";
+import { createStores, StoreApplication, storeManifest } from "./store";
 import { Manifest } from "../shared/webhook-gate";
 
-/** The Vault role the External Secrets controller logs in with. */
-const VAULT_ROLE = "external-secrets";
+/** The Vault role an application's store logs in with. */
+export const vaultRole = (application: string) => `external-secrets-${application}`;
 /** The audience the role requires and the controller requests its token for (Vault >= 1.21
  *  warns on roles without one; ESO asks for it through serviceAccountRef.audiences). */
 const VAULT_AUDIENCE = "vault";
@@ -32,29 +33,32 @@ export interface VaultSecretStoreArgs {
     caCert?: string;
     /** The Kubernetes API URL Vault calls to review tokens. Required. */
     kubernetesHost: pulumi.Input<string>;
-    /** Environment name, for the policy's name. Required. */
+    /** Environment name, for the policies' names. Required. */
     environment: string;
+    /** The applications, each given a store, a policy and a role of its own. Default none. */
+    applications?: readonly StoreApplication[];
     /** Protect the auth backend and the KV mount (which holds the secrets) from deletion. Default false. */
     protect?: boolean;
 }
 
-/** The read-only policy: this environment's KV v2 mount, nothing else. */
-export function readOnlyPolicy(kvMount: string): string {
+/** An application's read-only policy: its own secret (`<kvMount>/<application>`) and those
+ *  under it (`<kvMount>/<application>/...`), nothing else. */
+export function applicationPolicy(kvMount: string, application: string): string {
+    const own = [`${application}`, `${application}/*`];
     return [
-        `# Read-only access to the secrets under ${kvMount}/, for External Secrets.`,
-        `path "${kvMount}/data/*" {`,
-        `  capabilities = ["read"]`,
-        `}`,
-        `path "${kvMount}/metadata/*" {`,
-        `  capabilities = ["read", "list"]`,
-        `}`,
+        `# Read-only access to ${application}'s secrets under ${kvMount}/, for its External Secrets store.`,
+        ...own.flatMap((key) => [`path "${kvMount}/data/${key}" {`, `  capabilities = ["read"]`, `}`]),
+        ...own.flatMap((key) => [`path "${kvMount}/metadata/${key}" {`, `  capabilities = ["read", "list"]`, `}`]),
         ``,
     ].join("\n");
 }
 
-/** The ClusterSecretStore, reading the KV mount through the role. */
-function vaultStore(args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "kvMount" | "caCert">): Manifest {
-    return storeManifest({
+/** An application's ClusterSecretStore, reading the KV mount through its own role. */
+export function vaultStore(
+    application: StoreApplication,
+    args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "kvMount" | "caCert">,
+): Manifest {
+    return storeManifest(application, {
         vault: {
             server: args.address,
             path: args.kvMount,
@@ -63,7 +67,7 @@ function vaultStore(args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "
             auth: {
                 kubernetes: {
                     mountPath: args.authMount,
-                    role: VAULT_ROLE,
+                    role: vaultRole(application.name),
                     serviceAccountRef: { ...EXTERNAL_SECRETS_ACCOUNT, audiences: [VAULT_AUDIENCE] },
                 },
             },
@@ -79,8 +83,8 @@ function tokenField(secret: k8s.core.v1.Secret, key: string): pulumi.Output<stri
 
 export class VaultSecretStore extends pulumi.ComponentResource {
     readonly authBackend: vault.AuthBackend;
-    readonly role: vault.kubernetes.AuthBackendRole;
-    readonly store: k8s.apiextensions.CustomResource;
+    /** Each application's ClusterSecretStore. */
+    readonly stores: k8s.apiextensions.CustomResource[];
 
     constructor(name: string, args: VaultSecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:VaultSecretStore", name, {}, opts);
@@ -147,28 +151,34 @@ export class VaultSecretStore extends pulumi.ComponentResource {
                       { parent: this, protect: args.protect },
                   )
                 : undefined;
-        const policy = new vault.Policy(
-            `${name}-read`,
-            { name: `external-secrets-${args.environment}`, policy: readOnlyPolicy(args.kvMount) },
-            { parent: this, dependsOn: mount ? [mount] : [] },
-        );
-        this.role = new vault.kubernetes.AuthBackendRole(
-            `${name}-role`,
-            {
-                backend: this.authBackend.path,
-                roleName: VAULT_ROLE,
-                boundServiceAccountNames: [EXTERNAL_SECRETS_ACCOUNT.name],
-                boundServiceAccountNamespaces: [EXTERNAL_SECRETS_ACCOUNT.namespace],
-                tokenPolicies: [policy.name],
-                audience: VAULT_AUDIENCE,
-                // Short-lived tokens: the controller logs in again as needed.
-                tokenTtl: 900,
-                tokenMaxTtl: 3600,
-            },
-            { parent: this, dependsOn: [authConfig] },
-        );
+        const stores = (args.applications ?? []).map((application) => {
+            const policy = new vault.Policy(
+                `${name}-read-${application.name}`,
+                {
+                    name: `external-secrets-${args.environment}-${application.name}`,
+                    policy: applicationPolicy(args.kvMount, application.name),
+                },
+                { parent: this, dependsOn: mount ? [mount] : [] },
+            );
+            const role = new vault.kubernetes.AuthBackendRole(
+                `${name}-role-${application.name}`,
+                {
+                    backend: this.authBackend.path,
+                    roleName: vaultRole(application.name),
+                    boundServiceAccountNames: [EXTERNAL_SECRETS_ACCOUNT.name],
+                    boundServiceAccountNamespaces: [EXTERNAL_SECRETS_ACCOUNT.namespace],
+                    tokenPolicies: [policy.name],
+                    audience: VAULT_AUDIENCE,
+                    // Short-lived tokens: the controller logs in again as needed.
+                    tokenTtl: 900,
+                    tokenMaxTtl: 3600,
+                },
+                { parent: this, dependsOn: [authConfig] },
+            );
+            return { application: application.name, manifest: vaultStore(application, args), after: [role] };
+        });
 
-        this.store = createStore(this, name, args.externalSecrets, vaultStore(args), [this.role]);
-        this.registerOutputs({ authBackend: this.authBackend, role: this.role, store: this.store });
+        this.stores = createStores(this, name, args.externalSecrets, stores);
+        this.registerOutputs({ authBackend: this.authBackend, stores: this.stores });
     }
 }

@@ -4,13 +4,15 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { summarizeKubeconfig } from "./kubeconfig";
+import { readApplications } from "./applications";
 import { parsePlainSecrets, readSecretFiles } from "./plain-secrets";
 import { SECRET_KEYS } from "./schema";
 import { SettingsWithSecrets, withSecrets } from "./secrets";
 import { validateConfig } from "./validate";
 
-/** The validated settings with their secrets, which stay Pulumi secrets. */
-export type StackConfig = SettingsWithSecrets;
+/** The validated settings with their secrets, which stay Pulumi secrets, and the applications
+ *  of gitops/applications/. */
+export type StackConfig = SettingsWithSecrets & { readonly applications: readonly string[] };
 
 /** The project's root folder, where gitops/ lives. */
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -71,16 +73,21 @@ export function loadConfig(): StackConfig {
         throw new ConfigError(stack, result.problems);
     }
     const { environment, profile } = result.settings;
+    const applications = readApplications(ROOT, profile.namespaceSuffix);
     const plain =
         profile.secrets === "kubernetes"
-            ? parsePlainSecrets(readSecretFiles(ROOT, environment))
+            ? parsePlainSecrets(readSecretFiles(ROOT, environment), applications.names)
             : { secrets: [], problems: [] };
-    if (plain.problems.length > 0) {
-        throw new ConfigError(stack, plain.problems);
+    const problems = [...applications.problems, ...plain.problems];
+    if (problems.length > 0) {
+        throw new ConfigError(stack, problems);
     }
     for (const warning of result.warnings) {
         void pulumi.log.warn(warning);
     }
     // Read with getSecret, so that each value stays a secret wherever it flows.
-    return withSecrets(result.settings, (key) => config.getSecret(key), plain.secrets);
+    return {
+        ...withSecrets(result.settings, (key) => config.getSecret(key), plain.secrets),
+        applications: applications.names,
+    };
 }

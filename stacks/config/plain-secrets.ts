@@ -23,8 +23,12 @@ function isStringMap(value: unknown): value is Record<string, string> {
     );
 }
 
-/** The secrets in the files, or every problem with them (file, what is wrong, a right shape). */
-export function parsePlainSecrets(files: readonly SecretFile[]): { secrets: PlainSecret[]; problems: string[] } {
+/** The secrets in the files, or every problem with them (file, what is wrong, a right shape).
+ *  Each secret is one application's, named after it: that application's store reads only it. */
+export function parsePlainSecrets(
+    files: readonly SecretFile[],
+    applications: readonly string[],
+): { secrets: PlainSecret[]; problems: string[] } {
     const secrets: PlainSecret[] = [];
     const problems: string[] = [];
     const seen = new Map<string, string>();
@@ -47,6 +51,8 @@ export function parsePlainSecrets(files: readonly SecretFile[]): { secrets: Plai
                 wrong.push("has no stringData of string values");
             }
             if (typeof name === "string" && seen.has(name)) wrong.push(`repeats secret "${name}" of ${seen.get(name)}`);
+            if (typeof name === "string" && DNS_LABEL.test(name) && !applications.includes(name))
+                wrong.push(`secret "${name}" is named after no application of gitops/applications/`);
             if (wrong.length > 0) {
                 problems.push(`${file.path}: ${wrong.join("; ")}; e.g. ${EXAMPLE}`);
                 continue;

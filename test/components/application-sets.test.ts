@@ -126,7 +126,7 @@ describe("applicationsApplicationSet", () => {
     it("layers the environment's values for the application over its defaults, which must exist", () => {
         assert.deepEqual(dev.template.spec.sources[0].helm, {
             valueFiles: ["values.yaml", "../../environments/dev/applications/{{.path.basename}}.yaml"],
-            valuesObject: { platform: PLATFORM },
+            valuesObject: { platform: { ...PLATFORM, secretStore: "homelab-{{.path.basename}}" } },
         });
     });
 

@@ -39,6 +39,10 @@ describe("npm run impact", function () {
                     recursive: true,
                 },
             );
+            for (const environment of ["dev", "staging", "production"]) {
+                const values = path.join(tree, "gitops/environments", environment, "applications");
+                fs.copyFileSync(path.join(values, "example-app.yaml"), path.join(values, "guestbook.yaml"));
+            }
         });
         const report = execFileSync(
             "npm",
@@ -56,17 +60,24 @@ describe("npm run impact", function () {
                 "",
                 `What \`${head}\` changes against \`HEAD\` in each environment, rendered offline with Helm as \`pulumi up\` and Argo CD would apply it (secrets redacted).`,
                 "",
-                "### dev: 4 added, 2 changed, 0 removed",
+                "### dev: 8 added, 3 changed, 0 removed",
                 "",
                 "**Added**",
                 "- `apps/v1/Deployment guestbook-dev/example-app` (gitops:guestbook)",
+                // The new application's own secret store, and its reader's right to its secret alone.
+                "- `external-secrets.io/v1/ClusterSecretStore homelab-guestbook` (program)",
                 "- `external-secrets.io/v1/ExternalSecret guestbook-dev/example-app` (gitops:guestbook)",
                 "- `networking.k8s.io/v1/Ingress guestbook-dev/example-app` (gitops:guestbook)",
+                "- `rbac.authorization.k8s.io/v1/Role homelab-secrets/secret-store-reader-guestbook-xxxxxxx` (program)",
+                "- `rbac.authorization.k8s.io/v1/RoleBinding homelab-secrets/secret-store-reader-guestbook-xxxxxxx` (program)",
                 "- `v1/Service guestbook-dev/example-app` (gitops:guestbook)",
+                "- `v1/ServiceAccount homelab-secrets/secret-store-guestbook` (program)",
                 "",
                 "**Changed**",
                 "- `metallb.io/v1beta1/IPAddressPool metallb-system/default` (program)",
                 '  - `spec.addresses[0]`: `"192.168.10.200-192.168.10.219"` → `"192.168.10.200-192.168.10.229"`',
+                "- `v1/ConfigMap external-secrets/secret-store-webhook-gate-xxxxxxx` (program)",
+                '  - `data.objects.json#items`: `[{"apiVersion":"external-secrets.io/v1","kind":"ClusterSecretStore","metadata...` → `[{"apiVersion":"external-secrets.io/v1","kind":"ClusterSecretStore","metadata...`',
                 `- ${gate}`,
                 '  - `data.objects.json#items[0].spec.addresses[0]`: `"192.168.10.200-192.168.10.219"` → `"192.168.10.200-192.168.10.229"`',
                 "- not rendered: infrastructure: its chart dependencies are not built (reloader, longhorn): helm dependency build",

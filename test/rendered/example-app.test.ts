@@ -103,6 +103,13 @@ for (const environment of ENVIRONMENTS) {
             assert.equal(objects.Ingress.metadata.annotations["cert-manager.io/cluster-issuer"], ISSUERS[environment]);
         });
 
+        it("reads its secret through its own store, which only its namespace may use", () => {
+            assert.deepEqual(objects.ExternalSecret.spec.secretStoreRef, {
+                kind: "ClusterSecretStore",
+                name: "homelab-example-app",
+            });
+        });
+
         it("mounts the Secret its ExternalSecret writes", () => {
             const volumes = objects.Deployment.spec.template.spec.volumes.map((v: any) => v.secret?.secretName);
             assert.ok(volumes.includes(objects.ExternalSecret.spec.target.name));

@@ -88,9 +88,9 @@ const STORE_OBJECTS = {
         ["vault:index/authBackend:AuthBackend", "secret-store-auth"],
         ["vault:kubernetes/authBackendConfig:AuthBackendConfig", "secret-store-auth"],
         ["vault:index/mount:Mount", "secret-store-kv"],
-        ["vault:index/policy:Policy", "secret-store-read"],
-        ["vault:kubernetes/authBackendRole:AuthBackendRole", "secret-store-role"],
-        [STORE, "secret-store-store"],
+        ["vault:index/policy:Policy", "secret-store-read-example-app"],
+        ["vault:kubernetes/authBackendRole:AuthBackendRole", "secret-store-role-example-app"],
+        [STORE, "secret-store-store-example-app"],
     ],
 };
 
@@ -99,10 +99,10 @@ function plainStore(): string[][] {
         ["homelab:platform:KubernetesSecretStore", "secret-store"],
         ["kubernetes:core/v1:Namespace", "secret-store-namespace"],
         ["kubernetes:core/v1:Secret", "secret-store-example-app"],
-        ["kubernetes:core/v1:ServiceAccount", "secret-store-reader"],
-        ["kubernetes:rbac.authorization.k8s.io/v1:Role", "secret-store-reader"],
-        ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "secret-store-reader"],
-        [STORE, "secret-store-store"],
+        ["kubernetes:core/v1:ServiceAccount", "secret-store-reader-example-app"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:Role", "secret-store-reader-example-app"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "secret-store-reader-example-app"],
+        [STORE, "secret-store-store-example-app"],
     ];
 }
 
@@ -362,14 +362,29 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(outputs.metallbPools, [{ name: "default", addresses: [expected.pool] }]);
         });
 
-        it("names its ClusterSecretStore homelab, as every environment does", () => {
-            assert.equal((only(registered, STORE, "secret-store-store").inputs.metadata as any).name, "homelab");
+        it("gives gitops/applications/example-app its own ClusterSecretStore, for its namespace only", () => {
+            const store = only(registered, STORE, "secret-store-store-example-app").inputs as any;
+            assert.deepEqual(
+                [store.metadata.name, store.spec.conditions],
+                [
+                    "homelab-example-app",
+                    [
+                        {
+                            namespaces: [
+                                { dev: "example-app-dev", staging: "example-app-staging", production: "example-app" }[
+                                    environment
+                                ],
+                            ],
+                        },
+                    ],
+                ],
+            );
         });
 
-        it(`creates the secret store after ESO's chart${environment === "production" ? " and the Vault role" : ""}`, () => {
-            const deps = names(only(registered, STORE, "secret-store-store").dependencies);
+        it(`creates the secret store after ESO's chart${environment === "production" ? " and its Vault role" : ""}`, () => {
+            const deps = names(only(registered, STORE, "secret-store-store-example-app").dependencies);
             assert.ok(deps.includes("external-secrets-chart"));
-            assert.equal(deps.includes("secret-store-role"), environment === "production");
+            assert.equal(deps.includes("secret-store-role-example-app"), environment === "production");
         });
 
         it(
@@ -425,7 +440,9 @@ for (const environment of ENVIRONMENTS) {
                                         "values.yaml",
                                         `../../environments/${environment}/applications/{{.path.basename}}.yaml`,
                                     ],
-                                    valuesObject: { platform },
+                                    valuesObject: {
+                                        platform: { ...platform, secretStore: "homelab-{{.path.basename}}" },
+                                    },
                                 },
                             },
                             {
@@ -512,9 +529,12 @@ for (const environment of ENVIRONMENTS) {
             const issuer = environment === "dev" ? "cert-manager-homelab-ca" : `cert-manager-${expected.issuer}`;
             for (const name of ["gitops-infrastructure", "gitops-applications"]) {
                 const deps = names(registered.find((r) => r.name === name)!.dependencies);
-                assert.ok(deps.includes("secret-store-store") && deps.includes(issuer), `${name}: ${deps.join(", ")}`);
+                assert.ok(
+                    deps.includes("secret-store-store-example-app") && deps.includes(issuer),
+                    `${name}: ${deps.join(", ")}`,
+                );
             }
-            for (const name of ["secret-store-store", issuer])
+            for (const name of ["secret-store-store-example-app", issuer])
                 assert.deepEqual((registered.find((r) => r.name === name)!.inputs.metadata as any).annotations, {
                     "pulumi.com/waitFor": "condition=Ready",
                 });

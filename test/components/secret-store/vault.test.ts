@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ExternalSecrets } from "../../../components/external-secrets";
-import { readOnlyPolicy, VaultSecretStore, VaultSecretStoreArgs } from "../../../components/secret-store/vault";
+import { applicationPolicy, VaultSecretStore, VaultSecretStoreArgs } from "../../../components/secret-store/vault";
 import { CLUSTER_CA, names, only, REVIEWER_JWT, Registration, registrations } from "../../harness";
 
 const ARGS: Omit<VaultSecretStoreArgs, "externalSecrets"> = {
@@ -9,7 +9,13 @@ const ARGS: Omit<VaultSecretStoreArgs, "externalSecrets"> = {
     kvMount: "homelab/production",
     kubernetesHost: "https://192.168.30.11:6443",
     environment: "production",
+    applications: [
+        { name: "example-app", namespace: "example-app" },
+        { name: "blog", namespace: "blog" },
+    ],
 };
+const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
+const ROLE = "vault:kubernetes/authBackendRole:AuthBackendRole";
 
 async function build(args: Partial<VaultSecretStoreArgs> = {}): Promise<Registration[]> {
     return registrations(() => {
@@ -73,74 +79,108 @@ describe("VaultSecretStore", () => {
         });
     });
 
-    it("grants read-only access to this environment's mount and nothing else", () => {
-        assert.deepEqual(only(recorded, "vault:index/policy:Policy", "secret-store-read").inputs, {
-            name: "external-secrets-production",
-            policy: [
-                "# Read-only access to the secrets under homelab/production/, for External Secrets.",
-                'path "homelab/production/data/*" {',
-                '  capabilities = ["read"]',
-                "}",
-                'path "homelab/production/metadata/*" {',
-                '  capabilities = ["read", "list"]',
-                "}",
-                "",
-            ].join("\n"),
-        });
-    });
-
-    it("binds the role to ESO's service account and namespace, with the policy, an audience and short TTLs", () => {
+    it("grants each application read-only access to its own secrets under the mount, and nothing else", () => {
         assert.deepEqual(
-            only(recorded, "vault:kubernetes/authBackendRole:AuthBackendRole", "secret-store-role").inputs,
-            {
-                backend: "kubernetes-production",
-                roleName: "external-secrets",
-                boundServiceAccountNames: ["external-secrets"],
-                boundServiceAccountNamespaces: ["external-secrets"],
-                tokenPolicies: ["external-secrets-production"],
-                audience: "vault",
-                tokenTtl: 900,
-                tokenMaxTtl: 3600,
-            },
+            ["example-app", "blog"].map(
+                (app) => only(recorded, "vault:index/policy:Policy", `secret-store-read-${app}`).inputs,
+            ),
+            [
+                {
+                    name: "external-secrets-production-example-app",
+                    policy: [
+                        "# Read-only access to example-app's secrets under homelab/production/, for its External Secrets store.",
+                        'path "homelab/production/data/example-app" {',
+                        '  capabilities = ["read"]',
+                        "}",
+                        'path "homelab/production/data/example-app/*" {',
+                        '  capabilities = ["read"]',
+                        "}",
+                        'path "homelab/production/metadata/example-app" {',
+                        '  capabilities = ["read", "list"]',
+                        "}",
+                        'path "homelab/production/metadata/example-app/*" {',
+                        '  capabilities = ["read", "list"]',
+                        "}",
+                        "",
+                    ].join("\n"),
+                },
+                {
+                    name: "external-secrets-production-blog",
+                    policy: [
+                        "# Read-only access to blog's secrets under homelab/production/, for its External Secrets store.",
+                        'path "homelab/production/data/blog" {',
+                        '  capabilities = ["read"]',
+                        "}",
+                        'path "homelab/production/data/blog/*" {',
+                        '  capabilities = ["read"]',
+                        "}",
+                        'path "homelab/production/metadata/blog" {',
+                        '  capabilities = ["read", "list"]',
+                        "}",
+                        'path "homelab/production/metadata/blog/*" {',
+                        '  capabilities = ["read", "list"]',
+                        "}",
+                        "",
+                    ].join("\n"),
+                },
+            ],
         );
     });
 
-    it("creates the homelab ClusterSecretStore on Vault with Kubernetes auth", () => {
-        assert.deepEqual(
-            only(recorded, "kubernetes:external-secrets.io/v1:ClusterSecretStore", "secret-store-store").inputs,
-            {
-                apiVersion: "external-secrets.io/v1",
-                kind: "ClusterSecretStore",
-                metadata: { name: "homelab", annotations: { "pulumi.com/waitFor": "condition=Ready" } },
-                spec: {
-                    provider: {
-                        vault: {
-                            server: "https://vault.home.arpa:8200",
-                            path: "homelab/production",
-                            version: "v2",
-                            auth: {
-                                kubernetes: {
-                                    mountPath: "kubernetes-production",
-                                    role: "external-secrets",
-                                    serviceAccountRef: {
-                                        name: "external-secrets",
-                                        namespace: "external-secrets",
-                                        audiences: ["vault"],
-                                    },
+    it("gives each application a role with its policy only, bound to ESO's service account, an audience and short TTLs", () => {
+        assert.deepEqual(only(recorded, ROLE, "secret-store-role-example-app").inputs, {
+            backend: "kubernetes-production",
+            roleName: "external-secrets-example-app",
+            boundServiceAccountNames: ["external-secrets"],
+            boundServiceAccountNamespaces: ["external-secrets"],
+            tokenPolicies: ["external-secrets-production-example-app"],
+            audience: "vault",
+            tokenTtl: 900,
+            tokenMaxTtl: 3600,
+        });
+        assert.deepEqual((only(recorded, ROLE, "secret-store-role-blog").inputs as any).tokenPolicies, [
+            "external-secrets-production-blog",
+        ]);
+    });
+
+    it("gives each application a ClusterSecretStore on Vault, through its role, that only its namespace may use", () => {
+        assert.deepEqual(only(recorded, STORE, "secret-store-store-example-app").inputs, {
+            apiVersion: "external-secrets.io/v1",
+            kind: "ClusterSecretStore",
+            metadata: { name: "homelab-example-app", annotations: { "pulumi.com/waitFor": "condition=Ready" } },
+            spec: {
+                provider: {
+                    vault: {
+                        server: "https://vault.home.arpa:8200",
+                        path: "homelab/production",
+                        version: "v2",
+                        auth: {
+                            kubernetes: {
+                                mountPath: "kubernetes-production",
+                                role: "external-secrets-example-app",
+                                serviceAccountRef: {
+                                    name: "external-secrets",
+                                    namespace: "external-secrets",
+                                    audiences: ["vault"],
                                 },
                             },
                         },
                     },
                 },
+                conditions: [{ namespaces: ["example-app"] }],
             },
+        });
+        const blog = only(recorded, STORE, "secret-store-store-blog").inputs as any;
+        assert.deepEqual(
+            [blog.spec.conditions, blog.spec.provider.vault.auth.kubernetes.role],
+            [[{ namespaces: ["blog"] }], "external-secrets-blog"],
         );
     });
 
-    it("creates the store after ESO's chart, its webhook gate and the role", () => {
-        const store = only(recorded, "kubernetes:external-secrets.io/v1:ClusterSecretStore", "secret-store-store");
-        assert.deepEqual(names(store.dependencies).sort(), [
+    it("creates each store after ESO's chart, its webhook gate and its role", () => {
+        assert.deepEqual(names(only(recorded, STORE, "secret-store-store-blog").dependencies).sort(), [
             "external-secrets-chart",
-            "secret-store-role",
+            "secret-store-role-blog",
             "secret-store-webhook-gate",
         ]);
     });
@@ -161,18 +201,23 @@ describe("VaultSecretStore with an existing mount and a private CA", () => {
     });
 
     it("has ESO trust Vault's CA", () => {
-        const store = only(recorded, "kubernetes:external-secrets.io/v1:ClusterSecretStore", "secret-store-store");
+        const store = only(recorded, STORE, "secret-store-store-example-app");
         assert.equal((store.inputs.spec as any).provider.vault.caBundle, Buffer.from(caCert).toString("base64"));
     });
 });
 
-describe("readOnlyPolicy", () => {
-    it("names only the given mount", () => {
+describe("applicationPolicy", () => {
+    it("names only the application's own paths of the given mount", () => {
         assert.deepEqual(
-            readOnlyPolicy("kv-lab")
+            applicationPolicy("kv-lab", "blog")
                 .split("\n")
                 .filter((line) => line.startsWith("path")),
-            ['path "kv-lab/data/*" {', 'path "kv-lab/metadata/*" {'],
+            [
+                'path "kv-lab/data/blog" {',
+                'path "kv-lab/data/blog/*" {',
+                'path "kv-lab/metadata/blog" {',
+                'path "kv-lab/metadata/blog/*" {',
+            ],
         );
     });
 });

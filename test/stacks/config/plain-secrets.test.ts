@@ -4,17 +4,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { SECRET_STORE_NAME } from "../../../components/secret-store/store";
 import { parsePlainSecrets, readSecretFiles } from "../../../stacks/config/plain-secrets";
 import { ROOT } from "../../harness";
 
 const GOOD = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: example-app\nstringData:\n  api-key: dummy\n";
 const EXAMPLE = "e.g. apiVersion: v1, kind: Secret, metadata: {name: example-app}, stringData: {api-key: dummy}";
-const problems = (text: string) => parsePlainSecrets([{ path: "gitops/secrets/dev/x.yaml", text }]).problems;
+const APPLICATIONS = ["example-app", "other-app"];
+const parsed = (files: { path: string; text: string }[]) => parsePlainSecrets(files, APPLICATIONS);
+const problems = (text: string) => parsed([{ path: "gitops/secrets/dev/x.yaml", text }]).problems;
 
 describe("parsePlainSecrets", () => {
     it("reads a Secret's name and values", () => {
-        assert.deepEqual(parsePlainSecrets([{ path: "a.yaml", text: GOOD }]), {
+        assert.deepEqual(parsed([{ path: "a.yaml", text: GOOD }]), {
             secrets: [{ name: "example-app", stringData: { "api-key": "dummy" } }],
             problems: [],
         });
@@ -23,7 +24,7 @@ describe("parsePlainSecrets", () => {
     it("reads every document of a file", () => {
         const two = `${GOOD}---\n${GOOD.replace("example-app", "other-app")}`;
         assert.deepEqual(
-            parsePlainSecrets([{ path: "a.yaml", text: two }]).secrets.map((s) => s.name),
+            parsed([{ path: "a.yaml", text: two }]).secrets.map((s) => s.name),
             ["example-app", "other-app"],
         );
     });
@@ -69,9 +70,15 @@ describe("parsePlainSecrets", () => {
         ]);
     });
 
+    it("rejects a secret named after no application, which no store would read", () => {
+        assert.deepEqual(problems(GOOD.replace("example-app", "exmaple-app")), [
+            `gitops/secrets/dev/x.yaml: secret "exmaple-app" is named after no application of gitops/applications/; ${EXAMPLE}`,
+        ]);
+    });
+
     it("rejects a second secret of the same name", () => {
         assert.deepEqual(
-            parsePlainSecrets([
+            parsed([
                 { path: "a.yaml", text: GOOD },
                 { path: "b.yaml", text: GOOD },
             ]).problems,
@@ -100,7 +107,9 @@ describe("readSecretFiles", () => {
 
 describe("the repository's secrets", () => {
     const file = path.join(ROOT, "gitops/applications/example-app/templates/external-secret.yaml");
-    const externalSecret: any = parse(fs.readFileSync(file, "utf8"));
+    // The template's one expression (the store's name) stands aside: what is read is the keys.
+    const externalSecret: any = parse(fs.readFileSync(file, "utf8").replace(/\{\{[^}]*\}\}/g, "store"));
+    const applications = fs.readdirSync(path.join(ROOT, "gitops", "applications"));
 
     it("keep no production folder: production secrets live in Vault only", () => {
         assert.equal(fs.existsSync(path.join(ROOT, "gitops", "secrets", "production")), false);
@@ -108,11 +117,11 @@ describe("the repository's secrets", () => {
 
     for (const environment of ["dev", "staging"]) {
         it(`in ${environment} are valid dummy secrets`, () => {
-            assert.deepEqual(parsePlainSecrets(readSecretFiles(ROOT, environment)).problems, []);
+            assert.deepEqual(parsePlainSecrets(readSecretFiles(ROOT, environment), applications).problems, []);
         });
 
         it(`in ${environment} hold every value the example ExternalSecret reads`, () => {
-            const secrets = parsePlainSecrets(readSecretFiles(ROOT, environment)).secrets;
+            const secrets = parsePlainSecrets(readSecretFiles(ROOT, environment), applications).secrets;
             for (const { remoteRef } of externalSecret.spec.data as {
                 remoteRef: { key: string; property: string };
             }[]) {
@@ -122,8 +131,7 @@ describe("the repository's secrets", () => {
         });
     }
 
-    it("are read by the example ExternalSecret through the shared store", () => {
-        assert.deepEqual(externalSecret.spec.secretStoreRef, { kind: "ClusterSecretStore", name: SECRET_STORE_NAME });
+    it("are read by the example ExternalSecret as external-secrets.io/v1", () => {
         assert.equal(externalSecret.apiVersion, "external-secrets.io/v1");
     });
 });
