@@ -40,7 +40,9 @@ ready() {
     fi
 }
 
-# One line per Application that is not ready yet: "<name>: <sync> at <revision>, <health>".
+# One line per Application that is not ready yet: "<name>: <sync> at <revision>, <health>". A
+# multi-source Application (every application: its chart and gitops/application-namespace, both
+# from this repository at one revision) reports its revisions as a list, the chart's first.
 not_ready() {
     local apps name automated sync revision health
     apps=$(KUBECONFIG="$kubeconfig" kubectl get applications.argoproj.io --namespace argocd --output json |
@@ -48,7 +50,7 @@ not_ready() {
           | [ .metadata.name,
               (.spec.syncPolicy.automated != null),
               (.status.sync.status // "Unknown"),
-              (.status.sync.revision // "none"),
+              (.status.sync.revision // (.status.sync.revisions // [])[0] // "none"),
               (.status.health.status // "Unknown") ]
           | @tsv')
     if [ -z "$apps" ]; then

@@ -60,6 +60,19 @@ describe("scripts/health-gate.sh", function () {
         assert.deepEqual([result.status, result.stdout], [0, `staging: every application is healthy at ${COMMIT}\n`]);
     });
 
+    it("reads a multi-source application's revision from its list of revisions", () => {
+        const multiSource = (revisions: string[]) => ({
+            metadata: { name: "example-app" },
+            spec: { syncPolicy: { automated: { prune: true } } },
+            status: { sync: { status: "Synced", revisions }, health: { status: "Healthy" } },
+        });
+        assert.equal(gate([multiSource([COMMIT, COMMIT])]).status, 0);
+        assert.equal(
+            gate([multiSource(["previous", "previous"])]).stderr,
+            `staging: not healthy at ${COMMIT} after 0s:\nexample-app: Synced at previous, Healthy\n`,
+        );
+    });
+
     it("reads the stack's kubeconfig through pulumi and hands kubectl a file, never the text", () => {
         const result = gate([app("infrastructure", true, "Synced", COMMIT, "Healthy")]);
         assert.equal(result.pulumi, "stack output kubeconfig --show-secrets --stack staging");
