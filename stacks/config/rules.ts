@@ -212,7 +212,8 @@ const vaultWhereNeeded: Rule = ({ config, environment, profile }) => {
 
 const LOOPBACK = parseBlock("127.0.0.0/8") as AddressBlock;
 
-/** Whether a URL's host is the machine that calls it: 127.0.0.0/8, ::1 or localhost. */
+/** Whether a URL's host is the machine that calls it: 127.0.0.0/8 (also IPv4-mapped), ::1,
+ *  0.0.0.0 (which connects locally) or localhost and its subdomains. */
 function isLoopbackUrl(url: string): boolean {
     let host: string;
     try {
@@ -223,7 +224,15 @@ function isLoopbackUrl(url: string): boolean {
         return false;
     }
     const ipv4 = parseIPv4(host);
-    return host === "localhost" || host === "[::1]" || (ipv4 !== undefined && overlaps(LOOPBACK, hostBlock(ipv4)));
+    return (
+        host === "localhost" ||
+        host.endsWith(".localhost") ||
+        host === "[::1]" ||
+        host === "0.0.0.0" ||
+        // ::ffff:127.x.y.z, which the URL parser writes as [::ffff:7fxx:yyzz]
+        host.startsWith("[::ffff:7f") ||
+        (ipv4 !== undefined && overlaps(LOOPBACK, hostBlock(ipv4)))
+    );
 }
 
 const TOKEN_REVIEW_EXAMPLE = '"https://k3s.home.arpa:6443"';

@@ -632,7 +632,15 @@ describe("production's Vault provider and token reviews", () => {
 
     describe("with vault.caCert and vault.kubernetesHost", () => {
         let registered: Registration[];
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "cache-"));
+        const previousCache = process.env.XDG_CACHE_HOME;
+        after(() => {
+            if (previousCache === undefined) delete process.env.XDG_CACHE_HOME;
+            else process.env.XDG_CACHE_HOME = previousCache;
+            fs.rmSync(cache, { recursive: true, force: true });
+        });
         before(async () => {
+            process.env.XDG_CACHE_HOME = cache;
             registered = await productionWith({
                 address: "https://vault.home.arpa:8200",
                 caCert: VAULT_CA,
@@ -641,7 +649,7 @@ describe("production's Vault provider and token reviews", () => {
         });
 
         it("gives the provider a file named after the CA, holding exactly its PEM", () => {
-            const file = path.join(os.tmpdir(), "homelab-vault-ca-1b26d8644726b82b.pem");
+            const file = path.join(cache, "homelab", "homelab-vault-ca-1b26d8644726b82b.pem");
             assert.equal(vaultProvider(registered).inputs.caCertFile, file);
             assert.equal(fs.readFileSync(file, "utf8"), VAULT_CA);
         });

@@ -650,7 +650,7 @@ describe("Vault's address of the Kubernetes API", () => {
         },
     ]);
 
-    it("refuses every spelling of loopback: 127.0.0.0/8, ::1 and localhost", () => {
+    it("refuses every spelling of loopback: 127.0.0.0/8 (also IPv4-mapped), ::1, 0.0.0.0 and localhost", () => {
         for (const kubernetesHost of [
             "https://127.0.0.1:6443",
             "https://127.1:6443",
@@ -659,6 +659,9 @@ describe("Vault's address of the Kubernetes API", () => {
             "https://[0:0:0:0:0:0:0:1]:6443",
             "https://localhost:6443",
             "https://LOCALHOST.:6443",
+            "https://api.localhost:6443",
+            "https://0.0.0.0:6443",
+            "https://[::ffff:127.0.0.1]:6443",
         ]) {
             const found = problems({
                 stack: "production",
