@@ -41,8 +41,8 @@ export interface ApplicationSetsArgs {
     namespaceSuffix: string;
     /** Applications sync by themselves (`automated`) or only when someone syncs them (`manual`). Required. */
     applicationsSync: "automated" | "manual";
-    /** Namespaces applications may never deploy into (the platform's own). Default none. */
-    reservedNamespaces?: readonly string[];
+    /** The applications of gitops/applications/, each given its AppProject. Default none. */
+    applications?: readonly string[];
     /** Credentials for a private repository. Default none (a public repository). */
     credentials?: RepoCredentials;
     /** What applications use and must find working on their first sync: the secret store and
@@ -60,6 +60,9 @@ export interface NamespaceGuard {
     /** The ingress controller the policies admit; none: no policies. */
     readonly networkPolicies?: { readonly ingressController: IngressControllerPeer };
 }
+
+/** The Pod Security level of application namespaces, where the profile enforces one. */
+const APPLICATION_POD_SECURITY = "restricted";
 
 /** Retry of a failed sync: 5 times, 10 s doubling up to 5 min. */
 export const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } } as const;
@@ -81,20 +84,20 @@ export function infrastructureProject(repoUrl: string): Manifest {
     });
 }
 
-/** The AppProject of the applications: namespaced resources in their own namespaces only. */
-export function applicationsProject(
-    args: Pick<ApplicationSetsArgs, "repoUrl" | "namespaceSuffix" | "reservedNamespaces">,
+/** The AppProject of an application, `app-<app>`: namespaced resources in its own namespace
+ *  only, and that Namespace (CreateNamespace creates it), from this repository. Nothing of one
+ *  application can land in another's namespace, where it could use that application's secret
+ *  store or open its network policies. */
+export function applicationProject(
+    application: string,
+    args: Pick<ApplicationSetsArgs, "repoUrl" | "namespaceSuffix">,
 ): Manifest {
-    const denied = (args.reservedNamespaces ?? []).map((namespace) => ({
-        server: IN_CLUSTER,
-        namespace: `!${namespace}`,
-    }));
-    return argocdObject("AppProject", "applications", {
-        description: "Workloads of gitops/applications, each in its own namespace",
+    const namespace = `${application}${args.namespaceSuffix}`;
+    return argocdObject("AppProject", projectName(application), {
+        description: `Workloads of gitops/applications/${application}, in ${namespace} only`,
         sourceRepos: [args.repoUrl],
-        destinations: [...denied, { server: IN_CLUSTER, namespace: `*${args.namespaceSuffix}` }],
-        // Namespace is the one cluster-scoped kind: CreateNamespace=true creates the app's own.
-        clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+        destinations: [{ server: IN_CLUSTER, namespace }],
+        clusterResourceWhitelist: [{ group: "", kind: "Namespace", name: namespace }],
         // Quotas and limits are the cluster admin's, not the application's.
         namespaceResourceBlacklist: [
             { group: "", kind: "ResourceQuota" },
@@ -102,6 +105,9 @@ export function applicationsProject(
         ],
     });
 }
+
+/** An application's AppProject. */
+export const projectName = (application: string) => `app-${application}`;
 
 /** Go templates fail on a missing key instead of rendering "<no value>". */
 const GO_TEMPLATE = { goTemplate: true, goTemplateOptions: ["missingkey=error"] };
@@ -156,7 +162,7 @@ export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest 
         template: {
             metadata: { name: "{{.path.basename}}" },
             spec: {
-                project: "applications",
+                project: projectName("{{.path.basename}}"),
                 sources: [
                     {
                         repoURL: args.repoUrl,
@@ -188,7 +194,7 @@ export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest 
                     ...(manual ? {} : { automated: { prune: true, selfHeal: true } }),
                     syncOptions: ["CreateNamespace=true"],
                     ...(args.namespaceGuard?.podSecurity
-                        ? { managedNamespaceMetadata: { labels: podSecurityLabels("restricted") } }
+                        ? { managedNamespaceMetadata: { labels: podSecurityLabels(APPLICATION_POD_SECURITY) } }
                         : {}),
                     retry: RETRY,
                 },
@@ -208,13 +214,16 @@ export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest 
 /** Values of gitops/application-namespace. */
 function namespaceGuardValues(guard: NamespaceGuard | undefined): Record<string, unknown> {
     const policies = guard?.networkPolicies;
-    return policies
-        ? {
-              networkPolicies: true,
-              ingressController: { ...policies.ingressController, pods: { ...policies.ingressController.pods } },
-              prometheus: { ...PROMETHEUS_PEER, pods: { ...PROMETHEUS_PEER.pods } },
-          }
-        : { networkPolicies: false };
+    return {
+        ...(guard?.podSecurity ? { podSecurity: APPLICATION_POD_SECURITY } : {}),
+        ...(policies
+            ? {
+                  networkPolicies: true,
+                  ingressController: { ...policies.ingressController, pods: { ...policies.ingressController.pods } },
+                  prometheus: { ...PROMETHEUS_PEER, pods: { ...PROMETHEUS_PEER.pods } },
+              }
+            : { networkPolicies: false }),
+    };
 }
 
 /** The Argo CD repository secret for a private repository. */
@@ -249,7 +258,11 @@ export class ApplicationSets extends pulumi.ComponentResource {
               ]
             : [];
 
-        this.projects = [infrastructureProject(args.repoUrl), applicationsProject(args)].map(
+        const projects = [
+            infrastructureProject(args.repoUrl),
+            ...(args.applications ?? []).map((application) => applicationProject(application, args)),
+        ];
+        this.projects = projects.map(
             (project) =>
                 new k8s.apiextensions.CustomResource(
                     `${name}-project-${(project.metadata as { name: string }).name}`,
@@ -260,16 +273,19 @@ export class ApplicationSets extends pulumi.ComponentResource {
                     },
                 ),
         );
-        this.applicationSets = [infrastructureApplicationSet(args), applicationsApplicationSet(args)].map(
-            (set, i) =>
-                new k8s.apiextensions.CustomResource(`${name}-${(set.metadata as { name: string }).name}`, set, {
-                    parent: this,
-                    // Each set's Applications need their project, the repository's credentials,
-                    // and the platform they use: an ExternalSecret or Certificate synced before its
-                    // store or issuer works fails its five retries and waits for the next commit.
-                    dependsOn: [...after, this.projects[i], ...credentials, ...(args.platformReady ?? [])],
-                }),
-        );
+        const [infrastructure, ...applications] = this.projects;
+        const set = (manifest: Manifest, dependsOn: pulumi.Resource[]) =>
+            new k8s.apiextensions.CustomResource(`${name}-${(manifest.metadata as { name: string }).name}`, manifest, {
+                parent: this,
+                dependsOn: [...after, ...credentials, ...dependsOn],
+            });
+        this.applicationSets = [
+            set(infrastructureApplicationSet(args), [infrastructure]),
+            // The applications need their projects, and the platform they use: an ExternalSecret
+            // or Certificate synced before its store or issuer works fails its five retries and
+            // waits for the next commit.
+            set(applicationsApplicationSet(args), [...applications, ...(args.platformReady ?? [])]),
+        ];
         this.registerOutputs({ projects: this.projects, applicationSets: this.applicationSets });
     }
 }

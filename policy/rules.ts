@@ -208,7 +208,13 @@ export const productionApplicationsManualSync: ResourceValidationPolicy = {
                 : args.type === "kubernetes:argoproj.io/v1alpha1:Application"
                   ? valueAt(args.props, "spec")
                   : undefined;
-        if (valueAt(spec, "project") === "applications" && valueAt(spec, "syncPolicy.automated") !== undefined) {
+        // Each application has its AppProject, app-<app> (components/application-sets.ts).
+        const project = valueAt(spec, "project");
+        if (
+            typeof project === "string" &&
+            project.startsWith("app-") &&
+            valueAt(spec, "syncPolicy.automated") !== undefined
+        ) {
             reportViolation("applications in production must not sync automatically");
         }
     },

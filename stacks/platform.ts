@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { ApplicationSets, INFRASTRUCTURE_NAMESPACE } from "../components/application-sets";
+import { ApplicationSets } from "../components/application-sets";
 import { ARGOCD_NAMESPACE, ArgoCd } from "../components/argocd";
 import {
     CERT_MANAGER_NAMESPACE,
@@ -17,7 +17,7 @@ import {
     IssuerArgs,
 } from "../components/cert-manager";
 import { EXTERNAL_SECRETS_NAMESPACE, ExternalSecrets } from "../components/external-secrets";
-import { Guards, KUBE_SYSTEM } from "../components/shared/chart";
+import { Guards } from "../components/shared/chart";
 import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/secret-store/kubernetes";
 import { NetworkPolicies } from "../components/network-policies";
 import { METALLB_NAMESPACE, MetalLb, metallbServiceMonitor } from "../components/metallb";
@@ -86,22 +86,6 @@ function profileSecretStore(
         { providers: { kubernetes: provider, vault: vaultProvider } },
     );
 }
-
-/** Namespaces applications may never deploy into: Kubernetes's own and the platform's. */
-const RESERVED_NAMESPACES = [
-    "default",
-    KUBE_SYSTEM,
-    "kube-public",
-    "kube-node-lease",
-    ARGOCD_NAMESPACE,
-    CERT_MANAGER_NAMESPACE,
-    METALLB_NAMESPACE,
-    MONITORING_NAMESPACE,
-    EXTERNAL_SECRETS_NAMESPACE,
-    PLAIN_SECRETS_NAMESPACE,
-    INFRASTRUCTURE_NAMESPACE,
-    "longhorn-system",
-];
 
 /** Installs the platform components with `provider` and returns what admins need from them.
  *  `apiServer` is the cluster's API URL as seen from outside (Vault reviews tokens there). */
@@ -235,7 +219,7 @@ export function platform(
             },
             namespaceSuffix: profile.namespaceSuffix,
             applicationsSync: profile.applicationsSync,
-            reservedNamespaces: RESERVED_NAMESPACES,
+            applications: config.applications,
             credentials: config.gitopsCredentials,
             platformReady: [...store.stores, certManager.issuer],
             namespaceGuard: {

@@ -87,7 +87,9 @@ const deployment = (resources: object) => ({
     spec: { template: { spec: { containers: [{ name: "app", resources }] } } },
 });
 const sized = { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } };
-const appSet = (syncPolicy: object) => ({ spec: { template: { spec: { project: "applications", syncPolicy } } } });
+const appSet = (syncPolicy: object) => ({
+    spec: { template: { spec: { project: "app-{{.path.basename}}", syncPolicy } } },
+});
 
 describe("environmentOf", () => {
     it("reads the stack from a URN", () =>

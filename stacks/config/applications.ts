@@ -3,7 +3,32 @@
 // reads the same folders the applications ApplicationSet generates Applications from.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { INFRASTRUCTURE_NAMESPACE } from "../../components/application-sets";
+import { ARGOCD_NAMESPACE } from "../../components/argocd";
+import { CERT_MANAGER_NAMESPACE } from "../../components/cert-manager";
+import { EXTERNAL_SECRETS_NAMESPACE } from "../../components/external-secrets";
+import { METALLB_NAMESPACE } from "../../components/metallb";
+import { MONITORING_NAMESPACE } from "../../components/monitoring/monitoring";
+import { PLAIN_SECRETS_NAMESPACE } from "../../components/secret-store/kubernetes";
+import { KUBE_SYSTEM } from "../../components/shared/chart";
 import { DNS_LABEL } from "./fields";
+
+/** Names no application may take, as its name (the infrastructure Application is one) or as its
+ *  namespace: Kubernetes's own namespaces and the platform's. */
+export const RESERVED_NAMESPACES = [
+    "default",
+    KUBE_SYSTEM,
+    "kube-public",
+    "kube-node-lease",
+    ARGOCD_NAMESPACE,
+    CERT_MANAGER_NAMESPACE,
+    METALLB_NAMESPACE,
+    MONITORING_NAMESPACE,
+    EXTERNAL_SECRETS_NAMESPACE,
+    PLAIN_SECRETS_NAMESPACE,
+    INFRASTRUCTURE_NAMESPACE,
+    "longhorn-system",
+];
 
 /** The applications' names, or every problem with them. `namespaceSuffix` is the environment's
  *  (`-dev`): an application's namespace is its name with it, at most 63 characters. */
@@ -19,6 +44,12 @@ export function readApplications(root: string, namespaceSuffix: string): { names
         if (!DNS_LABEL.test(entry.name) || namespace.length > 63) {
             problems.push(
                 `${path.join(folder, entry.name)}: names the namespace "${namespace}", which is not a DNS label of at most 63 characters; e.g. gitops/applications/example-app`,
+            );
+            continue;
+        }
+        if (RESERVED_NAMESPACES.includes(entry.name) || RESERVED_NAMESPACES.includes(namespace)) {
+            problems.push(
+                `${path.join(folder, entry.name)}: takes the name of the platform's "${RESERVED_NAMESPACES.includes(entry.name) ? entry.name : namespace}"; e.g. gitops/applications/example-app`,
             );
             continue;
         }

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import {
+    applicationProject,
     applicationsApplicationSet,
-    applicationsProject,
     ApplicationSets,
     ApplicationSetsArgs,
     infrastructureApplicationSet,
@@ -25,7 +25,6 @@ const PRODUCTION: Omit<ApplicationSetsArgs, "argocd"> = {
     platform: { ...PLATFORM, environment: "production", domain: "lab.example.com" },
     namespaceSuffix: "",
     applicationsSync: "manual",
-    reservedNamespaces: ["kube-system", "argocd"],
 };
 const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } };
 const spec = (manifest: Record<string, unknown>) => manifest.spec as any;
@@ -41,13 +40,14 @@ describe("infrastructureProject", () => {
     });
 });
 
-describe("applicationsProject", () => {
-    it("allows only namespaced resources, in namespaces with the environment's suffix, from this repository", () => {
-        assert.deepEqual(spec(applicationsProject(DEV)), {
-            description: "Workloads of gitops/applications, each in its own namespace",
+describe("applicationProject", () => {
+    it("confines an application to its own namespace, and that Namespace, from this repository", () => {
+        assert.deepEqual(applicationProject("blog", DEV).metadata, { name: "app-blog", namespace: "argocd" });
+        assert.deepEqual(spec(applicationProject("blog", DEV)), {
+            description: "Workloads of gitops/applications/blog, in blog-dev only",
             sourceRepos: [REPO],
-            destinations: [{ server: "https://kubernetes.default.svc", namespace: "*-dev" }],
-            clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+            destinations: [{ server: "https://kubernetes.default.svc", namespace: "blog-dev" }],
+            clusterResourceWhitelist: [{ group: "", kind: "Namespace", name: "blog-dev" }],
             namespaceResourceBlacklist: [
                 { group: "", kind: "ResourceQuota" },
                 { group: "", kind: "LimitRange" },
@@ -55,11 +55,9 @@ describe("applicationsProject", () => {
         });
     });
 
-    it("denies the reserved namespaces where applications have no suffix", () => {
-        assert.deepEqual(spec(applicationsProject(PRODUCTION)).destinations, [
-            { server: "https://kubernetes.default.svc", namespace: "!kube-system" },
-            { server: "https://kubernetes.default.svc", namespace: "!argocd" },
-            { server: "https://kubernetes.default.svc", namespace: "*" },
+    it("names the namespace without a suffix in production", () => {
+        assert.deepEqual(spec(applicationProject("blog", PRODUCTION)).destinations, [
+            { server: "https://kubernetes.default.svc", namespace: "blog" },
         ]);
     });
 });
@@ -133,7 +131,7 @@ describe("applicationsApplicationSet", () => {
     it("deploys into <app>-dev in dev and <app> in production", () => {
         assert.equal(dev.template.spec.destination.namespace, "{{.path.basename}}-dev");
         assert.equal(production.template.spec.destination.namespace, "{{.path.basename}}");
-        assert.equal(dev.template.spec.project, "applications");
+        assert.equal(dev.template.spec.project, "app-{{.path.basename}}");
     });
 
     it("deploys gitops/application-namespace into each application's namespace, without guards by default", () => {
@@ -164,6 +162,7 @@ describe("applicationsApplicationSet", () => {
             },
         });
         assert.deepEqual(guarded.template.spec.sources[1].helm.valuesObject, {
+            podSecurity: "restricted",
             networkPolicies: true,
             ingressController: { namespace: "ingress-nginx", pods: { app: "nginx" } },
             prometheus: { namespace: "monitoring", pods: { "app.kubernetes.io/name": "prometheus" } },
@@ -205,13 +204,14 @@ describe("ApplicationSets", () => {
     describe("for a public repository", () => {
         let recorded: Registration[];
         before(async () => {
-            recorded = await build({});
+            recorded = await build({ applications: ["example-app", "blog"] });
         });
 
         it("creates the projects and sets in argocd, after Argo CD's chart", () => {
             for (const name of [
                 "gitops-project-infrastructure",
-                "gitops-project-applications",
+                "gitops-project-app-example-app",
+                "gitops-project-app-blog",
                 "gitops-infrastructure",
                 "gitops-applications",
             ]) {
@@ -221,17 +221,16 @@ describe("ApplicationSets", () => {
             }
         });
 
-        it("creates each ApplicationSet after its project", () => {
-            assert.ok(
-                names(recorded.find((r) => r.name === "gitops-applications")!.dependencies).includes(
-                    "gitops-project-applications",
-                ),
-            );
-            assert.ok(
-                names(recorded.find((r) => r.name === "gitops-infrastructure")!.dependencies).includes(
-                    "gitops-project-infrastructure",
-                ),
-            );
+        it("creates each ApplicationSet after its projects, and only the applications' set after theirs", () => {
+            const dependencies = (name: string) =>
+                names(recorded.find((r) => r.name === name)!.dependencies).filter((d) =>
+                    d.startsWith("gitops-project"),
+                );
+            assert.deepEqual(dependencies("gitops-applications"), [
+                "gitops-project-app-example-app",
+                "gitops-project-app-blog",
+            ]);
+            assert.deepEqual(dependencies("gitops-infrastructure"), ["gitops-project-infrastructure"]);
         });
 
         it("creates no repository secret", () => {

@@ -60,11 +60,13 @@ describe("npm run impact", function () {
                 "",
                 `What \`${head}\` changes against \`HEAD\` in each environment, rendered offline with Helm as \`pulumi up\` and Argo CD would apply it (secrets redacted).`,
                 "",
-                "### dev: 8 added, 3 changed, 0 removed",
+                "### dev: 9 added, 3 changed, 0 removed",
                 "",
                 "**Added**",
                 "- `apps/v1/Deployment guestbook-dev/example-app` (gitops:guestbook)",
-                // The new application's own secret store, and its reader's right to its secret alone.
+                // The new application's own project and secret store, and its reader's right to its
+                // secret alone.
+                "- `argoproj.io/v1alpha1/AppProject argocd/app-guestbook` (program)",
                 "- `external-secrets.io/v1/ClusterSecretStore homelab-guestbook` (program)",
                 "- `external-secrets.io/v1/ExternalSecret guestbook-dev/example-app` (gitops:guestbook)",
                 "- `networking.k8s.io/v1/Ingress guestbook-dev/example-app` (gitops:guestbook)",

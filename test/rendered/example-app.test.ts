@@ -48,8 +48,13 @@ for (const environment of ENVIRONMENTS) {
                 ];
         });
 
-        it("is admitted at its namespace's Pod Security level", () => {
+        it("is admitted at its namespace's Pod Security level, which its own chart cannot lower", () => {
             assert.equal(enforced, POD_SECURITY[environment]);
+            // The platform's Namespace manifest, the last source's, wins over one of the app's chart.
+            assert.equal(
+                objects.Namespace?.metadata.labels["pod-security.kubernetes.io/enforce"],
+                POD_SECURITY[environment],
+            );
             assert.deepEqual(podSecurityViolations(objects.Deployment.spec.template, enforced ?? "privileged"), []);
         });
 

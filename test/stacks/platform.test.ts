@@ -135,7 +135,7 @@ const COMMON = [
     [CHART, "external-secrets-chart"],
     ["homelab:platform:ApplicationSets", "gitops"],
     ["kubernetes:argoproj.io/v1alpha1:AppProject", "gitops-project-infrastructure"],
-    ["kubernetes:argoproj.io/v1alpha1:AppProject", "gitops-project-applications"],
+    ["kubernetes:argoproj.io/v1alpha1:AppProject", "gitops-project-app-example-app"],
     ["kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-infrastructure"],
     ["kubernetes:argoproj.io/v1alpha1:ApplicationSet", "gitops-applications"],
     ...["metallb-webhook-gate", "cert-manager-webhook-gate", "secret-store-webhook-gate"].flatMap((gate) => [
@@ -429,7 +429,7 @@ for (const environment of ENVIRONMENTS) {
                 template: {
                     metadata: { name: "{{.path.basename}}" },
                     spec: {
-                        project: "applications",
+                        project: "app-{{.path.basename}}",
                         sources: [
                             {
                                 repoURL: REPO,
@@ -454,6 +454,7 @@ for (const environment of ENVIRONMENTS) {
                                         environment === "dev"
                                             ? { networkPolicies: false }
                                             : {
+                                                  podSecurity: "restricted",
                                                   networkPolicies: true,
                                                   ingressController: {
                                                       namespace: "kube-system",
@@ -509,31 +510,34 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(set.syncPolicy, { preserveResourcesOnDeletion: true });
         });
 
-        it("limits applications to namespaces with the environment's suffix", () => {
+        it("confines gitops/applications/example-app to its namespace, with the environment's suffix", () => {
             const project = only(
                 registered,
                 "kubernetes:argoproj.io/v1alpha1:AppProject",
-                "gitops-project-applications",
+                "gitops-project-app-example-app",
             ).inputs.spec as any;
-            const allowed = project.destinations.filter((d: { namespace: string }) => !d.namespace.startsWith("!"));
-            assert.deepEqual(allowed, [
-                {
-                    server: "https://kubernetes.default.svc",
-                    namespace: { dev: "*-dev", staging: "*-staging", production: "*" }[environment],
-                },
-            ]);
-            assert.deepEqual(project.sourceRepos, [REPO]);
+            const namespace = { dev: "example-app-dev", staging: "example-app-staging", production: "example-app" }[
+                environment
+            ];
+            assert.deepEqual(
+                [project.destinations, project.clusterResourceWhitelist, project.sourceRepos],
+                [
+                    [{ server: "https://kubernetes.default.svc", namespace }],
+                    [{ group: "", kind: "Namespace", name: namespace }],
+                    [REPO],
+                ],
+            );
         });
 
-        it("starts the ApplicationSets once the secret store and the ClusterIssuer are Ready", () => {
+        it("starts the applications' ApplicationSet once their stores and the ClusterIssuer are Ready", () => {
             const issuer = environment === "dev" ? "cert-manager-homelab-ca" : `cert-manager-${expected.issuer}`;
-            for (const name of ["gitops-infrastructure", "gitops-applications"]) {
-                const deps = names(registered.find((r) => r.name === name)!.dependencies);
-                assert.ok(
-                    deps.includes("secret-store-store-example-app") && deps.includes(issuer),
-                    `${name}: ${deps.join(", ")}`,
-                );
-            }
+            const deps = (name: string) => names(registered.find((r) => r.name === name)!.dependencies);
+            assert.deepEqual(
+                [deps("gitops-applications"), deps("gitops-infrastructure")].map((d) =>
+                    ["secret-store-store-example-app", issuer].filter((n) => d.includes(n)),
+                ),
+                [["secret-store-store-example-app", issuer], []],
+            );
             for (const name of ["secret-store-store-example-app", issuer])
                 assert.deepEqual((registered.find((r) => r.name === name)!.inputs.metadata as any).annotations, {
                     "pulumi.com/waitFor": "condition=Ready",
@@ -543,7 +547,7 @@ for (const environment of ENVIRONMENTS) {
         it("registers the GitOps objects after Argo CD", () => {
             for (const name of [
                 "gitops-project-infrastructure",
-                "gitops-project-applications",
+                "gitops-project-app-example-app",
                 "gitops-infrastructure",
                 "gitops-applications",
             ]) {

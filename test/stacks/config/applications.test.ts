@@ -37,6 +37,16 @@ describe("readApplications", () => {
         ]);
     });
 
+    it("refuses a name the platform or Kubernetes takes, as the application's or its namespace's", () => {
+        assert.deepEqual(readApplications(checkout({ argocd: true, infrastructure: true }), "").problems, [
+            `gitops/applications/argocd: takes the name of the platform's "argocd"; e.g. gitops/applications/example-app`,
+            `gitops/applications/infrastructure: takes the name of the platform's "infrastructure"; e.g. gitops/applications/example-app`,
+        ]);
+        assert.deepEqual(readApplications(checkout({ "kube-node": true }), "-lease").problems, [
+            `gitops/applications/kube-node: takes the name of the platform's "kube-node-lease"; e.g. gitops/applications/example-app`,
+        ]);
+    });
+
     it("finds the repository's example application", () => {
         assert.deepEqual(readApplications(ROOT, "").names, ["example-app"]);
     });

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { readApplications } from "../../../stacks/config/applications";
 import { parsePlainSecrets, readSecretFiles } from "../../../stacks/config/plain-secrets";
 import { ROOT } from "../../harness";
 
@@ -109,7 +110,7 @@ describe("the repository's secrets", () => {
     const file = path.join(ROOT, "gitops/applications/example-app/templates/external-secret.yaml");
     // The template's one expression (the store's name) stands aside: what is read is the keys.
     const externalSecret: any = parse(fs.readFileSync(file, "utf8").replace(/\{\{[^}]*\}\}/g, "store"));
-    const applications = fs.readdirSync(path.join(ROOT, "gitops", "applications"));
+    const applications = readApplications(ROOT, "").names;
 
     it("keep no production folder: production secrets live in Vault only", () => {
         assert.equal(fs.existsSync(path.join(ROOT, "gitops", "secrets", "production")), false);
