@@ -52,18 +52,62 @@ describe("deploy workflow", () => {
         assert.deepEqual(
             Object.entries<any>(jobs).map(([name, job]) => [name, job.needs ?? null]),
             [
-                ["dev", null],
+                ["promote-dev", null],
+                ["dev", "promote-dev"],
                 ["dev-healthy", "dev"],
+                ["dev-recorded", "dev-healthy"],
+                ["dev-rollback", ["dev", "dev-healthy"]],
                 ["promote-staging", "dev-healthy"],
                 ["staging", "promote-staging"],
                 ["staging-healthy", "staging"],
+                ["staging-recorded", "staging-healthy"],
+                ["staging-rollback", ["staging", "staging-healthy"]],
                 ["production-changes", "staging-healthy"],
                 ["production-preview", "production-changes"],
                 ["approve-production", "production-preview"],
                 ["production", "approve-production"],
                 ["production-healthy", "production"],
+                ["production-recorded", "production-healthy"],
+                ["production-rollback", ["production", "production-healthy"]],
             ],
         );
+    });
+
+    it("records each environment's commit as its last healthy one after its gate passed", () => {
+        for (const stack of ["dev", "staging", "production"]) {
+            const job = jobs[`${stack}-recorded`];
+            assert.deepEqual(
+                [job.needs, job.environment, job.steps.at(-1).run],
+                [
+                    `${stack}-healthy`,
+                    `${stack}-refs`,
+                    `scripts/advance-env-branch.sh env/${stack}-healthy "$GITHUB_SHA"`,
+                ],
+            );
+        }
+    });
+
+    it("rolls an environment back when its update or gate failed, and the next environment never runs", () => {
+        for (const stack of ["dev", "staging", "production"]) {
+            const job = jobs[`${stack}-rollback`];
+            assert.deepEqual(
+                [job.uses, job.with, job.if, job.permissions],
+                [
+                    "./.github/workflows/rollback.yml",
+                    { stack, failed: "${{ github.sha }}" },
+                    `failure() && (needs.${stack}.result == 'failure' || needs.${stack}-healthy.result == 'failure')`,
+                    { contents: "read", "pull-requests": "write" },
+                ],
+            );
+        }
+        // The next environment waits for the gate itself, so a failed gate skips it.
+        assert.deepEqual(
+            [jobs["promote-staging"].needs, jobs["production-changes"].needs],
+            ["dev-healthy", "staging-healthy"],
+        );
+        // No rollback job is a step on the way forward.
+        for (const job of Object.values<any>(jobs))
+            assert.ok(![job.needs].flat().some((n) => String(n).endsWith("-rollback")), JSON.stringify(job.needs));
     });
 
     it("updates and checks every environment at the one commit that was merged", () => {
@@ -78,13 +122,14 @@ describe("deploy workflow", () => {
             assert.deepEqual(jobs[`${stack}-healthy`].with, { stack, environment: stack, commit: "${{ github.sha }}" });
             assert.equal(jobs[`${stack}-healthy`].uses, "./.github/workflows/health-gate.yml");
         }
-        const pushes = ["promote-staging", "approve-production"].map((job) => [
+        const pushes = ["promote-dev", "promote-staging", "approve-production"].map((job) => [
             jobs[job].environment,
             jobs[job].steps.at(-1).run,
             jobs[job].steps.at(-1).env,
         ]);
         const key = { DEPLOY_KEY: "${{ secrets.ENV_BRANCH_DEPLOY_KEY }}" };
         assert.deepEqual(pushes, [
+            ["dev-refs", 'scripts/advance-env-branch.sh env/dev "$GITHUB_SHA"', key],
             ["staging-promotion", 'scripts/advance-env-branch.sh env/staging "$GITHUB_SHA"', key],
             ["production-approval", 'scripts/advance-env-branch.sh env/production "$GITHUB_SHA"', key],
         ]);
@@ -99,7 +144,59 @@ describe("deploy workflow", () => {
     it("tracks each environment's ref in its ApplicationSets, so gitops/ is promoted with the program", () => {
         const revision = (stack: string) =>
             (parse(read(`Pulumi.${stack}.yaml`)).config["homelab:gitops"] as { revision: string }).revision;
-        assert.deepEqual(["dev", "staging", "production"].map(revision), ["main", "env/staging", "env/production"]);
+        assert.deepEqual(["dev", "staging", "production"].map(revision), ["env/dev", "env/staging", "env/production"]);
+    });
+});
+
+describe("rollback workflow", () => {
+    const flow = workflow("rollback");
+    const jobs = flow.jobs;
+
+    it("moves the environment's branch back to its last healthy commit, with a key no reviewer holds back", () => {
+        assert.equal(jobs.back.environment, "${{ inputs.stack }}-refs");
+        assert.deepEqual(
+            jobs.back.steps.slice(1).map((step: any) => step.run),
+            [
+                'scripts/rollback-plan.sh "$STACK" "$FAILED" >> "$GITHUB_OUTPUT"',
+                'scripts/advance-env-branch.sh "env/$STACK" "$HEALTHY" --back',
+            ],
+        );
+    });
+
+    it("runs pulumi up at that commit only where the plan says so, then the health gate there", () => {
+        assert.deepEqual(
+            [jobs.up.needs, jobs.up.if, jobs.up.uses],
+            ["back", "needs.back.outputs.rerun == 'true'", "./.github/workflows/pulumi.yml"],
+        );
+        assert.equal(jobs.up.with.ref, "${{ needs.back.outputs.healthy }}");
+        assert.deepEqual(
+            [jobs.healthy.uses, jobs.healthy.with.commit, jobs.healthy.if],
+            [
+                "./.github/workflows/health-gate.yml",
+                "${{ needs.back.outputs.healthy }}",
+                "always() && needs.back.result == 'success' && needs.up.result != 'failure'",
+            ],
+        );
+    });
+
+    it("says which commit failed and where the environment went back, in the summary and on the pull request", () => {
+        const run: string = jobs.report.steps[0].run;
+        assert.equal(jobs.report.if, "always()");
+        assert.deepEqual(jobs.report.permissions, { "pull-requests": "write" });
+        assert.match(run, /\$GITHUB_STEP_SUMMARY/);
+        assert.match(run, /gh pr comment "\$pr"/);
+        assert.match(
+            run,
+            /\*\*\$STACK rolled back\*\*: \\`\$FAILED\\` failed its update or health gate; \$STACK runs its last healthy commit \\`\$HEALTHY\\` again/,
+        );
+    });
+
+    it("is the same for production, whose approval is needed only to go forward", () => {
+        const deploy = workflow("deploy").jobs;
+        assert.equal(deploy["production-rollback"].needs.includes("approve-production"), false);
+        assert.notEqual(jobs.back.environment, "production-approval");
+        const dispatch = workflow("promote-production").jobs["production-rollback"];
+        assert.deepEqual([dispatch.uses, dispatch.with.stack], ["./.github/workflows/rollback.yml", "production"]);
     });
 });
 

@@ -17,8 +17,8 @@ describe("scripts/advance-env-branch.sh", () => {
         git(work, "commit", "-q", "--allow-empty", "-m", message);
         return git(work, "rev-parse", "HEAD");
     };
-    const advance = (branch: string, sha: string) =>
-        spawnSync("bash", [SCRIPT, branch, sha], {
+    const advance = (branch: string, sha: string, ...options: string[]) =>
+        spawnSync("bash", [SCRIPT, branch, sha, ...options], {
             cwd: work,
             env: { ...process.env, REMOTE_URL: remote },
             encoding: "utf8",
@@ -50,11 +50,30 @@ describe("scripts/advance-env-branch.sh", () => {
         assert.equal(at("env/staging"), newest);
     });
 
-    it("moves nothing but the environments' branches", () => {
+    it("moves nothing but the environments' branches and their -healthy records", () => {
         const result = advance("main", git(work, "rev-parse", "HEAD"));
         assert.deepEqual(
             [result.status, result.stderr],
-            [2, "refusing to move main: only env/staging and env/production are environments\n"],
+            [2, "refusing to move main: only the environments' branches and their -healthy records\n"],
         );
+    });
+
+    it("records a healthy commit, forward only", () => {
+        const head = git(work, "rev-parse", "HEAD");
+        assert.deepEqual([advance("env/staging-healthy", head).status, at("env/staging-healthy")], [0, head]);
+        assert.notEqual(advance("env/staging-healthy", git(work, "rev-parse", "HEAD~1")).status, 0);
+        assert.deepEqual(
+            [
+                advance("env/staging-healthy", git(work, "rev-parse", "HEAD~1"), "--back").stderr,
+                at("env/staging-healthy"),
+            ],
+            ["refusing to move env/staging-healthy back: a healthy commit stays healthy\n", head],
+        );
+    });
+
+    it("moves an environment back with --back, as a rollback does", () => {
+        const older = git(work, "rev-parse", "HEAD~1");
+        const result = advance("env/staging", older, "--back");
+        assert.deepEqual([result.status, at("env/staging")], [0, older]);
     });
 });

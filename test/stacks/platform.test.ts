@@ -25,7 +25,7 @@ const ISSUER_OBJECTS = {
 const EXPECTED = {
     dev: {
         domain: "dev.home.arpa",
-        revision: "main",
+        revision: "env/dev",
         issuer: "homelab-ca",
         replicas: 1,
         ha: false,

@@ -13,7 +13,7 @@ import { renderedTopology, topologiesOf } from "./topologies";
 
 /** Where each environment's alerts link their runbook (its repository at its revision). */
 const RUNBOOKS = {
-    dev: "https://github.com/example/homelab/blob/main/docs/runbooks/platform-alerts.md",
+    dev: "https://github.com/example/homelab/blob/env/dev/docs/runbooks/platform-alerts.md",
     staging: "https://github.com/example/homelab/blob/env/staging/docs/runbooks/platform-alerts.md",
     production: "https://github.com/example/homelab/blob/env/production/docs/runbooks/platform-alerts.md",
 };
