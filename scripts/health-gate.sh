@@ -20,9 +20,12 @@ chmod 600 "$kubeconfig"
 pulumi stack output kubeconfig --show-secrets --stack "$stack" >"$kubeconfig"
 
 # Whether an automated application's synced revision includes the promoted commit: the commit
-# itself, or a later one on the branch (dev tracks main, which may have moved on meanwhile).
+# itself, or a later one on the branch (the environment's branch may have moved on meanwhile).
+# With HEALTH_GATE_EXACT=1 (a rollback's gate), the commit itself only: the failed commit, which
+# includes the one gone back to, must not count.
 includes_commit() {
     [ "$1" = "$commit" ] && return 0
+    [ "${HEALTH_GATE_EXACT:-}" = 1 ] && return 1
     # A commit merged while the gate waits is not in this clone yet.
     git cat-file -e "$1^{commit}" 2>/dev/null || git fetch --quiet origin "$1" 2>/dev/null || true
     git merge-base --is-ancestor "$commit" "$1" 2>/dev/null

@@ -6,7 +6,8 @@
 # secrets Pulumi creates and the applications it gives stores and projects need an `up`. When in
 # doubt it says true: an `up` of an unchanged program changes nothing.
 # Prints `healthy=<sha>` and `rerun=true|false` for $GITHUB_OUTPUT; exits 3, saying why, when the
-# environment has never been healthy (there is nothing to go back to).
+# environment has never been healthy (there is nothing to go back to), and 4 when its last
+# healthy commit already includes the failed one (a later run passed its gate: nothing to undo).
 #   scripts/rollback-plan.sh <env> <failed-commit> [remote, default origin]
 set -euo pipefail
 
@@ -22,6 +23,11 @@ healthy_ref="refs/remotes/$remote/env/$env-healthy"
 if ! healthy=$(git rev-parse --verify --quiet "$healthy_ref^{commit}"); then
     echo "$env has never passed its health gate (no env/$env-healthy): nothing to roll back to" >&2
     exit 3
+fi
+
+if git merge-base --is-ancestor "$failed" "$healthy"; then
+    echo "$env is already healthy at $healthy, which includes $failed: a later run has taken over" >&2
+    exit 4
 fi
 
 # What no `pulumi up --stack <env>` reads: other stacks' files, what only Argo CD deploys, docs,

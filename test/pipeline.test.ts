@@ -158,7 +158,7 @@ describe("rollback workflow", () => {
             jobs.back.steps.slice(1).map((step: any) => step.run),
             [
                 'scripts/rollback-plan.sh "$STACK" "$FAILED" >> "$GITHUB_OUTPUT"',
-                'scripts/advance-env-branch.sh "env/$STACK" "$HEALTHY" --back',
+                'scripts/advance-env-branch.sh "env/$STACK" "$HEALTHY" --back "$FAILED"',
             ],
         );
     });
@@ -169,19 +169,22 @@ describe("rollback workflow", () => {
             ["back", "needs.back.outputs.rerun == 'true'", "./.github/workflows/pulumi.yml"],
         );
         assert.equal(jobs.up.with.ref, "${{ needs.back.outputs.healthy }}");
+        // That commit exactly (the failed one includes it), and only once the update there succeeded
+        // or was not needed: a cancelled or failed one is no rollback.
         assert.deepEqual(
-            [jobs.healthy.uses, jobs.healthy.with.commit, jobs.healthy.if],
+            [jobs.healthy.uses, jobs.healthy.with.commit, jobs.healthy.with.exact, jobs.healthy.if],
             [
                 "./.github/workflows/health-gate.yml",
                 "${{ needs.back.outputs.healthy }}",
-                "always() && needs.back.result == 'success' && needs.up.result != 'failure'",
+                true,
+                "${{ !cancelled() && needs.back.result == 'success' && (needs.up.result == 'success' || needs.up.result == 'skipped') }}",
             ],
         );
     });
 
     it("says which commit failed and where the environment went back, in the summary and on the pull request", () => {
         const run: string = jobs.report.steps[0].run;
-        assert.equal(jobs.report.if, "always()");
+        assert.equal(jobs.report.if, "${{ !cancelled() }}");
         assert.deepEqual(jobs.report.permissions, { "pull-requests": "write" });
         assert.match(run, /\$GITHUB_STEP_SUMMARY/);
         assert.match(run, /gh pr comment "\$pr"/);

@@ -58,22 +58,30 @@ describe("scripts/advance-env-branch.sh", () => {
         );
     });
 
-    it("records a healthy commit, forward only", () => {
+    it("records a healthy commit, forward only, leaving a record already past it", () => {
         const head = git(work, "rev-parse", "HEAD");
+        const older = git(work, "rev-parse", "HEAD~1");
         assert.deepEqual([advance("env/staging-healthy", head).status, at("env/staging-healthy")], [0, head]);
-        assert.notEqual(advance("env/staging-healthy", git(work, "rev-parse", "HEAD~1")).status, 0);
+        const late = advance("env/staging-healthy", older);
         assert.deepEqual(
-            [
-                advance("env/staging-healthy", git(work, "rev-parse", "HEAD~1"), "--back").stderr,
-                at("env/staging-healthy"),
-            ],
+            [late.status, late.stdout.trim().split("\n").pop(), at("env/staging-healthy")],
+            [0, `env/staging-healthy is already past ${older}`, head],
+        );
+        assert.deepEqual(
+            [advance("env/staging-healthy", older, "--back", head).stderr, at("env/staging-healthy")],
             ["refusing to move env/staging-healthy back: a healthy commit stays healthy\n", head],
         );
     });
 
-    it("moves an environment back with --back, as a rollback does", () => {
+    it("moves an environment back with --back, while it still holds the failed commit", () => {
+        const head = git(work, "rev-parse", "HEAD");
         const older = git(work, "rev-parse", "HEAD~1");
-        const result = advance("env/staging", older, "--back");
+        assert.equal(advance("env/staging", head).status, 0);
+        // A newer promotion took over: the stale rollback is refused.
+        assert.notEqual(advance("env/staging", older, "--back", older).status, 0);
+        assert.equal(at("env/staging"), head);
+        const result = advance("env/staging", older, "--back", head);
         assert.deepEqual([result.status, at("env/staging")], [0, older]);
+        assert.equal(advance("env/staging", older, "--back").status, 2);
     });
 });

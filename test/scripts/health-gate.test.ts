@@ -18,7 +18,7 @@ const app = (name: string, automated: boolean, sync: string, revision: string, h
 });
 
 /** Runs the gate with `applications` served by a stand-in kubectl; the pulumi stand-in records its arguments. */
-function gate(applications: unknown[], timeout = "0", commit = COMMIT, cwd = ROOT) {
+function gate(applications: unknown[], timeout = "0", commit = COMMIT, cwd = ROOT, exact = false) {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), "gate-"));
     const fixture = path.join(bin, "applications.json");
     fs.writeFileSync(fixture, JSON.stringify({ items: applications }));
@@ -34,7 +34,12 @@ function gate(applications: unknown[], timeout = "0", commit = COMMIT, cwd = ROO
     );
     const result = spawnSync("bash", [SCRIPT, "staging", commit, timeout], {
         cwd,
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, HEALTH_GATE_INTERVAL: "0" },
+        env: {
+            ...process.env,
+            PATH: `${bin}:${process.env.PATH}`,
+            HEALTH_GATE_INTERVAL: "0",
+            HEALTH_GATE_EXACT: exact ? "1" : "",
+        },
         encoding: "utf8",
     });
     const read = (f: string) => fs.readFileSync(path.join(bin, f), "utf8").trim();
@@ -113,6 +118,16 @@ describe("scripts/health-gate.sh", function () {
         assert.equal(gate([app("infrastructure", true, "Synced", later, "Healthy")], "0", promoted, repo).status, 0);
         const other = gate([app("infrastructure", true, "Synced", unrelated, "Healthy")], "0", promoted, repo);
         assert.equal(other.stderr.split("\n")[1], `infrastructure: Synced at ${unrelated}, Healthy`);
+        // A rollback's gate: the commit gone back to only, not the failed one that includes it.
+        const rollback = gate([app("infrastructure", true, "Synced", later, "Healthy")], "0", promoted, repo, true);
+        assert.deepEqual(
+            [rollback.status, rollback.stderr.split("\n")[1]],
+            [1, `infrastructure: Synced at ${later}, Healthy`],
+        );
+        assert.equal(
+            gate([app("infrastructure", true, "Synced", promoted, "Healthy")], "0", promoted, repo, true).status,
+            0,
+        );
     });
 
     it("lets a new manual-sync application wait undeployed for its first sync, not a broken one", () => {

@@ -93,6 +93,17 @@ describe("scripts/rollback-plan.sh", () => {
         });
     });
 
+    it("undoes nothing when the last healthy commit already includes the failed one", () => {
+        const later = failing({ "components/metallb.ts": "v4" });
+        git(repo, "update-ref", "refs/remotes/origin/env/staging-healthy", later);
+        assert.deepEqual(plan("staging", healthy), {
+            status: 4,
+            stdout: "",
+            stderr: `staging is already healthy at ${later}, which includes ${healthy}: a later run has taken over\n`,
+        });
+        git(repo, "update-ref", "refs/remotes/origin/env/staging-healthy", healthy);
+    });
+
     it("refuses what is not an environment", () => {
         assert.equal(plan("qa", healthy).status, 2);
     });
