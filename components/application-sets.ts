@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ARGOCD_NAMESPACE, ArgoCd } from "./argocd";
 import { IngressControllerPeer, PROMETHEUS_PEER } from "./network-policies";
 import { storeName } from "./secret-store/store";
+import { Application } from "./shared/application";
 import { podSecurityLabels } from "./shared/chart";
 import { Manifest } from "./shared/webhook-gate";
 
@@ -42,7 +43,7 @@ export interface ApplicationSetsArgs {
     /** Applications sync by themselves (`automated`) or only when someone syncs them (`manual`). Required. */
     applicationsSync: "automated" | "manual";
     /** The applications of gitops/applications/, each given its AppProject. Default none. */
-    applications?: readonly string[];
+    applications?: readonly Application[];
     /** Credentials for a private repository. Default none (a public repository). */
     credentials?: RepoCredentials;
     /** What applications use and must find working on their first sync: the secret store and
@@ -88,14 +89,10 @@ export function infrastructureProject(repoUrl: string): Manifest {
  *  only, and that Namespace (CreateNamespace creates it), from this repository. Nothing of one
  *  application can land in another's namespace, where it could use that application's secret
  *  store or open its network policies. */
-export function applicationProject(
-    application: string,
-    args: Pick<ApplicationSetsArgs, "repoUrl" | "namespaceSuffix">,
-): Manifest {
-    const namespace = `${application}${args.namespaceSuffix}`;
-    return argocdObject("AppProject", projectName(application), {
-        description: `Workloads of gitops/applications/${application}, in ${namespace} only`,
-        sourceRepos: [args.repoUrl],
+export function applicationProject({ name, namespace }: Application, repoUrl: string): Manifest {
+    return argocdObject("AppProject", projectName(name), {
+        description: `Workloads of gitops/applications/${name}, in ${namespace} only`,
+        sourceRepos: [repoUrl],
         destinations: [{ server: IN_CLUSTER, namespace }],
         clusterResourceWhitelist: [{ group: "", kind: "Namespace", name: namespace }],
         // Quotas and limits are the cluster admin's, not the application's.
@@ -260,7 +257,7 @@ export class ApplicationSets extends pulumi.ComponentResource {
 
         const projects = [
             infrastructureProject(args.repoUrl),
-            ...(args.applications ?? []).map((application) => applicationProject(application, args)),
+            ...(args.applications ?? []).map((application) => applicationProject(application, args.repoUrl)),
         ];
         this.projects = projects.map(
             (project) =>

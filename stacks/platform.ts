@@ -54,10 +54,7 @@ function profileSecretStore(
     guards: Guards,
 ) {
     // Each application reads its own secrets only, through a store its namespace alone may use.
-    const applications = config.applications.map((name) => ({
-        name,
-        namespace: `${name}${config.profile.namespaceSuffix}`,
-    }));
+    const applications = config.applications;
     if (config.secretStore.backend === "kubernetes") {
         return new KubernetesSecretStore(
             "secret-store",

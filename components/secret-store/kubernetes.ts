@@ -6,7 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Guards, ownNamespace, PodSecurityLevel } from "../shared/chart";
 import { ExternalSecrets } from "../external-secrets";
-import { createStores, StoreApplication, storeManifest } from "./store";
+import { Application } from "../shared/application";
+import { createStores, storeManifest } from "./store";
 import { Manifest } from "../shared/webhook-gate";
 
 /** The namespace holding the plain secrets the stores serve. */
@@ -24,7 +25,7 @@ export interface KubernetesSecretStoreArgs extends Guards {
     /** The operator the stores belong to; they wait for its chart and webhook. Required. */
     externalSecrets: ExternalSecrets;
     /** The applications, each given a store of its own. Default none. */
-    applications?: readonly StoreApplication[];
+    applications?: readonly Application[];
     /** The secrets to serve, each named after its application. Default none. */
     secrets?: readonly PlainSecret[];
 }
@@ -33,7 +34,7 @@ export interface KubernetesSecretStoreArgs extends Guards {
 export const readerName = (application: string) => `secret-store-${application}`;
 
 /** The application's ClusterSecretStore, reading the plain-secrets namespace as its reader. */
-export function kubernetesStore(application: StoreApplication): Manifest {
+export function kubernetesStore(application: Application): Manifest {
     return storeManifest(application, {
         kubernetes: {
             remoteNamespace: PLAIN_SECRETS_NAMESPACE,

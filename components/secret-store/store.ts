@@ -3,15 +3,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ExternalSecrets } from "../external-secrets";
+import { Application } from "../shared/application";
 import { AWAIT_READY } from "../shared/await-ready";
 import { Manifest, WebhookGate } from "../shared/webhook-gate";
-
-/** An application whose secrets a store serves: its name (which names its secrets) and the
- *  namespace Argo CD deploys it into. */
-export interface StoreApplication {
-    readonly name: string;
-    readonly namespace: string;
-}
 
 /** The ClusterSecretStore of an application, the same name in every environment, so its
  *  ExternalSecret is too (the ApplicationSet passes it as `platform.secretStore`). */
@@ -19,7 +13,7 @@ export const storeName = (application: string) => `homelab-${application}`;
 
 /** An application's ClusterSecretStore with the given provider (`{ vault: ... }` or
  *  `{ kubernetes: ... }`): only ExternalSecrets in its namespace may use it. */
-export function storeManifest(application: StoreApplication, provider: Record<string, unknown>): Manifest {
+export function storeManifest(application: Application, provider: Record<string, unknown>): Manifest {
     return {
         apiVersion: "external-secrets.io/v1",
         kind: "ClusterSecretStore",

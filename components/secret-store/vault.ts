@@ -7,7 +7,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { EXTERNAL_SECRETS_ACCOUNT, ExternalSecrets } from "../external-secrets";
-import { createStores, StoreApplication, storeManifest } from "./store";
+import { Application } from "../shared/application";
+import { createStores, storeManifest } from "./store";
 import { Manifest } from "../shared/webhook-gate";
 
 /** The Vault role an application's store logs in with. */
@@ -36,7 +37,7 @@ export interface VaultSecretStoreArgs {
     /** Environment name, for the policies' names. Required. */
     environment: string;
     /** The applications, each given a store, a policy and a role of its own. Default none. */
-    applications?: readonly StoreApplication[];
+    applications?: readonly Application[];
     /** Protect the auth backend and the KV mount (which holds the secrets) from deletion. Default false. */
     protect?: boolean;
 }
@@ -55,7 +56,7 @@ export function applicationPolicy(kvMount: string, application: string): string 
 
 /** An application's ClusterSecretStore, reading the KV mount through its own role. */
 export function vaultStore(
-    application: StoreApplication,
+    application: Application,
     args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "kvMount" | "caCert">,
 ): Manifest {
     return storeManifest(application, {

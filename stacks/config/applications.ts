@@ -10,6 +10,7 @@ import { EXTERNAL_SECRETS_NAMESPACE } from "../../components/external-secrets";
 import { METALLB_NAMESPACE } from "../../components/metallb";
 import { MONITORING_NAMESPACE } from "../../components/monitoring/monitoring";
 import { PLAIN_SECRETS_NAMESPACE } from "../../components/secret-store/kubernetes";
+import { Application } from "../../components/shared/application";
 import { KUBE_SYSTEM } from "../../components/shared/chart";
 import { DNS_LABEL } from "./fields";
 
@@ -30,13 +31,16 @@ export const RESERVED_NAMESPACES = [
     "longhorn-system",
 ];
 
-/** The applications' names, or every problem with them. `namespaceSuffix` is the environment's
- *  (`-dev`): an application's namespace is its name with it, at most 63 characters. */
-export function readApplications(root: string, namespaceSuffix: string): { names: string[]; problems: string[] } {
+/** The applications, or every problem with them. `namespaceSuffix` is the environment's (`-dev`):
+ *  an application's namespace is its name with it, at most 63 characters. */
+export function readApplications(
+    root: string,
+    namespaceSuffix: string,
+): { applications: Application[]; problems: string[] } {
     const folder = path.join("gitops", "applications");
     const absolute = path.join(root, folder);
-    if (!fs.existsSync(absolute)) return { names: [], problems: [] };
-    const names: string[] = [];
+    if (!fs.existsSync(absolute)) return { applications: [], problems: [] };
+    const applications: Application[] = [];
     const problems: string[] = [];
     for (const entry of fs.readdirSync(absolute, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
         if (!entry.isDirectory() || !fs.existsSync(path.join(absolute, entry.name, "Chart.yaml"))) continue;
@@ -53,7 +57,7 @@ export function readApplications(root: string, namespaceSuffix: string): { names
             );
             continue;
         }
-        names.push(entry.name);
+        applications.push({ name: entry.name, namespace });
     }
-    return { names, problems };
+    return { applications, problems };
 }

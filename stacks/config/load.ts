@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { summarizeKubeconfig } from "./kubeconfig";
+import { Application } from "../../components/shared/application";
 import { readApplications } from "./applications";
 import { parsePlainSecrets, readSecretFiles } from "./plain-secrets";
 import { SECRET_KEYS } from "./schema";
@@ -12,7 +13,7 @@ import { validateConfig } from "./validate";
 
 /** The validated settings with their secrets, which stay Pulumi secrets, and the applications
  *  of gitops/applications/. */
-export type StackConfig = SettingsWithSecrets & { readonly applications: readonly string[] };
+export type StackConfig = SettingsWithSecrets & { readonly applications: readonly Application[] };
 
 /** The project's root folder, where gitops/ lives. */
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -73,12 +74,15 @@ export function loadConfig(): StackConfig {
         throw new ConfigError(stack, result.problems);
     }
     const { environment, profile } = result.settings;
-    const applications = readApplications(ROOT, profile.namespaceSuffix);
+    const { applications, problems: applicationProblems } = readApplications(ROOT, profile.namespaceSuffix);
     const plain =
         profile.secrets === "kubernetes"
-            ? parsePlainSecrets(readSecretFiles(ROOT, environment), applications.names)
+            ? parsePlainSecrets(
+                  readSecretFiles(ROOT, environment),
+                  applications.map((a) => a.name),
+              )
             : { secrets: [], problems: [] };
-    const problems = [...applications.problems, ...plain.problems];
+    const problems = [...applicationProblems, ...plain.problems];
     if (problems.length > 0) {
         throw new ConfigError(stack, problems);
     }
@@ -88,6 +92,6 @@ export function loadConfig(): StackConfig {
     // Read with getSecret, so that each value stays a secret wherever it flows.
     return {
         ...withSecrets(result.settings, (key) => config.getSecret(key), plain.secrets),
-        applications: applications.names,
+        applications,
     };
 }

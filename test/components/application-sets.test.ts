@@ -42,8 +42,9 @@ describe("infrastructureProject", () => {
 
 describe("applicationProject", () => {
     it("confines an application to its own namespace, and that Namespace, from this repository", () => {
-        assert.deepEqual(applicationProject("blog", DEV).metadata, { name: "app-blog", namespace: "argocd" });
-        assert.deepEqual(spec(applicationProject("blog", DEV)), {
+        const blog = { name: "blog", namespace: "blog-dev" };
+        assert.deepEqual(applicationProject(blog, REPO).metadata, { name: "app-blog", namespace: "argocd" });
+        assert.deepEqual(spec(applicationProject(blog, REPO)), {
             description: "Workloads of gitops/applications/blog, in blog-dev only",
             sourceRepos: [REPO],
             destinations: [{ server: "https://kubernetes.default.svc", namespace: "blog-dev" }],
@@ -55,8 +56,8 @@ describe("applicationProject", () => {
         });
     });
 
-    it("names the namespace without a suffix in production", () => {
-        assert.deepEqual(spec(applicationProject("blog", PRODUCTION)).destinations, [
+    it("names the namespace it is given, without a suffix in production", () => {
+        assert.deepEqual(spec(applicationProject({ name: "blog", namespace: "blog" }, REPO)).destinations, [
             { server: "https://kubernetes.default.svc", namespace: "blog" },
         ]);
     });
@@ -204,7 +205,12 @@ describe("ApplicationSets", () => {
     describe("for a public repository", () => {
         let recorded: Registration[];
         before(async () => {
-            recorded = await build({ applications: ["example-app", "blog"] });
+            recorded = await build({
+                applications: [
+                    { name: "example-app", namespace: "example-app-dev" },
+                    { name: "blog", namespace: "blog-dev" },
+                ],
+            });
         });
 
         it("creates the projects and sets in argocd, after Argo CD's chart", () => {

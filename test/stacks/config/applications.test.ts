@@ -19,7 +19,10 @@ function checkout(folders: Record<string, boolean>): string {
 describe("readApplications", () => {
     it("names each folder with a chart, in order", () => {
         assert.deepEqual(readApplications(checkout({ blog: true, "example-app": true, notes: false }), "-dev"), {
-            names: ["blog", "example-app"],
+            applications: [
+                { name: "blog", namespace: "blog-dev" },
+                { name: "example-app", namespace: "example-app-dev" },
+            ],
             problems: [],
         });
     });
@@ -48,6 +51,6 @@ describe("readApplications", () => {
     });
 
     it("finds the repository's example application", () => {
-        assert.deepEqual(readApplications(ROOT, "").names, ["example-app"]);
+        assert.deepEqual(readApplications(ROOT, "").applications, [{ name: "example-app", namespace: "example-app" }]);
     });
 });

@@ -110,7 +110,7 @@ describe("the repository's secrets", () => {
     const file = path.join(ROOT, "gitops/applications/example-app/templates/external-secret.yaml");
     // The template's one expression (the store's name) stands aside: what is read is the keys.
     const externalSecret: any = parse(fs.readFileSync(file, "utf8").replace(/\{\{[^}]*\}\}/g, "store"));
-    const applications = readApplications(ROOT, "").names;
+    const applications = readApplications(ROOT, "").applications.map((a) => a.name);
 
     it("keep no production folder: production secrets live in Vault only", () => {
         assert.equal(fs.existsSync(path.join(ROOT, "gitops", "secrets", "production")), false);
