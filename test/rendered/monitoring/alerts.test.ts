@@ -7,7 +7,7 @@ import { ENVIRONMENTS, PROFILES } from "../../../stacks/config/profiles";
 import { requireTool } from "../../tools";
 import { requireHelm } from "../rendering";
 import { PromtoolTest, promtoolMissing, runPromtool } from "./promtool";
-import { FAULT_AT, faults, HEALTHY_MINUTES, healthySeries, testGroup } from "./scenarios";
+import { FAULT_AT, faults, HEALTHY_MINUTES, healthySeries, selector, testGroup } from "./scenarios";
 import { scrapeTargets } from "./scrapes";
 import { renderedTopology, topologiesOf } from "./topologies";
 
@@ -17,11 +17,6 @@ const RUNBOOKS = {
     staging: "https://github.com/example/homelab/blob/env/staging/docs/runbooks/platform-alerts.md",
     production: "https://github.com/example/homelab/blob/env/production/docs/runbooks/platform-alerts.md",
 };
-
-const labels = (set: Record<string, string>) =>
-    `{${Object.entries(set)
-        .map(([k, v]) => `${k}="${v}"`)
-        .join(", ")}}`;
 
 for (const environment of ENVIRONMENTS) {
     const profile = PROFILES[environment];
@@ -54,7 +49,7 @@ for (const environment of ENVIRONMENTS) {
                 };
                 const list = faults(rendered, targets, RUNBOOKS[environment], snapshots);
                 for (const fault of list) {
-                    const firing = `max by (${Object.keys(fault.fires).join(", ")}) (ALERTS${labels({ alertstate: "firing", ...fault.fires })})`;
+                    const firing = `max by (${Object.keys(fault.fires).join(", ")}) (${selector("ALERTS", { alertstate: "firing", ...fault.fires })})`;
                     const due = FAULT_AT + fault.forMinutes + 1;
                     tests[fault.name] = {
                         alert: fault.fires.alertname,
@@ -66,7 +61,7 @@ for (const environment of ENVIRONMENTS) {
                                 {
                                     expr: firing,
                                     eval_time: `${due}m`,
-                                    exp_samples: [{ labels: labels(fault.fires), value: 1 }],
+                                    exp_samples: [{ labels: selector("", fault.fires), value: 1 }],
                                 },
                             ],
                             fault.alert

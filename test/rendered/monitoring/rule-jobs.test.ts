@@ -6,18 +6,49 @@ import { ruleGroups } from "./promtool";
 import { keeps, scrapeTargets } from "./scrapes";
 import { renderedTopology, topologiesOf } from "./topologies";
 
+interface Matcher {
+    readonly label: string;
+    readonly op: "=" | "=~" | "!=" | "!~";
+    readonly value: string;
+}
+
+/** Each selector of a PromQL expression, `metric{matchers}` (the metric may be left out), with
+ *  its label matchers. */
+function selectors(expr: string): { metric: string; matchers: Matcher[] }[] {
+    return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*\{([^}]*)\}/g)].map(([, metric = "", body]) => ({
+        metric,
+        matchers: [...body.matchAll(/([a-zA-Z_]\w*)\s*(=~|!=|!~|=)\s*"([^"]*)"/g)].map(([, label, op, value]) => ({
+            label,
+            op: op as Matcher["op"],
+            value,
+        })),
+    }));
+}
+
 /** The `job` matchers (`=` and `=~`) of a PromQL expression's selectors. */
 export function jobMatchers(expr: string): { op: "=" | "=~"; value: string }[] {
-    return [...expr.matchAll(/\bjob\s*(=~|=)\s*"([^"]*)"/g)].map((m) => ({ op: m[1] as "=" | "=~", value: m[2] }));
+    return selectors(expr).flatMap(({ matchers }) =>
+        matchers.flatMap(({ label, op, value }) =>
+            label === "job" && (op === "=" || op === "=~") ? [{ op, value }] : [],
+        ),
+    );
 }
 
 /** Selectors of scraped metrics under one job (`metric{job="..."}`); recorded series (with a
  *  colon) and the series Prometheus makes itself (`up`, `scrape_*`) pass no relabeling. */
 export function scrapedSelectors(expr: string): { metric: string; job: string; path?: string }[] {
-    return [...expr.matchAll(/([a-zA-Z_][a-zA-Z0-9_:]*)\s*\{([^}]*)\}/g)].flatMap(([, metric, matchers]) => {
-        const job = /\bjob\s*=\s*"([^"]*)"/.exec(matchers)?.[1];
-        const path = /\bmetrics_path\s*=\s*"([^"]*)"/.exec(matchers)?.[1];
-        if (job === undefined || metric.includes(":") || metric === "up" || metric.startsWith("scrape_")) return [];
+    return selectors(expr).flatMap(({ metric, matchers }) => {
+        const equal = (label: string) => matchers.find((m) => m.label === label && m.op === "=")?.value;
+        const job = equal("job");
+        const path = equal("metrics_path");
+        if (
+            job === undefined ||
+            metric === "" ||
+            metric.includes(":") ||
+            metric === "up" ||
+            metric.startsWith("scrape_")
+        )
+            return [];
         return [{ metric, job, ...(path ? { path } : {}) }];
     });
 }

@@ -24,7 +24,8 @@ export interface Fault {
     readonly series: (healthy: Series) => Series;
 }
 
-const selector = (name: string, labels: Record<string, string>) =>
+/** A series selector in PromQL and promtool notation: `name{label="value",...}`. */
+export const selector = (name: string, labels: Readonly<Record<string, string>>) =>
     `${name}{${Object.entries(labels)
         .map(([k, v]) => `${k}="${v}"`)
         .join(",")}}`;
