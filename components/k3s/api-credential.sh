@@ -15,13 +15,15 @@ account=homelab-pulumi
 namespace=kube-system
 deadline=$((SECONDS + 120))
 poll_seconds=2
+# Every API request gives up after this, so the script ends soon after its deadline.
+request_timeout=10s
 
 log() { printf '%s %s\n' "[homelab]" "$*" >&2; }
 
 # The Secret is not listed in the ServiceAccount's `secrets`, so Kubernetes' cleaner of unused
 # legacy tokens leaves it alone.
 apply_account() {
-  k3s kubectl apply -f - >&2 <<MANIFEST
+  k3s kubectl apply --request-timeout="$request_timeout" -f - >&2 <<MANIFEST
 apiVersion: v1
 kind: ServiceAccount
 metadata:
@@ -56,7 +58,7 @@ MANIFEST
 wait_for_token() {
   local token
   while :; do
-    token=$(k3s kubectl -n "$namespace" get secret "$secret" -o jsonpath='{.data.token}' 2>/dev/null || true)
+    token=$(k3s kubectl -n "$namespace" get secret "$secret" --request-timeout="$request_timeout" -o jsonpath='{.data.token}' 2>/dev/null || true)
     if [ -n "$token" ]; then
       base64 -d <<<"$token"
       return 0

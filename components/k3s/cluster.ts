@@ -1,10 +1,10 @@
 // K3s on the homelab's nodes over SSH: the first server forms the cluster, the other servers
-// join one at a time (etcd membership changes must not race), agents join in up to three waves
-// once the first server is Ready, so a change never restarts every worker at once. One command
-// per node runs components/k3s/install.sh, which first saves the node's settings, the cluster
-// token included, as a root-only /etc/rancher/k3s/config.yaml. Where asked, each node is drained
-// before its install runs again; the first server then gives Pulumi a credential of its own.
-import { createHash } from "node:crypto";
+// join one at a time (etcd membership changes must not race), then the agents in up to three
+// waves, so a change never restarts every worker at once. One command per node runs
+// components/k3s/install.sh with the node's files (config.yaml, with the cluster token, root-only),
+// which restarts K3s only when what it reads changed; where asked, each node is drained exactly
+// before such a restart. Once every node is Ready, the first server gives Pulumi a credential of
+// its own.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -21,7 +21,8 @@ import {
     uninstallCommand,
     API_CREDENTIAL_SCRIPT,
 } from "./node-commands";
-import { agentConfig, K3sClusterSettings, K3sNode, serverConfig, SnapshotTarget } from "./config";
+import { agentConfig, K3sClusterSettings, K3sNode, serverConfig, ServerPlace, SnapshotTarget } from "./config";
+import { agentFiles, NodeFile, serverFiles, settingsDigest } from "./node-files";
 import { K3sMetrics } from "../monitoring/k3s-scrapes";
 
 export interface K3sClusterArgs {
@@ -49,8 +50,8 @@ export interface K3sClusterArgs {
         retention: number;
         s3?: SnapshotTarget & { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> };
     };
-    /** Cordon and drain each node before its install runs again (a server drains itself, the
-     *  first server drains an agent) and uncordon it once Ready on the new generation. Default false. */
+    /** Cordon and drain each node before its K3s restarts (a server drains itself, the first
+     *  server drains an agent) and uncordon it once Ready again. Default false. */
     drain?: boolean;
     /** Protect the servers' installs: deleting one uninstalls K3s and its etcd data. Default false. */
     protect?: boolean;
@@ -63,10 +64,6 @@ export function agentWaves<T>(agents: readonly T[]): T[][] {
     const waves: T[][] = [];
     for (let i = 0; i < agents.length; i += size) waves.push(agents.slice(i, i + size));
     return waves;
-}
-
-function digest(text: string): string {
-    return createHash("sha256").update(text).digest("hex");
 }
 
 export class K3sCluster extends pulumi.ComponentResource {
@@ -97,71 +94,86 @@ export class K3sCluster extends pulumi.ComponentResource {
         };
 
         const token = new random.RandomPassword(`${name}-token`, { length: 48, special: false }, { parent: this });
-        const secretSettings = pulumi
-            .all([token.result, args.snapshots?.s3?.accessKey, args.snapshots?.s3?.secretKey])
+        // The S3 keys go to the servers only, which take the snapshots; an agent would refuse them.
+        const s3 = args.snapshots?.s3;
+        const serverSecrets = pulumi
+            .all([token.result, s3?.accessKey, s3?.secretKey])
             .apply(([tokenValue, accessKey, secretKey]) => ({
                 token: tokenValue,
                 ...(accessKey && secretKey ? { "etcd-s3-access-key": accessKey, "etcd-s3-secret-key": secretKey } : {}),
             }));
+        const hardening = cluster.hardening ?? false;
+        const kubeVip = args.vip ? kubeVipManifest(args.vip) : undefined;
+        const serverNode = (node: K3sNode, place: ServerPlace) =>
+            serverSecrets.apply((secrets) =>
+                serverFiles({ ...serverConfig(cluster, node, place), ...secrets }, hardening, kubeVip),
+            );
+        const agentNode = (node: K3sNode) =>
+            token.result.apply((tokenValue) =>
+                agentFiles({ ...agentConfig(cluster, node), token: tokenValue }, hardening),
+            );
 
-        /** A node's install, after `after`; new settings or a new release run it again. With
-         *  `drain`, a server (the node itself, or the first for an agent) cordons and drains it
-         *  first and uncordons it once it is Ready on the new generation. Returns what the nodes
+        /** A node's install, after `after`. It runs again on any change of its inputs, and
+         *  restarts K3s only when the node's settings (its release, the files K3s reads) changed;
+         *  with `drain`, a server (the node itself, or the first for an agent) cordons and drains
+         *  it exactly then, and uncordons it once it is Ready with them. Returns what the nodes
          *  after it wait for. */
-        // Servers get kube-vip's static pod (base64, one shell word) when there is a VIP.
-        const staticPod = args.vip ? Buffer.from(kubeVipManifest(args.vip)).toString("base64") : undefined;
-        const rollOut = (node: K3sNode, settings: Record<string, unknown>, after: pulumi.Resource[]) => {
-            const pod = node.role === "server" && staticPod ? ` ${staticPod}` : "";
-            const run = `sudo -n bash -s -- ${node.role} ${args.version} ${node.name}${pod}`;
-            const inputs = {
-                connection: sshConnection(node, args.sshPrivateKey),
-                create: run,
-                // `update` as well: without it a change would replace the command, and a
-                // replacement runs `delete`, the uninstall.
-                update: run,
-                delete: uninstallCommand(node),
-                stdin: pulumi.secret(secretSettings.apply((secrets) => installInput({ ...settings, ...secrets }))),
-            };
-            // Replaced, so run again, whenever the install runs again: on a change of any of its
-            // inputs, which the generation digests. Any other change (of drain.sh, say) updates
-            // them with `true`: a drain must never run without its install and uncordon.
-            const generation = pulumi
-                .all([inputs.connection, inputs.stdin])
-                .apply(([connection, stdin]) => digest(JSON.stringify([connection, run, inputs.delete, stdin])));
-            const onEveryRun = (step: string, create: string, dependsOn: pulumi.Resource[], stdin?: string) =>
+        const rollOut = (node: K3sNode, files: pulumi.Output<NodeFile[]>, after: pulumi.Resource[]) => {
+            // A server returns once the API answers where Pulumi's kubeconfig will reach it: the
+            // VIP (else this server), with a certificate for the API address.
+            const api = node.role === "server" ? ` ${args.vip?.address ?? node.address} ${apiAddress}` : "";
+            const run = `sudo -n bash -s -- ${node.role} ${args.version} ${node.name}${api}`;
+            const settings = pulumi.secret(files.apply((f) => settingsDigest(args.version, f)));
+            const onEveryRestart = (step: string, create: string, dependsOn: pulumi.Resource[], stdin?: string) =>
                 new command.remote.Command(
                     `${name}-${node.name}-${step}`,
                     {
                         connection: sshConnection(node.role === "server" ? node : first, args.sshPrivateKey),
                         create,
+                        // A drain must never run without its install and uncordon: any other
+                        // change (of drain.sh, of the connection) runs nothing.
                         update: "true",
                         ...(stdin ? { stdin } : {}),
-                        triggers: [generation],
+                        // Replaced, so run again, exactly when the node's K3s restarts.
+                        triggers: [settings],
                     },
                     // kubectl drain gives up after 10 minutes.
                     { parent: this, dependsOn, customTimeouts: { create: "15m" } },
                 );
             const drain = args.drain
-                ? onEveryRun("drain", `sudo -n bash -s -- ${node.name}`, after, DRAIN_SCRIPT)
+                ? onEveryRestart("drain", `sudo -n bash -s -- ${node.name}`, after, DRAIN_SCRIPT)
                 : undefined;
-            const install = new command.remote.Command(`${name}-${node.name}`, inputs, {
-                parent: this,
-                dependsOn: drain ? [drain, ...after] : after,
-                protect: args.protect && node.role === "server",
-                customTimeouts: { create: "20m", update: "20m" },
-            });
-            return drain ? onEveryRun("uncordon", uncordonCommand(node), [install]) : install;
+            const install = new command.remote.Command(
+                `${name}-${node.name}`,
+                {
+                    connection: sshConnection(node, args.sshPrivateKey),
+                    create: run,
+                    // `update` as well: without it a change would run `create` anyway, and a
+                    // replacement would run `delete`, the uninstall. install.sh restarts nothing
+                    // when only the connection or the script changed.
+                    update: run,
+                    delete: uninstallCommand(node),
+                    stdin: pulumi.secret(files.apply(installInput)),
+                },
+                {
+                    parent: this,
+                    dependsOn: drain ? [drain, ...after] : after,
+                    protect: args.protect && node.role === "server",
+                    customTimeouts: { create: "20m", update: "20m" },
+                },
+            );
+            return drain ? onEveryRestart("uncordon", uncordonCommand(node), [install]) : install;
         };
 
-        let previous = rollOut(first, serverConfig(cluster, first, "first"), []);
+        let previous = rollOut(first, serverNode(first, "first"), []);
         const firstReady = previous;
         for (const server of servers.slice(1)) {
-            previous = rollOut(server, serverConfig(cluster, server, "joining"), [previous]);
+            previous = rollOut(server, serverNode(server, "joining"), [previous]);
         }
-        // Agents start once the first server is Ready (each waits inside install.sh until every
-        // server runs its release); drained agents only after the last server, so that none is
-        // held cordoned while the servers restart.
-        const agentsAfter = args.drain ? previous : firstReady;
+        // Agents only once every server runs its release and settings: a kubelet must never be
+        // newer than the API servers (Kubernetes' version skew policy). Pulumi's order sees to
+        // it; an agent cannot, as its kubelet's credentials may read its own Node only.
+        const lastServer = previous;
         // Agents in waves, each after the one before: a new release or new settings restart at
         // most a third of the workers at once, however many there are.
         let previousWave: pulumi.Resource[] = [];
@@ -178,7 +190,7 @@ export class K3sCluster extends pulumi.ComponentResource {
                     },
                     { parent: this, dependsOn: [firstReady] },
                 );
-                return rollOut(agent, agentConfig(cluster, agent), [agentsAfter, removal, ...previousWave]);
+                return rollOut(agent, agentNode(agent), [lastServer, removal, ...previousWave]);
             });
         }
 
@@ -201,9 +213,14 @@ export class K3sCluster extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                dependsOn: [firstReady],
+                // The platform starts on the whole cluster: its HA replicas spread over nodes
+                // with hard anti-affinity (Argo CD's Redis needs three), and every server has
+                // checked that the API answers where this kubeconfig points.
+                dependsOn: [lastServer, ...previousWave],
                 additionalSecretOutputs: ["stdout"],
                 deleteBeforeReplace: true,
+                // api-credential.sh waits two minutes for its token at most.
+                customTimeouts: { create: "5m", update: "5m" },
             },
         );
         this.kubeconfig = pulumi.secret(credential.stdout.apply((text) => pointAt(text, apiAddress)));

@@ -1,5 +1,11 @@
-// K3s's settings for each node, as the /etc/rancher/k3s/config.yaml the installer reads (keys
-// are the `k3s server` / `k3s agent` flags without their dashes; see docs.k3s.io/cli).
+// K3s's settings for each node, as the /etc/rancher/k3s/config.yaml K3s reads when it starts
+// (keys are the `k3s server` / `k3s agent` flags without their dashes; see docs.k3s.io/cli).
+// Each role gets only the keys it accepts: `k3s server` skips a key it does not know, but
+// `k3s agent` turns every key into a flag and stops at one it lacks ("flag provided but not
+// defined"; k3s-io/k3s pkg/configfilearg/defaultparser.go, ValidFlags lists server and
+// etcd-snapshot only). An agent's keys are all in `NewAgentCommand`'s flags
+// (pkg/cli/cmds/agent.go at the pinned release).
+import { HARDENED_API_SERVER_ARGS, HARDENED_NODE } from "./hardening";
 
 /** One node of the cluster. */
 export interface K3sNode {
@@ -71,47 +77,6 @@ function nodeSettings(node: K3sNode): Record<string, unknown> {
     };
 }
 
-/** Where install.sh writes the admission and audit policies the hardened API server reads. */
-export const HARDENING_FILES = {
-    admission: "/var/lib/rancher/k3s/server/psa.yaml",
-    auditPolicy: "/var/lib/rancher/k3s/server/audit.yaml",
-    auditLog: "/var/lib/rancher/k3s/server/logs/audit.log",
-} as const;
-
-/** TLS cipher suites the hardening guide allows the kubelet. */
-const KUBELET_CIPHERS = [
-    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
-    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
-].join(",");
-
-/** Every node's part of K3s's CIS hardening guide: the kubelet refuses kernel settings other
- *  than the ones it needs (install.sh writes them before K3s starts), drops idle streams and
- *  speaks only strong ciphers. */
-const HARDENED_NODE = {
-    "protect-kernel-defaults": true,
-    "kubelet-arg": ["streaming-connection-idle-timeout=5m", `tls-cipher-suites=${KUBELET_CIPHERS}`],
-};
-
-/** A server's part: admission (Pod Security defaults, event rate limits), the audit log with
- *  rotation, no extended service-account tokens, terminated pods collected. */
-const HARDENED_SERVER = {
-    ...HARDENED_NODE,
-    "kube-apiserver-arg": [
-        "enable-admission-plugins=NodeRestriction,EventRateLimit",
-        `admission-control-config-file=${HARDENING_FILES.admission}`,
-        `audit-log-path=${HARDENING_FILES.auditLog}`,
-        `audit-policy-file=${HARDENING_FILES.auditPolicy}`,
-        "audit-log-maxage=30",
-        "audit-log-maxbackup=10",
-        "audit-log-maxsize=100",
-        "service-account-extend-token-expiration=false",
-    ],
-};
-
 /** A server's config.yaml settings, without the token and S3 keys (the secrets). */
 export function serverConfig(cluster: K3sClusterSettings, node: K3sNode, place: ServerPlace): Record<string, unknown> {
     const snapshots = cluster.embeddedEtcd ? cluster.snapshots : undefined;
@@ -154,7 +119,8 @@ export function serverConfig(cluster: K3sClusterSettings, node: K3sNode, place: 
         ...(cluster.embeddedEtcd ? { "etcd-expose-metrics": true } : {}),
         ...(cluster.hardening
             ? {
-                  ...HARDENED_SERVER,
+                  ...HARDENED_NODE,
+                  "kube-apiserver-arg": HARDENED_API_SERVER_ARGS,
                   // The metrics bind address stays; the guide adds the garbage collection threshold.
                   "kube-controller-manager-arg": [
                       ...CONTROL_PLANE_METRICS["kube-controller-manager-arg"],

@@ -9,7 +9,9 @@ set -euo pipefail
 PATH="$PATH:/usr/local/bin"
 
 node="$1"
+# kubectl drain gives up after this; each API request after request_timeout.
 timeout=600s
+request_timeout=10s
 
 log() { printf '%s %s\n' "[homelab]" "$*" >&2; }
 
@@ -19,7 +21,7 @@ main() {
     log "K3s is not installed here yet; nothing to drain"
     return 0
   fi
-  if ! found=$(k3s kubectl get node "$node" --ignore-not-found -o name); then
+  if ! found=$(k3s kubectl get node "$node" --ignore-not-found -o name --request-timeout="$request_timeout"); then
     log "cannot reach the API to drain node $node; to restart it undrained, run pulumi up with profile.drainNodes: false"
     return 1
   fi
@@ -27,7 +29,7 @@ main() {
     log "node $node is not in the cluster yet; nothing to drain"
     return 0
   fi
-  if ! k3s kubectl drain "$node" --ignore-daemonsets --delete-emptydir-data --timeout="$timeout" >&2; then
+  if ! k3s kubectl drain "$node" --ignore-daemonsets --delete-emptydir-data --timeout="$timeout" --request-timeout="$request_timeout" >&2; then
     log "node $node did not drain within $timeout and stays cordoned: a PodDisruptionBudget may allow no eviction (kubectl get pdb -A), or a pod no controller manages would be lost; fix that and run pulumi up again, or run it with profile.drainNodes: false to restart the node undrained (then kubectl uncordon $node)"
     return 1
   fi

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs, upgrades or reconfigures K3s on this node and waits until the node is Ready.
-# Run as root: bash -s -- <server|agent> <k3s release> <node name> [<static pod manifest, base64>],
-# with this script on stdin
-# followed by the node's config.yaml. Bash reads a script from a pipe one byte at a time, so
-# when it reaches the last line the rest of stdin is exactly that config: main saves it
-# (root-only) as /etc/rancher/k3s/config.yaml. The cluster token lives only there, never in a
-# command line, an environment or a log.
+# Installs, upgrades or reconfigures K3s on this node, and restarts it when, and only when, what
+# it reads changed: its release, or a file K3s or the kernel reads.
+# Run as root: bash -s -- <server|agent> <k3s release> <node name> [<API address> <API name>],
+# with this script on stdin followed by the node's files, one line each (components/k3s/node-files.ts):
+#   <reader: k3s | kernel | kubelet> <path> <mode> <content in base64, or - for none>
+# Bash reads a script from a pipe one byte at a time, so when main runs the rest of stdin is
+# exactly those lines. config.yaml holds the cluster token: it lives only there (root-only),
+# never in a command line, an environment or a log. A server returns once the API answers at
+# <API address> with a certificate for <API name>, as Pulumi's kubeconfig will reach it.
 set -euo pipefail
 # K3s lives in /usr/local/bin, which sudo's secure_path leaves out on RHEL-likes.
 PATH="$PATH:/usr/local/bin"
@@ -13,158 +15,229 @@ PATH="$PATH:/usr/local/bin"
 role="$1"
 version="$2"
 node="$3"
-static_pod="${4:-}"
-# One deadline for every wait of a run, inside Pulumi's 20-minute timeout of the command: an
-# agent may wait for the servers' upgrade and then for its own restart, never longer in all.
-deadline=$((SECONDS + 1080))
+api_address="${4:-}"
+api_name="${5:-}"
+
+# The node's filesystem root: empty on a node (the tests' stand-in for SSH sets a folder).
+root=""
+# One deadline for every wait of a run, inside Pulumi's 20-minute timeout of the command
+# (docs/nodes.md, "A first production up").
+deadline_seconds=1080
 poll_seconds=10
-agent_kubeconfig=/var/lib/rancher/k3s/agent/kubelet.kubeconfig
-admin_kubeconfig=/etc/rancher/k3s/k3s.yaml
-# Where K3s reads its settings (docs.k3s.io "Configuration File").
-k3s_config=/etc/rancher/k3s/config.yaml
-# Where the hardened config (components/k3s/config.ts, HARDENING_FILES) reads its policies, and
-# the kernel settings the kubelet insists on.
-admission_config=/var/lib/rancher/k3s/server/psa.yaml
-audit_policy=/var/lib/rancher/k3s/server/audit.yaml
-audit_log_dir=/var/lib/rancher/k3s/server/logs
-kernel_settings=/etc/sysctl.d/90-kubelet.conf
-pod_manifests=/var/lib/rancher/k3s/agent/pod-manifests
+# Every API request gives up after this, so no poll outlives the deadline by more.
+request_timeout=10s
+# The API must answer this many times in a row, this far apart, before the node is done.
+api_answers=3
+api_interval=2
+
+deadline=$((SECONDS + deadline_seconds))
+admin_kubeconfig="$root/etc/rancher/k3s/k3s.yaml"
+kubelet_kubeconfig="$root/var/lib/rancher/k3s/agent/kubelet.kubeconfig"
+# The digest of the settings K3s last became Ready with; uninstalling K3s removes it.
+applied="$root/var/lib/rancher/k3s/homelab-applied"
+unit=k3s
+if [ "$role" = agent ]; then unit=k3s-agent; fi
+# The annotation that restarts kube-vip (components/k3s/kube-vip.ts).
+kubeconfig_digest_key="homelab/admin-kubeconfig-sha256"
+
+files=()
+k3s_changed=0
+kube_vip=""
 
 log() { printf '%s %s\n' "[homelab]" "$*" >&2; }
 
-# kubectl as this node is allowed to use it: the admin kubeconfig on a server, the kubelet's
-# credentials (which may read nodes) on an agent.
-node_kubectl() {
-  if [ "$role" = server ]; then
-    k3s kubectl "$@"
-  else
-    k3s kubectl --kubeconfig "$agent_kubeconfig" "$@"
-  fi
+remaining() {
+  local left=$((deadline - SECONDS))
+  echo $((left > 1 ? left : 1))
 }
 
-# An agent upgrades only once every server runs the new release: a kubelet must never be
-# newer than the API servers it talks to.
-wait_for_servers() {
-  local versions
-  while :; do
-    versions=$(node_kubectl get nodes -l node-role.kubernetes.io/control-plane=true \
-      -o jsonpath='{range .items[*]}{.status.nodeInfo.kubeletVersion}{"\n"}{end}' 2>/dev/null || true)
-    if [ -n "$versions" ] && ! grep -qv -x -F "$version" <<<"$versions"; then
-      return 0
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      log "servers are not all on $version in time; not upgrading this agent"
-      return 1
-    fi
-    sleep "$poll_seconds"
+# kubectl as this node may use it: K3s's admin kubeconfig on a server; on an agent the kubelet's
+# credentials, which the node authorizer lets read this node's own Node object and no other
+# (not even a list of them).
+node_kubectl() {
+  local kubeconfig="$kubelet_kubeconfig"
+  if [ "$role" = server ]; then kubeconfig="$admin_kubeconfig"; fi
+  k3s kubectl --kubeconfig "$kubeconfig" --request-timeout="$request_timeout" "$@"
+}
+
+digest_of() {
+  if [ -f "$1" ]; then sha256sum "$1" | cut -d ' ' -f 1; fi
+}
+
+read_files() {
+  local line
+  while IFS= read -r line; do
+    if [ -n "$line" ]; then files+=("$line"); fi
   done
 }
 
-# kube-vip, the API's virtual IP, as a static pod the kubelet starts with K3s: in place before
-# the server starts, so the VIP exists as soon as an API server does. kube-vip reads K3s's admin
-# kubeconfig only when it starts, and K3s renews that certificate only when it starts: the
-# manifest carries the kubeconfig's digest, so once K3s has rewritten it with a new certificate,
-# the rewritten manifest has the kubelet restart kube-vip with it. Written through a dotfile,
-# which the kubelet ignores, so it never reads half a manifest.
-write_static_pod() {
-  local digest=none
-  if [ -n "$static_pod" ]; then
-    mkdir -p "$pod_manifests"
-    if [ -f "$admin_kubeconfig" ]; then
-      digest=$(sha256sum "$admin_kubeconfig" | cut -d ' ' -f 1)
+# Writes a file through a dotfile beside it and a rename, so no reader (K3s, the kubelet, which
+# ignores dotfiles) ever sees half of it. Sets `written` when the content or presence changed.
+put_file() {
+  local target="$root$1" mode="$2" content="$3" staged
+  written=0
+  if [ "$content" = - ]; then
+    if [ -e "$target" ]; then
+      rm -f "$target"
+      written=1
     fi
-    base64 -d <<<"$static_pod" |
-      sed "s|^\(    homelab/admin-kubeconfig-sha256:\) none\$|\1 \"$digest\"|" >"$pod_manifests/.kube-vip.yaml"
-    mv "$pod_manifests/.kube-vip.yaml" "$pod_manifests/kube-vip.yaml"
+    return 0
+  fi
+  mkdir -p "$(dirname "$target")"
+  staged="$(dirname "$target")/.$(basename "$target").new"
+  base64 -d <<<"$content" >"$staged"
+  if [ -n "${4:-}" ]; then
+    sed -i "s|^\(    $kubeconfig_digest_key:\) none\$|\1 \"$4\"|" "$staged"
+  fi
+  chmod "$mode" "$staged"
+  if cmp -s "$staged" "$target"; then
+    rm -f "$staged"
+    chmod "$mode" "$target"
   else
-    rm -f "$pod_manifests/kube-vip.yaml"
+    mv "$staged" "$target"
+    written=1
   fi
 }
 
-# Root-only from its first byte: it holds the cluster token (and the S3 keys).
-save_config() {
-  umask 077
-  mkdir -p "$(dirname "$k3s_config")"
-  cat >"$k3s_config"
-}
-
-# K3s's CIS hardening, when the config asks for it: the kubelet (protect-kernel-defaults) refuses
-# to start unless the kernel runs with these settings, and the hardened API server reads its
-# admission and audit policies from these files. Written before K3s (re)starts.
-harden() {
-  local config="$k3s_config"
-  if grep -qx 'protect-kernel-defaults: true' "$config"; then
-    cat >"$kernel_settings" <<'SYSCTL'
-vm.panic_on_oom=0
-vm.overcommit_memory=1
-kernel.panic=10
-kernel.panic_on_oops=1
-SYSCTL
-    sysctl -p "$kernel_settings" >/dev/null
-  fi
-  if grep -q 'admission-control-config-file=' "$config"; then
-    mkdir -p "$audit_log_dir"
-    # Pod Security: baseline wherever a namespace names no level (Argo CD creates application
-    # namespaces without labels), restricted reported; the platform's namespaces carry their
-    # own levels. Event rate limits as the hardening guide sets them.
-    cat >"$admission_config" <<'ADMISSION'
-apiVersion: apiserver.config.k8s.io/v1
-kind: AdmissionConfiguration
-plugins:
-  - name: PodSecurity
-    configuration:
-      apiVersion: pod-security.admission.config.k8s.io/v1
-      kind: PodSecurityConfiguration
-      defaults:
-        enforce: baseline
-        enforce-version: latest
-        audit: restricted
-        audit-version: latest
-        warn: restricted
-        warn-version: latest
-      exemptions:
-        usernames: []
-        runtimeClasses: []
-        namespaces: [kube-system]
-  - name: EventRateLimit
-    configuration:
-      apiVersion: eventratelimit.admission.k8s.io/v1alpha1
-      kind: Configuration
-      limits:
-        - type: Server
-          qps: 5000
-          burst: 20000
-ADMISSION
-    cat >"$audit_policy" <<'AUDIT'
-apiVersion: audit.k8s.io/v1
-kind: Policy
-rules:
-  - level: Metadata
-AUDIT
+# kube-vip's manifest keeps the kubeconfig digest it has on disk, so writing the same pod again
+# restarts nothing; a new pod (another VIP, image or interface) restarts it.
+kept_kubeconfig_digest() {
+  if [ -f "$1" ]; then
+    sed -n "s|^    $kubeconfig_digest_key: \"\{0,1\}\([^\"]*\)\"\{0,1\}\$|\1|p" "$1"
+  else
+    echo none
   fi
 }
 
-# Ready on the new release: right after a restart the Node still shows the Ready status (and
-# the version) from before it, which must not count.
+apply_files() {
+  local line reader path mode content
+  for line in "${files[@]}"; do
+    read -r reader path mode content <<<"$line"
+    case "$reader" in
+      k3s)
+        put_file "$path" "$mode" "$content"
+        k3s_changed=$((k3s_changed + written))
+        ;;
+      kernel)
+        put_file "$path" "$mode" "$content"
+        k3s_changed=$((k3s_changed + written))
+        if [ "$written" = 1 ] && [ "$content" != - ]; then sysctl -p "$root$path" >/dev/null; fi
+        ;;
+      kubelet)
+        put_file "$path" "$mode" "$content" "$(kept_kubeconfig_digest "$root$path")"
+        if [ "$content" != - ]; then kube_vip="$root$path"; fi
+        ;;
+      *)
+        log "unknown reader '$reader' of $path"
+        exit 2
+        ;;
+    esac
+  done
+}
+
+# The same digest as settingsDigest in components/k3s/node-files.ts.
+settings_digest() {
+  {
+    printf '%s\n' "$version"
+    printf '%s\n' "${files[@]}" | grep -v '^kubelet ' || true
+  } | sha256sum | cut -d ' ' -f 1
+}
+
+installed_release() {
+  k3s --version 2>/dev/null | awk 'NR == 1 { print $3 }' || true
+}
+
+# The official installer verifies the release's checksum and installs the binary, the systemd
+# unit and its env file. It restarts K3s only when one of those three changed ("No change
+# detected so skipping service start"; k3s-io/k3s install.sh, get_installed_hashes), never for
+# config.yaml alone: this run restarts, so it says so.
+install_release() {
+  local installer
+  installer=$(mktemp)
+  if ! timeout "$(remaining)" curl -sfL --retry 3 -o "$installer" https://get.k3s.io; then
+    rm -f "$installer"
+    log "cannot download K3s's installer from https://get.k3s.io; the node needs outbound HTTPS"
+    return 1
+  fi
+  if ! INSTALL_K3S_VERSION="$version" INSTALL_K3S_FORCE_RESTART=true timeout "$(remaining)" sh "$installer" "$role" >&2; then
+    rm -f "$installer"
+    log "K3s's installer failed for $version; see above and: journalctl -u $unit"
+    return 1
+  fi
+  rm -f "$installer"
+}
+
+restart_k3s() {
+  # systemd waits until K3s reports itself up (Type=notify), which may never happen.
+  if ! timeout "$(remaining)" systemctl restart "$unit"; then
+    log "K3s did not start with its new settings; see: journalctl -u $unit"
+    return 1
+  fi
+}
+
+# Ready on this release, as the kubelet reported after the restart: until it posts again, the
+# Node shows the status from before (Ready, maybe the same release), which must not count. A
+# kubelet posts its status as soon as it starts, with a new heartbeat.
 wait_until_ready() {
-  local status
+  local since="$1" status ready release heartbeat
   while :; do
     status=$(node_kubectl get node "$node" \
-      -o jsonpath='{.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.kubeletVersion}' \
+      -o jsonpath='{.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.kubeletVersion} {.status.conditions[?(@.type=="Ready")].lastHeartbeatTime}' \
       2>/dev/null || true)
-    if [ "$status" = "True $version" ]; then
+    read -r ready release heartbeat <<<"$status" || true
+    if [ "${ready:-}" = True ] && [ "${release:-}" = "$version" ] && [[ "${heartbeat:-}" > "$since" ]]; then
       log "node $node is Ready on $version"
       return 0
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      log "node $node is not Ready on $version in time (last: ${status:-no answer}); see: journalctl -u k3s*"
+      log "node $node is not Ready on $version in time (last: ${status:-no answer}); see: journalctl -u $unit"
       return 1
     fi
     sleep "$poll_seconds"
   done
 }
 
+# kube-vip reads K3s's admin kubeconfig only when it starts. K3s writes that file on every start
+# but renews its certificate only within 120 days of expiry: when this run's restart changed the
+# file, the manifest takes its digest and the kubelet restarts kube-vip with it. A first install
+# never does: kube-vip started after K3s first wrote the file.
+renew_kube_vip() {
+  local before="$1" after
+  after=$(digest_of "$admin_kubeconfig")
+  if [ -n "$kube_vip" ] && [ -n "$before" ] && [ "$before" != "$after" ]; then
+    log "K3s renewed its admin certificate: restarting kube-vip with it"
+    sed "s|^\(    $kubeconfig_digest_key:\) .*\$|\1 \"$after\"|" "$kube_vip" >"$(dirname "$kube_vip")/.kube-vip.yaml.new"
+    mv "$(dirname "$kube_vip")/.kube-vip.yaml.new" "$kube_vip"
+  fi
+}
+
+# The API as Pulumi will reach it: at the address its kubeconfig names (through the VIP,
+# whichever server holds it), with a certificate for that name, answering several times in a row.
+wait_for_api() {
+  local answers=0 answer pause
+  while :; do
+    answer=$(node_kubectl --server "https://$api_address:6443" --tls-server-name "$api_name" get --raw /readyz 2>&1 || true)
+    if [ "$answer" = ok ]; then
+      answers=$((answers + 1))
+      pause="$api_interval"
+    else
+      answers=0
+      pause="$poll_seconds"
+    fi
+    if [ "$answers" -ge "$api_answers" ]; then
+      log "the API answers at https://$api_address:6443 as $api_name"
+      return 0
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "the API does not answer at https://$api_address:6443 as $api_name in time (last: ${answer:-no answer})"
+      return 1
+    fi
+    sleep "$pause"
+  done
+}
+
 main() {
+  local kubeconfig_before wanted since
   case "$role" in
     server | agent) ;;
     *)
@@ -172,22 +245,39 @@ main() {
       exit 2
       ;;
   esac
-  save_config
-  harden
-  if [ "$role" = server ]; then
-    write_static_pod
+  if [ "$role" = server ] && [ -z "$api_name" ]; then
+    log "a server needs the API's address and name to check, after its release and node name"
+    exit 2
   fi
-  if [ "$role" = agent ] && [ -f "$agent_kubeconfig" ]; then
-    wait_for_servers
+  # Root-only from the first byte: config.yaml holds the cluster token (and a server's S3 keys).
+  umask 077
+  read_files
+  kubeconfig_before=$(digest_of "$admin_kubeconfig")
+  apply_files
+  wanted=$(settings_digest)
+  # A Ready status posted after this second is the restarted kubelet's.
+  since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  if [ "$(installed_release)" != "$version" ]; then
+    sleep 1
+    log "installing K3s $version"
+    install_release
+  elif [ "$k3s_changed" -gt 0 ] || [ "$(cat "$applied" 2>/dev/null || true)" != "$wanted" ]; then
+    sleep 1
+    log "settings changed: restarting K3s"
+    restart_k3s
+  else
+    since=""
+    log "K3s $version already runs with these settings: not restarted"
   fi
-  # The official installer verifies the binary's checksum and (re)starts the k3s service, which
-  # reads config.yaml.
-  curl -sfL https://get.k3s.io | INSTALL_K3S_VERSION="$version" sh -s - "$role"
-  wait_until_ready
+  if [ -n "$since" ]; then
+    wait_until_ready "$since"
+    echo "$wanted" >"$applied"
+  fi
   if [ "$role" = server ]; then
-    write_static_pod
+    renew_kube_vip "$kubeconfig_before"
+    wait_for_api
   fi
 }
 
-# Must stay the last line: the config follows it on stdin.
+# Must stay the last line: the node's files follow it on stdin.
 main "$@"

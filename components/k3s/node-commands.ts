@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
 import { K3sNode } from "./config";
+import { filesInput, NodeFile } from "./node-files";
 
 /** Every node's install; the first server's printing of Pulumi's kubeconfig; a server's drain of
  *  a node before its install runs again. */
@@ -19,9 +19,9 @@ function readScript(name: string): string {
     return fs.readFileSync(path.join(__dirname, name), "utf8");
 }
 
-/** What a node's install command reads: the script, then the node's config.yaml after its last line. */
-export function installInput(settings: Record<string, unknown>): string {
-    return `${INSTALL_SCRIPT}${stringify(settings)}`;
+/** What a node's install command reads: the script, then the node's files after its last line. */
+export function installInput(files: readonly NodeFile[]): string {
+    return `${INSTALL_SCRIPT}${filesInput(files)}`;
 }
 
 /** SSH connection to a node; without a private key the SSH agent (SSH_AUTH_SOCK) is used. With
@@ -58,9 +58,9 @@ export function nodeRemovalCommand(agent: K3sNode): string {
     return `sudo -n /usr/local/bin/k3s kubectl delete node ${agent.name} --ignore-not-found`;
 }
 
-/** Lets a drained node take workloads again, once it is Ready on its new generation. */
+/** Lets a drained node take workloads again, once it is Ready on its new settings. */
 export function uncordonCommand(node: K3sNode): string {
-    return `sudo -n /usr/local/bin/k3s kubectl uncordon ${node.name}`;
+    return `sudo -n /usr/local/bin/k3s kubectl uncordon ${node.name} --request-timeout=10s`;
 }
 
 /** The Secret holding Pulumi's ServiceAccount token (in kube-system). */

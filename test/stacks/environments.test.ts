@@ -1,8 +1,8 @@
 // Each environment as a whole: the program evaluated with its own Pulumi.<env>.yaml, the way
 // `pulumi up --stack <env>` feeds it config.
 import * as assert from "node:assert/strict";
-import { parse } from "yaml";
-import { API_CREDENTIAL_SCRIPT, INSTALL_SCRIPT } from "../../components/k3s/node-commands";
+import { API_CREDENTIAL_SCRIPT } from "../../components/k3s/node-commands";
+import { configIn } from "../components/k3s/node-input";
 import { K3S_VERSION } from "../../components/shared/versions";
 import { ENVIRONMENTS, PROFILES } from "../../stacks/config/profiles";
 import { homelab } from "../../stacks/homelab";
@@ -119,7 +119,7 @@ for (const environment of ENVIRONMENTS) {
 
         it("configures K3s with the profile's secrets encryption and etcd snapshots", () => {
             const stdin = byName(`k3s-${expected.servers[0]}`).inputs.stdin as string;
-            const config = parse(stdin.slice(INSTALL_SCRIPT.length)) as Record<string, unknown>;
+            const config = configIn(stdin);
             const k3s = {
                 dev: {},
                 staging: {

@@ -1,6 +1,9 @@
-// api-credential.sh runs for real under bash, with a stand-in `k3s` on PATH: `kubectl apply`
-// records the manifest it reads, the token Secret is empty for the first `empty` reads (the
-// token controller has not filled it in yet), and `config view` answers k3s.yaml's CA.
+// api-credential.sh runs for real under bash, with a stand-in `k3s` on PATH. It models
+// `k3s kubectl` (Kubernetes v1.34, as K3s v1.34.2+k3s1 embeds it) against an API server whose
+// token controller (kube-controller-manager, pkg/controller/serviceaccount/tokens_controller.go)
+// fills a kubernetes.io/service-account-token Secret only some time after it is created: the
+// Secret's token is empty for the first `empty` reads. `apply -f -` records the manifest it
+// reads, `config view --raw` answers k3s.yaml's CA; any other call is refused (exit 9).
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -19,7 +22,7 @@ function run(empty: number, seconds = 60) {
             "#!/usr/bin/env bash",
             `echo "$*" >> "${dir}/calls"`,
             'case "$*" in',
-            `  "kubectl apply -f -") cat > "${dir}/applied"; echo "serviceaccount/homelab-pulumi created" ;;`,
+            `  "kubectl apply --request-timeout=10s -f -") cat > "${dir}/applied"; echo "serviceaccount/homelab-pulumi created" ;;`,
             `  *"get secret"*) n=$(cat "${dir}/reads" 2>/dev/null || echo 0); echo $((n + 1)) > "${dir}/reads"`,
             `    if [ "$n" -ge ${empty} ]; then printf '%s' "$(printf '%s' '${TOKEN}' | base64 -w0)"; fi ;;`,
             `  "kubectl config view"*) printf 'Y2E=' ;;`,
@@ -48,10 +51,10 @@ describe("api-credential.sh", () => {
         // Exactly the kubeconfig the program's tests get from the mocked command.
         assert.equal(result.stdout, K3S_KUBECONFIG);
         assert.deepEqual(result.calls, [
-            "kubectl apply -f -",
-            "kubectl -n kube-system get secret homelab-pulumi-token -o jsonpath={.data.token}",
-            "kubectl -n kube-system get secret homelab-pulumi-token -o jsonpath={.data.token}",
-            "kubectl -n kube-system get secret homelab-pulumi-token -o jsonpath={.data.token}",
+            "kubectl apply --request-timeout=10s -f -",
+            "kubectl -n kube-system get secret homelab-pulumi-token --request-timeout=10s -o jsonpath={.data.token}",
+            "kubectl -n kube-system get secret homelab-pulumi-token --request-timeout=10s -o jsonpath={.data.token}",
+            "kubectl -n kube-system get secret homelab-pulumi-token --request-timeout=10s -o jsonpath={.data.token}",
             "kubectl config view --raw -o jsonpath={.clusters[0].cluster.certificate-authority-data}",
         ]);
     });

@@ -3,7 +3,6 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { agentWaves, K3sCluster } from "../../../components/k3s/cluster";
 import {
     API_CREDENTIAL_SCRIPT,
@@ -17,6 +16,7 @@ import {
 import { k3sNodes } from "../../fixtures";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../../harness";
 import { missingCommand, requireTool } from "../../tools";
+import { configIn } from "./node-input";
 
 const COMMAND = "command:remote:Command";
 const TOKEN = "password-k3s-token"; // what the mocks return for the generated token
@@ -32,9 +32,7 @@ const build = (servers: number, agents: number, extra: object = {}) => {
 
 /** The config.yaml a node's install command hands over after the script. */
 function configOf(recorded: Registration[], node: string): Record<string, unknown> {
-    const stdin = only(recorded, COMMAND, `k3s-${node}`).inputs.stdin as string;
-    assert.ok(stdin.startsWith(INSTALL_SCRIPT));
-    return parse(stdin.slice(INSTALL_SCRIPT.length)) as Record<string, unknown>;
+    return configIn(only(recorded, COMMAND, `k3s-${node}`).inputs.stdin as string);
 }
 
 /** The longest chain of dependencies among the registrations. */
@@ -81,18 +79,31 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
         assert.deepEqual(deps("server-3"), ["k3s-server-2", "k3s-token"]);
     });
 
-    it("joins the agents in waves once the first server is ready, each wave after the one before", () => {
+    it("joins the agents in waves once every server is installed, each wave after the one before", () => {
         const deps = (agent: string) => names(only(recorded, COMMAND, `k3s-${agent}`).dependencies).sort();
-        assert.deepEqual(deps("agent-1"), ["k3s-agent-1-node", "k3s-server-1", "k3s-token"]);
-        assert.deepEqual(deps("agent-2"), ["k3s-agent-1", "k3s-agent-2-node", "k3s-server-1", "k3s-token"]);
+        assert.deepEqual(deps("agent-1"), ["k3s-agent-1-node", "k3s-server-3", "k3s-token"]);
+        assert.deepEqual(deps("agent-2"), ["k3s-agent-1", "k3s-agent-2-node", "k3s-server-3", "k3s-token"]);
     });
 
-    it("installs the pinned release with servicelb disabled on every server", () => {
+    it("installs the pinned release on every server, checking the API at its own address as the API address", () => {
+        assert.deepEqual(
+            ["server-1", "server-2", "server-3"].map(
+                (server) => only(recorded, COMMAND, `k3s-${server}`).inputs.create,
+            ),
+            [
+                "sudo -n bash -s -- server v1.34.2+k3s1 server-1 10.0.1.1 k3s.home.arpa",
+                "sudo -n bash -s -- server v1.34.2+k3s1 server-2 10.0.1.2 k3s.home.arpa",
+                "sudo -n bash -s -- server v1.34.2+k3s1 server-3 10.0.1.3 k3s.home.arpa",
+            ],
+        );
+        assert.equal(
+            only(recorded, COMMAND, "k3s-agent-1").inputs.create,
+            "sudo -n bash -s -- agent v1.34.2+k3s1 agent-1",
+        );
+    });
+
+    it("disables servicelb on every server", () => {
         for (const server of ["server-1", "server-2", "server-3"]) {
-            assert.equal(
-                only(recorded, COMMAND, `k3s-${server}`).inputs.create,
-                `sudo -n bash -s -- server v1.34.2+k3s1 ${server}`,
-            );
             assert.deepEqual(configOf(recorded, server).disable, ["servicelb"], server);
         }
     });
@@ -132,9 +143,9 @@ describe("K3sCluster with 3 servers and 2 agents", () => {
         assert.ok(token.additionalSecretOutputs.includes("result"));
     });
 
-    it("gets Pulumi's credential from the first server once it is ready, as a secret", async () => {
+    it("gets Pulumi's credential from the first server once every node is installed, as a secret", async () => {
         const read = only(recorded, COMMAND, "k3s-api-credential");
-        assert.deepEqual(names(read.dependencies), ["k3s-server-1"]);
+        assert.deepEqual(names(read.dependencies).sort(), ["k3s-agent-2", "k3s-server-3"]);
         assert.deepEqual(
             read.additionalSecretOutputs.filter((o) => o === "stdout"),
             ["stdout"],
@@ -209,9 +220,9 @@ describe("K3sCluster draining nodes (production)", () => {
         );
         assert.deepEqual(
             [host("k3s-server-2-uncordon"), only(recorded, COMMAND, "k3s-server-2-uncordon").inputs.create],
-            ["10.0.1.2", "sudo -n /usr/local/bin/k3s kubectl uncordon server-2"],
+            ["10.0.1.2", "sudo -n /usr/local/bin/k3s kubectl uncordon server-2 --request-timeout=10s"],
         );
-        // (k3s-token too: the generation that triggers it digests the install's config.)
+        // (k3s-token too: the settings digest that triggers it covers the install's config.)
         assert.deepEqual(deps("k3s-server-2-drain"), ["k3s-server-1-uncordon", "k3s-token"]);
         assert.deepEqual(deps("k3s-server-2"), ["k3s-server-1-uncordon", "k3s-server-2-drain", "k3s-token"]);
         assert.deepEqual(deps("k3s-server-2-uncordon"), ["k3s-server-2", "k3s-token"]);
@@ -251,17 +262,24 @@ describe("K3sCluster draining nodes (production)", () => {
         }
     });
 
-    it("drains again exactly when the install runs again: a new release, not an unchanged up", async () => {
-        const generation = async (version: string) => {
-            const { recorded } = await build(2, 4, { drain: true, version });
-            return ["k3s-agent-1-drain", "k3s-agent-1-uncordon"].map(
-                (name) => only(recorded, COMMAND, name).inputs.triggers,
-            );
+    it("drains again exactly when the node's K3s restarts: new settings or a release, not a new connection", async () => {
+        const triggers = async (extra: object, nodes = k3sNodes(2, 4)) => {
+            const recorded = await registrations(() => {
+                new K3sCluster("k3s", { nodes, version: "v1.34.2+k3s1", drain: true, ...extra });
+            });
+            return ["agent-1", "agent-2"].map((agent) => [
+                only(recorded, COMMAND, `k3s-${agent}-drain`).inputs.triggers,
+                only(recorded, COMMAND, `k3s-${agent}-uncordon`).inputs.triggers,
+            ]);
         };
-        const [drain, uncordon] = await generation("v1.34.2+k3s1");
-        assert.deepEqual(uncordon, drain);
-        assert.deepEqual(await generation("v1.34.2+k3s1"), [drain, drain]);
-        assert.notDeepEqual((await generation("v1.34.3+k3s1"))[0], drain);
+        const [agent1, agent2] = await triggers({});
+        assert.deepEqual(agent1[1], agent1[0]);
+        assert.deepEqual(await triggers({}), [agent1, agent2]);
+        assert.deepEqual(await triggers({ sshPrivateKey: "another key" }), [agent1, agent2]);
+        const relabelled = k3sNodes(2, 4).map((n) => (n.name === "agent-1" ? { ...n, labels: { zone: "b" } } : n));
+        const [changed, unchanged] = await triggers({}, relabelled);
+        assert.deepEqual([changed[0] === agent1[0], unchanged], [false, agent2]);
+        assert.notDeepEqual((await triggers({ version: "v1.34.3+k3s1" }))[0][0], agent1[0]);
     });
 });
 
@@ -299,8 +317,8 @@ describe("K3sCluster with one server", () => {
         );
     });
 
-    it("adds the S3 keys to the config file, as secrets", async () => {
-        const { recorded } = await build(1, 0, {
+    it("adds the S3 keys to the servers' config files only, as secrets", async () => {
+        const { recorded } = await build(1, 1, {
             snapshots: {
                 schedule: "0 */6 * * *",
                 retention: 28,
@@ -310,6 +328,10 @@ describe("K3sCluster with one server", () => {
         const config = configOf(recorded, "server-1");
         assert.deepEqual([config["etcd-s3-access-key"], config["etcd-s3-secret-key"]], ["AKID", "SECRETKEY"]);
         assert.ok(only(recorded, COMMAND, "k3s-server-1").secretInputs.includes("stdin"));
+        assert.deepEqual(
+            Object.keys(configOf(recorded, "agent-1")).filter((key) => key.includes("s3")),
+            [],
+        );
     });
 });
 

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { agentConfig, K3sClusterSettings, serverConfig } from "../../../components/k3s/config";
-import { INSTALL_SCRIPT } from "../../../components/k3s/node-commands";
 import { k3sNode } from "../../fixtures";
 
 const node = k3sNode;
@@ -130,6 +129,28 @@ describe("agentConfig", () => {
     });
 });
 
+describe("agentConfig with every optional setting on", () => {
+    it("holds `k3s agent` flags only: no server key (S3, tls-san, disable, cluster-init) reaches an agent", () => {
+        const everything: K3sClusterSettings = {
+            ...HA,
+            vip: "192.168.30.100",
+            hardening: true,
+            snapshots: { ...HA.snapshots!, s3: { endpoint: "minio.home.arpa:9000", bucket: "k3s", caCert: "PEM" } },
+        };
+        const agent = { ...node("a1", "192.168.30.21", "agent"), labels: { zone: "b" }, taints: ["x=y:NoSchedule"] };
+        assert.deepEqual(Object.keys(agentConfig(everything, agent)).sort(), [
+            "kube-proxy-arg",
+            "kubelet-arg",
+            "node-ip",
+            "node-label",
+            "node-name",
+            "node-taint",
+            "protect-kernel-defaults",
+            "server",
+        ]);
+    });
+});
+
 describe("K3s's CIS hardening", () => {
     const hardened = { ...HA, secretsEncryption: false, hardening: true };
     const KUBELET = [
@@ -170,14 +191,5 @@ describe("K3s's CIS hardening", () => {
             ["protect-kernel-defaults", "kube-apiserver-arg", "kubelet-arg"].filter((key) => key in config),
             [],
         );
-    });
-
-    it("has install.sh write kube-vip's static pod on servers before K3s starts", () => {
-        const script = INSTALL_SCRIPT;
-        const main = script.slice(script.indexOf("main() {"));
-        assert.ok(
-            main.indexOf("write_static_pod") > 0 && main.indexOf("write_static_pod") < main.indexOf("get.k3s.io"),
-        );
-        assert.match(script, /mv "\$pod_manifests\/\.kube-vip\.yaml" "\$pod_manifests\/kube-vip\.yaml"/);
     });
 });

@@ -2,9 +2,11 @@ import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { K3sCluster } from "../../../components/k3s/cluster";
 import { kubeVipManifest } from "../../../components/k3s/kube-vip";
+import { KUBE_VIP_MANIFEST } from "../../../components/k3s/node-files";
 import { KUBE_VIP_IMAGE } from "../../../components/shared/versions";
 import { k3sNodes } from "../../fixtures";
 import { only, registrations, unwrap } from "../../harness";
+import { configIn, filesOf } from "./node-input";
 
 const VIP = { address: "10.0.1.100", interface: "enp1s0" };
 const COMMAND = "command:remote:Command";
@@ -62,19 +64,25 @@ describe("kube-vip", () => {
                 void unwrap(cluster.kubeconfig).then((text) => (kubeconfig = text));
             });
         });
-        const createOf = (node: string) => String(only(recorded, COMMAND, `k3s-${node}`).inputs.create);
-        const configOf = (node: string) => {
-            const stdin = String(only(recorded, COMMAND, `k3s-${node}`).inputs.stdin);
-            return parse(stdin.slice(stdin.lastIndexOf('main "$@"') + 'main "$@"'.length));
-        };
+        const stdinOf = (node: string) => String(only(recorded, COMMAND, `k3s-${node}`).inputs.stdin);
+        const configOf = (node: string) => configIn(stdinOf(node));
 
         it("hands every server kube-vip's manifest, to write before K3s starts, and no agent", () => {
             for (const server of ["server-1", "server-2", "server-3"]) {
-                const words = createOf(server).split(" ");
-                assert.equal(words.length, 9, server);
-                assert.equal(Buffer.from(words[8], "base64").toString(), kubeVipManifest(VIP));
+                assert.equal(filesOf(stdinOf(server)).get(KUBE_VIP_MANIFEST), kubeVipManifest(VIP), server);
             }
-            assert.equal(createOf("agent-1"), "sudo -n bash -s -- agent v1.34.2+k3s1 agent-1");
+            assert.equal(filesOf(stdinOf("agent-1")).has(KUBE_VIP_MANIFEST), false);
+        });
+
+        it("has every server check the API through the VIP before it is done", () => {
+            assert.deepEqual(
+                ["server-1", "server-2", "server-3"].map((s) => only(recorded, COMMAND, `k3s-${s}`).inputs.create),
+                [
+                    "sudo -n bash -s -- server v1.34.2+k3s1 server-1 10.0.1.100 10.0.1.100",
+                    "sudo -n bash -s -- server v1.34.2+k3s1 server-2 10.0.1.100 10.0.1.100",
+                    "sudo -n bash -s -- server v1.34.2+k3s1 server-3 10.0.1.100 10.0.1.100",
+                ],
+            );
         });
 
         it("puts the VIP in every server's TLS SANs and joins every other node through it", () => {
