@@ -35,6 +35,13 @@ export interface ArgoCdArgs extends Guards {
     values?: Record<string, unknown>;
 }
 
+/** How long the provider awaits redis-ha's StatefulSet, instead of its 10-minute default: its
+ *  three servers start one after the other (OrderedReady), each on a node of its own (hard
+ *  anti-affinity) where its images are pulled first, each Ready only once its sentinel passed
+ *  three readiness probes (30 s delay, 15 s apart). On a first up that can outlast 10 minutes;
+ *  docs/nodes.md, "A first production up", has the worst case. */
+export const REDIS_HA_AWAIT_SECONDS = 1200;
+
 /** The chart values, from the args. */
 export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
     const preset = args.resources ?? DEFAULT_PRESET;
@@ -80,7 +87,10 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
             "redis-ha": {
                 enabled: ha,
                 podDisruptionBudget: haPdb,
-                redis: { resources: sized(preset, "medium") },
+                redis: {
+                    resources: sized(preset, "medium"),
+                    annotations: { "pulumi.com/timeoutSeconds": String(REDIS_HA_AWAIT_SECONDS) },
+                },
                 sentinel: { resources: sized(preset, "small") },
                 // The config-init containers of the Redis servers.
                 init: { resources: sized(preset, "small") },

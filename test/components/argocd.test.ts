@@ -97,7 +97,11 @@ describe("argocdValues", () => {
         assert.deepEqual(ha["redis-ha"], {
             enabled: true,
             podDisruptionBudget: { maxUnavailable: 1 },
-            redis: { resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } } },
+            redis: {
+                resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+                // Awaited 20 minutes: three servers in order, each pulling its images on its node.
+                annotations: { "pulumi.com/timeoutSeconds": "1200" },
+            },
             sentinel: { resources: small },
             init: { resources: small },
             splitBrainDetection: { resources: small },
