@@ -55,6 +55,8 @@ export interface Registration {
     readonly protect: boolean;
     readonly retainOnDelete: boolean;
     readonly deleteBeforeReplace: boolean;
+    /** The customTimeouts the program set (Go durations such as "20m"), "" where it set none. */
+    readonly customTimeouts: { readonly create: string; readonly update: string; readonly delete: string };
     readonly additionalSecretOutputs: string[];
     /** Paths of the inputs that carry a secret value (`connection`, `kubeconfig`, ...). */
     readonly secretInputs: string[];
@@ -121,6 +123,7 @@ interface RegisterRequest {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getDeletebeforereplace(): boolean;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getAdditionalsecretoutputsList(): string[];
 }
 
@@ -162,6 +165,11 @@ monitor.registerResource = function (this: unknown, req, callback) {
         protect: req.getProtect(),
         retainOnDelete: req.getRetainondelete(),
         deleteBeforeReplace: req.getDeletebeforereplace(),
+        customTimeouts: {
+            create: req.getCustomtimeouts()?.getCreate() ?? "",
+            update: req.getCustomtimeouts()?.getUpdate() ?? "",
+            delete: req.getCustomtimeouts()?.getDelete() ?? "",
+        },
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         secretInputs: secretPaths(req.getObject().toJavaScript(), ""),
     });
