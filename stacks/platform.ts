@@ -27,7 +27,6 @@ import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring/monit
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/secret-store/vault";
 import { StackConfig } from "./config/load";
-import { vaultCaCertFile } from "./vault-ca";
 
 /** The ClusterIssuer the environment's TLS settings ask for, with the solver's credentials. */
 function issuerFor(config: StackConfig): IssuerArgs {
@@ -64,17 +63,19 @@ function profileSecretStore(
     }
     const { backend: _backend, token, ...settings } = config.secretStore;
     // Credentials from the secret vaultToken, else the provider reads VAULT_TOKEN from the environment;
-    // a private CA from vault.caCert, as External Secrets trusts it, else the system's CAs.
+    // a private CA from the repository's file vault.caCertFile, by its path in the project's folder,
+    // where the provider runs: the same input on every machine, found by refresh and destroy too.
     const vaultProvider = new vault.Provider("vault", {
         address: settings.address,
         token,
-        caCertFile: settings.caCert === undefined ? undefined : vaultCaCertFile(settings.caCert),
+        caCertFile: settings.caCert?.file,
     });
     return new VaultSecretStore(
         "secret-store",
         {
             externalSecrets,
             ...settings,
+            caCert: settings.caCert?.pem,
             kubernetesHost: settings.kubernetesHost ?? apiServer,
             environment: config.environment,
             applications,

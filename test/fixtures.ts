@@ -68,6 +68,14 @@ export function secrets(entries: Partial<Record<SecretKey, "secure" | "plain">> 
     );
 }
 
+/** The files of the project the validation cases see, by their path in the project's folder. */
+export const PROJECT_FILES: Readonly<Record<string, string>> = {
+    "certs/vault-ca.pem": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    "certs/vault-ca-and-key.pem":
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\n",
+    "certs/vault-ca.der": "MIIB",
+};
+
 /** What a readable kubeconfig of an existing cluster holds. */
 export const EXISTING_CLUSTER = { server: "https://k3s.home.arpa:6443" };
 
@@ -79,7 +87,7 @@ export function input(
     secretKeys = secrets(),
     kubeconfig: KubeconfigSummary | undefined = secretKeys.has("kubeconfig") ? EXISTING_CLUSTER : undefined,
 ): ConfigInput {
-    return { stack, values: vals, secrets: secretKeys, kubeconfig };
+    return { stack, values: vals, secrets: secretKeys, kubeconfig, projectFile: (file) => PROJECT_FILES[file] };
 }
 
 /** One validation case: a config that differs from a valid one in one way, and what it yields. */

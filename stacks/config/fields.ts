@@ -25,6 +25,9 @@ export function checkedInOrder(
     });
 }
 
+/** One or more PEM certificates, and nothing else. */
+export const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\s*$/;
+
 /** A PEM CA certificate (or a bundle), as TLS clients take it for a private CA; never a key. */
 export const pemCertificate = checkedInOrder([
     {
@@ -33,7 +36,7 @@ export const pemCertificate = checkedInOrder([
         quote: false,
     },
     {
-        test: (v) => /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\s*$/.test(v),
+        test: (v) => PEM_CERTIFICATE.test(v),
         problem: "is not a PEM certificate",
     },
 ]).meta({ example: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----" });

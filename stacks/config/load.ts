@@ -1,5 +1,6 @@
 // The one place the program reads Pulumi config. Everything is validated here, before any
 // resource is registered; components receive the typed result and never read config.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
@@ -15,7 +16,8 @@ import { validateConfig } from "./validate";
  *  of gitops/applications/. */
 export type StackConfig = SettingsWithSecrets & { readonly applications: readonly Application[] };
 
-/** The project's root folder, where gitops/ lives. */
+/** The project's root folder, where Pulumi.yaml and gitops/ live, and where Pulumi runs the program
+ *  and its providers. */
 const ROOT = path.resolve(__dirname, "..", "..");
 
 // The language host lists the keys set with `--secret`; the SDK keeps the check internal, so
@@ -32,6 +34,15 @@ function parseValue(text: string): unknown {
         }
     }
     return text;
+}
+
+/** A file of the project, or undefined where there is none. */
+function readProjectFile(file: string): string | undefined {
+    try {
+        return fs.readFileSync(path.join(ROOT, file), "utf8");
+    } catch {
+        return undefined;
+    }
 }
 
 /** Thrown with every config problem at once; Pulumi prints a RunError without a stack trace. */
@@ -69,7 +80,7 @@ export function loadConfig(): StackConfig {
 
     const kubeconfigText = config.get("kubeconfig");
     const kubeconfig = kubeconfigText === undefined ? undefined : summarizeKubeconfig(kubeconfigText);
-    const result = validateConfig({ stack, values, secrets, kubeconfig });
+    const result = validateConfig({ stack, values, secrets, kubeconfig, projectFile: readProjectFile });
     if (!result.ok) {
         throw new ConfigError(stack, result.problems);
     }

@@ -4,6 +4,7 @@ import { KubeconfigSummary } from "./kubeconfig";
 import { AddressBlock, hostBlock, isPrivate, overlaps, parseBlock, parseIPv4 } from "./ipv4";
 import { Environment, EnvironmentProfile } from "./profiles";
 import { NODE_RULES } from "./node-rules";
+import { PEM_CERTIFICATE } from "./fields";
 import { ParsedConfig, SECRET_EXAMPLES, SecretKey } from "./schema";
 
 /** One thing wrong with the config: the key, what is wrong, and a right value. */
@@ -22,6 +23,8 @@ export interface RuleContext {
     readonly secrets: ReadonlyMap<SecretKey, { readonly secure: boolean }>;
     /** What the secret kubeconfig holds, where it is set. */
     readonly kubeconfig?: KubeconfigSummary;
+    /** A file of the project by its path in the project's folder; undefined where there is none. */
+    readonly projectFile: (path: string) => string | undefined;
 }
 
 type Rule = (ctx: RuleContext) => Problem[];
@@ -269,6 +272,39 @@ const vaultReachesKubernetes: Rule = ({ config, profile, kubeconfig }) => {
               },
           ]
         : [];
+};
+
+const VAULT_CA_EXAMPLE = '"certs/vault-ca.pem"';
+
+// The provider reads its CA from a file only, and `pulumi refresh` and `destroy` configure it from
+// state without running the program: the file must be the repository's, at the same path on
+// every machine (the provider runs in the project's folder).
+const vaultCaCertFile: Rule = ({ config, projectFile }) => {
+    const file = config.vault.caCertFile;
+    const problem = (message: string) => [{ key: "vault.caCertFile", message, example: VAULT_CA_EXAMPLE }];
+    if (config.vault.caCert !== undefined) {
+        return [
+            {
+                key: "vault.caCert",
+                message:
+                    "is replaced by vault.caCertFile: Pulumi's Vault provider reads its CA from a file, which pulumi refresh and destroy need on every machine; commit the CA's PEM to the repository and name its path",
+                example: `caCertFile: ${VAULT_CA_EXAMPLE}`,
+            },
+        ];
+    }
+    if (file === undefined) return [];
+    const pem = projectFile(file);
+    if (pem === undefined) {
+        return problem(`${JSON.stringify(file)}: no such file in the project's folder; commit the CA's PEM there`);
+    }
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+        return problem(
+            `${JSON.stringify(file)} holds a private key: give only the CA's certificate (a private key must never sit in the repository)`,
+        );
+    }
+    return PEM_CERTIFICATE.test(pem)
+        ? []
+        : problem(`${JSON.stringify(file)} does not hold a PEM certificate (-----BEGIN CERTIFICATE-----)`);
 };
 
 // Suffixes no public CA can issue for: special-use and private-use names (RFC 6761, RFC 8375,
@@ -537,6 +573,7 @@ const RULES: readonly Rule[] = [
     poolsAvoidNodes,
     vaultWhereNeeded,
     vaultReachesKubernetes,
+    vaultCaCertFile,
     acmeWhereNeeded,
     secretsEncrypted,
     storageClassWhereNeeded,

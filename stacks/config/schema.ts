@@ -1,5 +1,6 @@
 // The shape of the project's `homelab:*` config keys, field by field. Every field carries an
 // example (zod `meta`) that error messages quote; rules that span fields live in rules.ts.
+import * as path from "node:path";
 import { z } from "zod";
 import { carriesCredentials, checkedInOrder, DNS_LABEL, matching, pemCertificate } from "./fields";
 import { parseBlock, parseIPv4 } from "./ipv4";
@@ -261,9 +262,25 @@ const vaultSchema = z.strictObject({
         .meta({ example: "homelab/production" }),
     /** Create the KV v2 mount (false: use an existing one). Default true. */
     createKvMount: z.boolean().default(true).meta({ example: false }),
-    /** PEM CA certificate of Vault's TLS certificate, for a private CA; External Secrets and
-     *  Pulumi's Vault provider both trust it. Default: the system's CAs. */
-    caCert: pemCertificate.optional(),
+    /** A file of the repository, by its path in the project's folder, holding the PEM CA of
+     *  Vault's TLS certificate, for a private CA: External Secrets and Pulumi's Vault provider both
+     *  trust it, and the provider finds it on every machine with the repository, for `refresh` and
+     *  `destroy` too, which configure it without running the program. Default: the system's CAs. */
+    caCertFile: checkedInOrder([
+        {
+            test: (v) => !path.isAbsolute(v) && !v.startsWith("~"),
+            problem:
+                "is not a path in the project's folder: Pulumi's Vault provider reads it there, on every machine with the repository",
+        },
+        {
+            test: (v) => !path.normalize(v).split(path.sep).includes(".."),
+            problem: "leaves the project's folder, where Pulumi's Vault provider reads it",
+        },
+    ])
+        .optional()
+        .meta({ example: "certs/vault-ca.pem" }),
+    /** Replaced by caCertFile; rules.ts says so to a stack that still sets it. */
+    caCert: z.unknown().optional().meta({ example: "(replaced by caCertFile)" }),
     /** The Kubernetes API's URL as Vault reaches it: Vault reviews External Secrets' login tokens
      *  there. Default: the cluster's API address (`https://<apiAddress>:6443`, or the kubeconfig's server). */
     kubernetesHost: checkedInOrder([

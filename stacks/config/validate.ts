@@ -62,8 +62,9 @@ export interface VaultSettings {
     readonly kvMount: string;
     /** Whether the program creates the KV mount (false: it exists already). */
     readonly createKvMount: boolean;
-    /** PEM CA of Vault's certificate, when a private CA signed it. */
-    readonly caCert?: string;
+    /** The CA of Vault's certificate, when a private CA signed it: the repository's file (its
+     *  path in the project's folder) and the PEM it holds. */
+    readonly caCert?: { readonly file: string; readonly pem: string };
     /** The Kubernetes API's URL Vault reviews tokens at, where the stack names one. Default: the
      *  cluster's API address, as the platform is given it. */
     readonly kubernetesHost?: string;
@@ -98,6 +99,9 @@ export interface ConfigInput {
     readonly secrets: ReadonlyMap<SecretKey, { readonly secure: boolean }>;
     /** What the secret kubeconfig holds, where it is set (it never reaches a message). */
     readonly kubeconfig?: KubeconfigSummary;
+    /** A file of the project by its path in the project's folder (the folder of Pulumi.yaml);
+     *  undefined where there is none. Default: no file. */
+    readonly projectFile?: (path: string) => string | undefined;
 }
 
 export type ValidationResult =
@@ -137,7 +141,9 @@ function resolve(
     profile: EnvironmentProfile,
     config: ParsedConfig,
     kubeconfig: KubeconfigSummary | undefined,
+    projectFile: (path: string) => string | undefined,
 ): Settings {
+    const caCertFile = config.vault.caCertFile;
     const nodes = config.cluster.nodes ?? [];
     return {
         environment,
@@ -180,7 +186,11 @@ function resolve(
                       authMount: config.vault.authMount ?? `kubernetes-${environment}`,
                       kvMount: config.vault.kvMount ?? `homelab/${environment}`,
                       createKvMount: config.vault.createKvMount,
-                      caCert: config.vault.caCert,
+                      ...(caCertFile === undefined
+                          ? {}
+                          : {
+                                caCert: { file: caCertFile, pem: checked(projectFile(caCertFile), "vault.caCertFile") },
+                            }),
                       kubernetesHost: config.vault.kubernetesHost,
                   }
                 : { backend: "kubernetes" },
@@ -213,12 +223,13 @@ export function validateConfig(input: ConfigInput): ValidationResult {
             config: parsed.data,
             secrets: input.secrets,
             kubeconfig: input.kubeconfig,
+            projectFile: input.projectFile ?? (() => undefined),
         };
         problems.push(...checkRules(ctx));
         if (problems.length === 0) {
             return {
                 ok: true,
-                settings: resolve(environment, profile, parsed.data, input.kubeconfig),
+                settings: resolve(environment, profile, parsed.data, input.kubeconfig, ctx.projectFile),
                 warnings: unusedSettings(ctx),
             };
         }

@@ -1,12 +1,11 @@
 // The platform each environment installs, from its own Pulumi.<env>.yaml.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { CHARTS } from "../../components/shared/versions";
 import { homelab } from "../../stacks/homelab";
 import { ENVIRONMENTS } from "../../stacks/config/profiles";
-import { isSecret, names, only, Registration, settle, stackConfigFile, useStack, withConfig } from "../harness";
+import { isSecret, names, only, Registration, ROOT, settle, stackConfigFile, useStack, withConfig } from "../harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const REPO = "https://github.com/example/homelab.git";
@@ -621,7 +620,8 @@ for (const environment of ENVIRONMENTS) {
 }
 
 describe("production's Vault provider and token reviews", () => {
-    const VAULT_CA = "-----BEGIN CERTIFICATE-----\nvault-ca\n-----END CERTIFICATE-----\n";
+    /** A CA certificate committed with the tests, as an admin commits Vault's. */
+    const VAULT_CA_FILE = "test/stacks/fixtures/vault-ca.pem";
 
     /** Production's registrations with these `homelab:vault` settings. */
     async function productionWith(vault: Record<string, unknown>): Promise<Registration[]> {
@@ -634,28 +634,29 @@ describe("production's Vault provider and token reviews", () => {
     const authConfig = (registered: Registration[]) =>
         only(registered, "vault:kubernetes/authBackendConfig:AuthBackendConfig", "secret-store-auth");
 
-    describe("with vault.caCert and vault.kubernetesHost", () => {
+    describe("with vault.caCertFile and vault.kubernetesHost", () => {
         let registered: Registration[];
-        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "cache-"));
-        const previousCache = process.env.XDG_CACHE_HOME;
-        after(() => {
-            if (previousCache === undefined) delete process.env.XDG_CACHE_HOME;
-            else process.env.XDG_CACHE_HOME = previousCache;
-            fs.rmSync(cache, { recursive: true, force: true });
-        });
         before(async () => {
-            process.env.XDG_CACHE_HOME = cache;
             registered = await productionWith({
                 address: "https://vault.home.arpa:8200",
-                caCert: VAULT_CA,
+                caCertFile: VAULT_CA_FILE,
                 kubernetesHost: "https://k3s.lab.example.com:6443",
             });
         });
 
-        it("gives the provider a file named after the CA, holding exactly its PEM", () => {
-            const file = path.join(cache, "homelab", "homelab-vault-ca-1b26d8644726b82b.pem");
-            assert.equal(vaultProvider(registered).inputs.caCertFile, file);
-            assert.equal(fs.readFileSync(file, "utf8"), VAULT_CA);
+        it("gives the provider the file's path in the project's folder, the same on every machine", () => {
+            assert.equal(vaultProvider(registered).inputs.caCertFile, "test/stacks/fixtures/vault-ca.pem");
+        });
+
+        it("has External Secrets trust the file's PEM in every application's store", () => {
+            const stores = registered.filter((r) => r.type === STORE);
+            assert.ok(stores.length > 0);
+            for (const store of stores) {
+                assert.equal(
+                    (store.inputs.spec as any).provider.vault.caBundle,
+                    Buffer.from(fs.readFileSync(path.join(ROOT, VAULT_CA_FILE), "utf8")).toString("base64"),
+                );
+            }
         });
 
         it("has Vault review tokens at the address the stack names", () => {

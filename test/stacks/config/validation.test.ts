@@ -367,16 +367,46 @@ describe("field rules", () => {
             ],
         },
         {
-            rule: "a CA certificate holds no private key, and the message does not repeat it",
+            rule: "Vault's CA file holds no private key, and the message does not repeat it",
+            stack: "production",
+            values: values("production", (v) => (v.vault.caCertFile = "certs/vault-ca-and-key.pem")),
+            expected: [
+                'vault.caCertFile: "certs/vault-ca-and-key.pem" holds a private key: give only the CA\'s certificate (a private key must never sit in the repository); e.g. "certs/vault-ca.pem"',
+            ],
+        },
+        {
+            rule: "Vault's CA file is a file of the project",
+            stack: "production",
+            values: values("production", (v) => (v.vault.caCertFile = "certs/missing.pem")),
+            expected: [
+                'vault.caCertFile: "certs/missing.pem": no such file in the project\'s folder; commit the CA\'s PEM there; e.g. "certs/vault-ca.pem"',
+            ],
+        },
+        {
+            rule: "Vault's CA file is a path in the project's folder, not an absolute one",
+            stack: "production",
+            values: values("production", (v) => (v.vault.caCertFile = "/etc/ssl/vault-ca.pem")),
+            expected: [
+                'vault.caCertFile: "/etc/ssl/vault-ca.pem" is not a path in the project\'s folder: Pulumi\'s Vault provider reads it there, on every machine with the repository; e.g. "certs/vault-ca.pem"',
+            ],
+        },
+        {
+            rule: "Vault's CA file stays in the project's folder",
+            stack: "production",
+            values: values("production", (v) => (v.vault.caCertFile = "certs/../../vault-ca.pem")),
+            expected: [
+                'vault.caCertFile: "certs/../../vault-ca.pem" leaves the project\'s folder, where Pulumi\'s Vault provider reads it; e.g. "certs/vault-ca.pem"',
+            ],
+        },
+        {
+            rule: "vault.caCert (PEM in the stack file) is replaced by a file of the repository",
             stack: "production",
             values: values(
                 "production",
-                (v) =>
-                    (v.vault.caCert =
-                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\n"),
+                (v) => (v.vault.caCert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"),
             ),
             expected: [
-                'vault.caCert: holds a private key: give only the CA\'s certificate (a private key must never sit in the stack file); e.g. "-----BEGIN CERTIFICATE-----\\nMIIB...\\n-----END CERTIFICATE-----"',
+                "vault.caCert: is replaced by vault.caCertFile: Pulumi's Vault provider reads its CA from a file, which pulumi refresh and destroy need on every machine; commit the CA's PEM to the repository and name its path; e.g. caCertFile: \"certs/vault-ca.pem\"",
             ],
         },
         {
@@ -398,11 +428,11 @@ describe("field rules", () => {
             expected: ['vault.createKvMount: must be true or false, got string "no"; e.g. false'],
         },
         {
-            rule: "Vault's CA certificate is PEM",
+            rule: "Vault's CA file holds a PEM certificate",
             stack: "production",
-            values: values("production", (v) => (v.vault.caCert = "MIIB")),
+            values: values("production", (v) => (v.vault.caCertFile = "certs/vault-ca.der")),
             expected: [
-                'vault.caCert: "MIIB" is not a PEM certificate; e.g. "-----BEGIN CERTIFICATE-----\\nMIIB...\\n-----END CERTIFICATE-----"',
+                'vault.caCertFile: "certs/vault-ca.der" does not hold a PEM certificate (-----BEGIN CERTIFICATE-----); e.g. "certs/vault-ca.pem"',
             ],
         },
         {
@@ -614,8 +644,21 @@ describe("Vault settings, resolved once", () => {
             authMount: "kubernetes-production",
             kvMount: "homelab/production",
             createKvMount: true,
-            caCert: undefined,
             kubernetesHost: undefined,
+        });
+    });
+
+    it("carry the CA file's path, for Pulumi's provider, and its PEM, for External Secrets", () => {
+        const result = validateConfig(
+            input(
+                "production",
+                values("production", (v) => (v.vault.caCertFile = "certs/vault-ca.pem")),
+            ),
+        );
+        assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+        assert.deepEqual((result.settings.secretStore as any).caCert, {
+            file: "certs/vault-ca.pem",
+            pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
         });
     });
 });
