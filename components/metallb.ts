@@ -113,6 +113,9 @@ export class MetalLb extends pulumi.ComponentResource {
             release: "metallb",
             namespace,
             values: metallbValues(args),
+            // Its CRDs come from a subchart that takes no annotation, and deleting one deletes
+            // every pool: where state is protected, nothing of the chart is deleted with it.
+            retain: args.protect,
         });
 
         const pools = args.pools.map(poolObject);

@@ -59,10 +59,9 @@ export class PrometheusOperatorCrds extends pulumi.ComponentResource {
                 values: CRDS_ONLY_VALUES,
             },
             // The chart holds nothing but CRDs, so protecting it protects exactly them: its
-            // objects inherit protect (pulumi/pulumi#17936). retainOnDelete asks the same of a
-            // deletion, but whether the provider hands it to the chart's objects is unsettled
-            // upstream (pulumi-kubernetes#3065), and the CRDs from the chart's crds/ folder take
-            // no helm.sh/resource-policy annotation.
+            // objects inherit protect and retainOnDelete (pulumi/pulumi inheritFromParent, CLI
+            // 3.158 and later); the CRDs from the chart's crds/ folder take no
+            // helm.sh/resource-policy annotation.
             { parent: this, protect: args.protect, retainOnDelete: true },
         );
         this.registerOutputs({ chart: this.chart });

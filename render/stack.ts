@@ -231,11 +231,17 @@ export interface StackObject {
     readonly retainOnDelete: boolean;
 }
 
-/** Every object of the stack. */
+/** Every object of the stack. A chart's objects are retained on delete where `helm.sh/resource-policy:
+ *  keep` says so, or where the chart is: the engine passes retainOnDelete from a parent to its
+ *  children that set none (pulumi/pulumi `inheritFromParent`, CLI 3.158 and later). */
 export function allObjects(rendered: RenderedStack): StackObject[] {
     return [
         ...rendered.charts.flatMap((c) =>
-            c.objects.map((o) => ({ ...o, origin: c.registration.name, retainOnDelete: o.retainOnDelete })),
+            c.objects.map((o) => ({
+                ...o,
+                origin: c.registration.name,
+                retainOnDelete: o.retainOnDelete || c.registration.retainOnDelete,
+            })),
         ),
         ...rendered.program.map((o) => ({
             manifest: o.manifest,

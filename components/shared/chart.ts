@@ -57,6 +57,11 @@ export interface ChartInstall {
     readonly values: Record<string, unknown>;
     /** What the chart's objects need before they start. Default none. */
     readonly dependsOn?: pulumi.Resource[];
+    /** Keep every object of the chart in the cluster when the chart leaves the program, for a
+     *  chart whose CRDs take no `helm.sh/resource-policy: keep`: the engine passes
+     *  retainOnDelete on to the chart's objects (pulumi/pulumi `inheritFromParent`, CLI 3.158
+     *  and later). Default false. */
+    readonly retain?: boolean;
 }
 
 /** K3s's packaged ingress controller serves this class. */
@@ -86,6 +91,6 @@ export function pinnedChart(parent: pulumi.ComponentResource, name: string, inst
             namespace: install.namespace.metadata.name,
             values: install.values,
         },
-        { parent, dependsOn: install.dependsOn },
+        { parent, dependsOn: install.dependsOn, ...(install.retain ? { retainOnDelete: true } : {}) },
     );
 }

@@ -29,6 +29,17 @@ describe("MetalLb", () => {
         );
     });
 
+    it("deletes the chart's objects with it where state is not protected (dev, staging)", () => {
+        assert.equal(only(recorded, "kubernetes:helm.sh/v4:Chart", "metallb-chart").retainOnDelete, false);
+    });
+
+    it("keeps the chart's objects, its CRDs and so every pool, when the chart goes, where state is protected", async () => {
+        const kept = await registrations(() => new MetalLb("metallb", { pools: POOLS, protect: true }));
+        const chart = only(kept, "kubernetes:helm.sh/v4:Chart", "metallb-chart");
+        // Not protect: a chart upgrade that drops an object must still work.
+        assert.deepEqual([chart.retainOnDelete, chart.protect], [true, false]);
+    });
+
     it("creates one IPAddressPool per configured pool", () => {
         assert.deepEqual(
             only(recorded, "kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool-reserved").inputs,

@@ -104,10 +104,13 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(policyFindings(environment, objects), []);
         });
 
-        it("keeps Argo CD's, cert-manager's and External Secrets' CRDs when their chart is removed", () => {
+        it("keeps every chart's CRDs when the chart is removed, MetalLB's where state is protected", () => {
             const crds = objects.filter((o) => o.manifest.kind === "CustomResourceDefinition");
-            const dropped = crds.filter((o) => !o.retainOnDelete && o.origin !== "prometheus-operator-crds-chart");
-            assert.deepEqual([...new Set(dropped.map((o) => o.origin))], ["metallb-chart"]);
+            const dropped = crds.filter((o) => !o.retainOnDelete);
+            assert.deepEqual(
+                [...new Set(dropped.map((o) => o.origin))],
+                environment === "production" ? [] : ["metallb-chart"],
+            );
         });
     });
 }

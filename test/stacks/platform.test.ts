@@ -608,9 +608,14 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(protectedOnes, environment === "production" ? production : []);
         });
 
-        it("keeps the Prometheus Operator's CRDs when their chart is removed, and retains nothing else", () => {
+        it("keeps the Prometheus Operator's CRDs when their chart is removed, and MetalLB's where state is protected", () => {
             const retained = registered.filter((r) => r.retainOnDelete).map((r) => r.name);
-            assert.deepEqual(retained, ["prometheus-operator-crds-chart"]);
+            assert.deepEqual(
+                retained.sort(),
+                environment === "production"
+                    ? ["metallb-chart", "prometheus-operator-crds-chart"]
+                    : ["prometheus-operator-crds-chart"],
+            );
         });
 
         it("exports Grafana's admin password as a secret", async () => {
