@@ -11,7 +11,9 @@
 // - in the state, not in the program: delete, which runs its `delete`, after the rest;
 // - a step runs after its dependencies' steps; the first failure ends the run, and the state
 //   keeps what it had for the failed resource (a failed update keeps the old inputs).
-// Other resources (the token's RandomPassword) are recorded without running anything.
+// Other resources (the token's RandomPassword) are recorded without running anything. It runs
+// one step at a time, where the engine runs independent steps side by side (a wave's agents),
+// and deletes a replaced resource's old copy at once, where the engine deletes it at the end.
 import { isDeepStrictEqual } from "node:util";
 import { Registration } from "../harness";
 import { Connection, RunResult, World } from "./world";

@@ -1,6 +1,10 @@
 // The stand-ins refuse what the real programs refuse: a stand-in that accepts whatever a script
 // does would prove nothing about the script.
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { missingCommand, requireTool } from "../tools";
 import { World } from "./world";
 
 const RELEASE = "v1.34.2+k3s1";
@@ -121,6 +125,19 @@ describe("stand-ins", () => {
                     "Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for 10.0.1.100, 10.0.1.1, 127.0.0.1, not k3s.home.arpa\n",
                 ],
             );
+        });
+    });
+
+    describe("their own shell", function () {
+        // .ci/run installs shellcheck, and CI never runs without it.
+        before(function () {
+            requireTool(this, missingCommand("shellcheck", "shellcheck"));
+        });
+
+        it("passes shellcheck", () => {
+            const commands = fs.readdirSync(path.join(__dirname, "commands")).map((c) => path.join("commands", c));
+            execFileSync("shellcheck", ["-x", "--shell=bash", "k3s", "lib.sh", ...commands], { cwd: __dirname });
+            execFileSync("shellcheck", ["--shell=sh", "get.k3s.io"], { cwd: __dirname });
         });
     });
 

@@ -1,6 +1,6 @@
 // A fake homelab for the scripts the program runs on nodes: each node a folder (its filesystem
 // root) and a state folder (what its processes hold), an API server's objects, a virtual clock;
-// the stand-ins in bin/ (systemctl, sudo, curl, sysctl, date, sleep) and, once installed, the k3s
+// the stand-ins in commands/ (systemctl, sudo, curl, sysctl, date, sleep) and, once installed, the k3s
 // stand-in act on it. `ssh` stands in for pulumi-command's SSH session.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -90,7 +90,7 @@ export class World {
             encoding: "utf8",
             env: {
                 // A login's PATH (/usr/local/bin first, where K3s installs), the stand-ins before it.
-                PATH: `${path.join(STAND_INS, "bin")}:${path.join(this.dir, "nodes", name, "usr/local/bin")}:/usr/bin:/bin`,
+                PATH: `${path.join(STAND_INS, "commands")}:${path.join(this.dir, "nodes", name, "usr/local/bin")}:/usr/bin:/bin`,
                 FAKE_WORLD: this.dir,
                 FAKE_NODE: name,
                 HOME: path.join(this.dir, "nodes", name),
