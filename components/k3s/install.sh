@@ -21,33 +21,40 @@ api_name="${5:-}"
 # The node's filesystem root: empty on a node (the tests' stand-in for SSH sets a folder).
 root=""
 # One deadline for every wait of a run, inside Pulumi's 20-minute timeout of the command
-# (docs/nodes.md, "A first production up").
+# (docs/nodes.md, "A first production up"): no wait starts a request after it.
 deadline_seconds=1080
 poll_seconds=10
-# Every API request gives up after this, so no poll outlives the deadline by more.
+# Every API request gives up after this.
 request_timeout=10s
-# The API must answer this many times in a row, this far apart, before the node is done.
-api_answers=3
-api_interval=2
+# Where K3s or kube-vip restarted, the API must answer this long in a row before the node is
+# done: kube-vip's lease lasts 15 s and is renewed within 10, so a VIP that moves settles in it.
+api_steady_seconds=30
+api_interval=5
 
-deadline=$((SECONDS + deadline_seconds))
 admin_kubeconfig="$root/etc/rancher/k3s/k3s.yaml"
 kubelet_kubeconfig="$root/var/lib/rancher/k3s/agent/kubelet.kubeconfig"
 # The digest of the settings K3s last became Ready with; uninstalling K3s removes it.
 applied="$root/var/lib/rancher/k3s/homelab-applied"
 unit=k3s
 if [ "$role" = agent ]; then unit=k3s-agent; fi
+unit_file="$root/etc/systemd/system/$unit.service"
 # The annotation that restarts kube-vip (components/k3s/kube-vip.ts).
 kubeconfig_digest_key="homelab/admin-kubeconfig-sha256"
 
 files=()
 k3s_changed=0
 kube_vip=""
+kube_vip_written=0
+deadline=0
 
 log() { printf '%s %s\n' "[homelab]" "$*" >&2; }
 
+now() { date +%s; }
+
+past_deadline() { [ "$(now)" -ge "$deadline" ]; }
+
 remaining() {
-  local left=$((deadline - SECONDS))
+  local left=$((deadline - $(now)))
   echo $((left > 1 ? left : 1))
 }
 
@@ -72,7 +79,8 @@ read_files() {
 }
 
 # Writes a file through a dotfile beside it and a rename, so no reader (K3s, the kubelet, which
-# ignores dotfiles) ever sees half of it. Sets `written` when the content or presence changed.
+# ignores dotfiles) ever sees half of it; root-only from its first byte (config.yaml holds the
+# cluster token), then the file's mode. Sets `written` when the content or presence changed.
 put_file() {
   local target="$root$1" mode="$2" content="$3" staged
   written=0
@@ -85,7 +93,7 @@ put_file() {
   fi
   mkdir -p "$(dirname "$target")"
   staged="$(dirname "$target")/.$(basename "$target").new"
-  base64 -d <<<"$content" >"$staged"
+  (umask 077 && base64 -d <<<"$content" >"$staged")
   if [ -n "${4:-}" ]; then
     sed -i "s|^\(    $kubeconfig_digest_key:\) none\$|\1 \"$4\"|" "$staged"
   fi
@@ -125,7 +133,10 @@ apply_files() {
         ;;
       kubelet)
         put_file "$path" "$mode" "$content" "$(kept_kubeconfig_digest "$root$path")"
-        if [ "$content" != - ]; then kube_vip="$root$path"; fi
+        if [ "$content" != - ]; then
+          kube_vip="$root$path"
+          kube_vip_written=$((kube_vip_written + written))
+        fi
         ;;
       *)
         log "unknown reader '$reader' of $path"
@@ -167,20 +178,29 @@ install_release() {
   rm -f "$installer"
 }
 
-restart_k3s() {
+# Stopped first, so that no status the old kubelet posts can pass for the new one's.
+stop_k3s() {
+  timeout "$(remaining)" systemctl stop "$unit"
+}
+
+start_k3s() {
   # systemd waits until K3s reports itself up (Type=notify), which may never happen.
-  if ! timeout "$(remaining)" systemctl restart "$unit"; then
+  if ! timeout "$(remaining)" systemctl start "$unit"; then
     log "K3s did not start with its new settings; see: journalctl -u $unit"
     return 1
   fi
 }
 
-# Ready on this release, as the kubelet reported after the restart: until it posts again, the
-# Node shows the status from before (Ready, maybe the same release), which must not count. A
-# kubelet posts its status as soon as it starts, with a new heartbeat.
+# Ready on this release, as a kubelet started after `since` posted it: the Node shows the status
+# from before until then (Ready, maybe the same release), which must not count. A kubelet posts
+# its status as soon as it starts, with a new heartbeat.
 wait_until_ready() {
   local since="$1" status ready release heartbeat
   while :; do
+    if past_deadline; then
+      log "node $node is not Ready on $version in time (last: ${status:-no answer}); see: journalctl -u $unit"
+      return 1
+    fi
     status=$(node_kubectl get node "$node" \
       -o jsonpath='{.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.kubeletVersion} {.status.conditions[?(@.type=="Ready")].lastHeartbeatTime}' \
       2>/dev/null || true)
@@ -189,12 +209,14 @@ wait_until_ready() {
       log "node $node is Ready on $version"
       return 0
     fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      log "node $node is not Ready on $version in time (last: ${status:-no answer}); see: journalctl -u $unit"
-      return 1
-    fi
     sleep "$poll_seconds"
   done
+}
+
+# kube-vip's mirror pod, as the kubelet reports its static pod: "<uid> <Ready>".
+kube_vip_pod() {
+  node_kubectl -n kube-system get pod "kube-vip-$node" \
+    -o jsonpath='{.metadata.uid} {.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true
 }
 
 # kube-vip reads K3s's admin kubeconfig only when it starts. K3s writes that file on every start
@@ -208,36 +230,55 @@ renew_kube_vip() {
     log "K3s renewed its admin certificate: restarting kube-vip with it"
     sed "s|^\(    $kubeconfig_digest_key:\) .*\$|\1 \"$after\"|" "$kube_vip" >"$(dirname "$kube_vip")/.kube-vip.yaml.new"
     mv "$(dirname "$kube_vip")/.kube-vip.yaml.new" "$kube_vip"
+    kube_vip_written=1
   fi
 }
 
-# The API as Pulumi will reach it: at the address its kubeconfig names (through the VIP,
-# whichever server holds it), with a certificate for that name, answering several times in a row.
-wait_for_api() {
-  local answers=0 answer pause
+# The kubelet restarts a static pod some seconds after its manifest changed: wait for the new pod
+# (another UID than `before`), Ready, so the VIP is checked through it and not the old one.
+wait_for_kube_vip() {
+  local before="$1" pod uid ready
   while :; do
-    answer=$(node_kubectl --server "https://$api_address:6443" --tls-server-name "$api_name" get --raw /readyz 2>&1 || true)
-    if [ "$answer" = ok ]; then
-      answers=$((answers + 1))
-      pause="$api_interval"
-    else
-      answers=0
-      pause="$poll_seconds"
+    if past_deadline; then
+      log "kube-vip did not start again on $node in time (last: ${pod:-no pod}); see: crictl ps --name kube-vip"
+      return 1
     fi
-    if [ "$answers" -ge "$api_answers" ]; then
-      log "the API answers at https://$api_address:6443 as $api_name"
+    pod=$(kube_vip_pod)
+    read -r uid ready <<<"$pod" || true
+    if [ -n "${uid:-}" ] && [ "$uid" != "$before" ] && [ "${ready:-}" = True ]; then
       return 0
     fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
+    sleep "$poll_seconds"
+  done
+}
+
+# The API as Pulumi will reach it: at the address its kubeconfig names (through the VIP,
+# whichever server holds it), with a certificate for that name, answering for `steady` seconds
+# in a row (at least once).
+wait_for_api() {
+  local steady="$1" answer first=""
+  while :; do
+    if past_deadline; then
       log "the API does not answer at https://$api_address:6443 as $api_name in time (last: ${answer:-no answer})"
       return 1
     fi
-    sleep "$pause"
+    answer=$(node_kubectl --server "https://$api_address:6443" --tls-server-name "$api_name" get --raw /readyz 2>&1 || true)
+    if [ "$answer" = ok ]; then
+      first="${first:-$(now)}"
+      if [ $(($(now) - first)) -ge "$steady" ]; then
+        log "the API answers at https://$api_address:6443 as $api_name"
+        return 0
+      fi
+      sleep "$api_interval"
+    else
+      first=""
+      sleep "$poll_seconds"
+    fi
   done
 }
 
 main() {
-  local kubeconfig_before wanted since
+  local kubeconfig_before kube_vip_before wanted since="" steady=0
   case "$role" in
     server | agent) ;;
     *)
@@ -249,33 +290,44 @@ main() {
     log "a server needs the API's address and name to check, after its release and node name"
     exit 2
   fi
-  # Root-only from the first byte: config.yaml holds the cluster token (and a server's S3 keys).
-  umask 077
+  deadline=$(($(now) + deadline_seconds))
   read_files
   kubeconfig_before=$(digest_of "$admin_kubeconfig")
+  kube_vip_before=""
+  if printf '%s\n' "${files[@]}" | grep -q '^kubelet [^ ]* [^ ]* [^-]'; then
+    kube_vip_before=$(kube_vip_pod | cut -d ' ' -f 1)
+  fi
   apply_files
   wanted=$(settings_digest)
-  # A Ready status posted after this second is the restarted kubelet's.
-  since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  if [ "$(installed_release)" != "$version" ]; then
+  if [ "$(installed_release)" != "$version" ] || [ ! -f "$unit_file" ]; then
+    # A Ready status posted after this second is the new kubelet's; the old one's shows the
+    # release before.
+    since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     sleep 1
     log "installing K3s $version"
     install_release
-  elif [ "$k3s_changed" -gt 0 ] || [ "$(cat "$applied" 2>/dev/null || true)" != "$wanted" ]; then
+  elif [ "$k3s_changed" -gt 0 ] || [ "$(cat "$applied" 2>/dev/null || true)" != "$wanted" ] ||
+    ! systemctl is-active --quiet "$unit"; then
+    log "settings changed, or K3s is not running with them: restarting K3s"
+    stop_k3s
+    since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     sleep 1
-    log "settings changed: restarting K3s"
-    restart_k3s
+    start_k3s
   else
-    since=""
     log "K3s $version already runs with these settings: not restarted"
   fi
   if [ -n "$since" ]; then
     wait_until_ready "$since"
-    echo "$wanted" >"$applied"
+    (umask 077 && echo "$wanted" >"$applied")
+    steady="$api_steady_seconds"
   fi
   if [ "$role" = server ]; then
     renew_kube_vip "$kubeconfig_before"
-    wait_for_api
+    if [ "$kube_vip_written" -gt 0 ]; then
+      wait_for_kube_vip "$kube_vip_before"
+      steady="$api_steady_seconds"
+    fi
+    wait_for_api "$steady"
   fi
 }
 

@@ -85,7 +85,7 @@ describe("a first production up, as docs/nodes.md models it", () => {
     it("names the install's timeout and install.sh's deadline, poll and request timeout", () => {
         assert.deepEqual(row("`k3s-<server>`"), {
             step: "`k3s-<server>`",
-            worst: [1100],
+            worst: [1110],
             timeout: [1200],
         });
         assert.deepEqual(
@@ -101,7 +101,7 @@ describe("a first production up, as docs/nodes.md models it", () => {
     });
 
     it("names the drain's timeout and drain.sh's timeout and request timeout", () => {
-        assert.deepEqual(row("`k3s-<server>-drain`"), { step: "`k3s-<server>-drain`", worst: [620], timeout: [900] });
+        assert.deepEqual(row("`k3s-<server>-drain`"), { step: "`k3s-<server>-drain`", worst: [680], timeout: [900] });
         assert.equal(durationSeconds(timeouts("k3s-server-2-drain").create), 900);
         assert.deepEqual(
             ["timeout", "request_timeout"].map((name) => setting(DRAIN_SCRIPT, name)),
@@ -112,7 +112,7 @@ describe("a first production up, as docs/nodes.md models it", () => {
     it("names the uncordon's timeout and its request timeout", () => {
         assert.deepEqual(row("`k3s-<server>-uncordon`"), {
             step: "`k3s-<server>-uncordon`",
-            worst: [10],
+            worst: [40],
             timeout: [900],
         });
         assert.equal(durationSeconds(timeouts("k3s-server-2-uncordon").create), 900);
@@ -120,7 +120,7 @@ describe("a first production up, as docs/nodes.md models it", () => {
     });
 
     it("names the agents' steps as the servers'", () => {
-        assert.deepEqual(row("`k3s-<agent>-drain`, `k3s-<agent>`, `k3s-<agent>-uncordon`").worst, [620, 1100, 10]);
+        assert.deepEqual(row("`k3s-<agent>-drain`, `k3s-<agent>`, `k3s-<agent>-uncordon`").worst, [680, 1110, 40]);
         assert.deepEqual(
             ["k3s-agent-2-drain", "k3s-agent-2", "k3s-agent-2-uncordon"].map((name) =>
                 durationSeconds(timeouts(name).create),
@@ -132,7 +132,7 @@ describe("a first production up, as docs/nodes.md models it", () => {
     it("names the credential's timeout and api-credential.sh's deadline, poll and request timeout", () => {
         assert.deepEqual(row("`k3s-api-credential`"), {
             step: "`k3s-api-credential`",
-            worst: [132],
+            worst: [150],
             timeout: [300],
         });
         assert.equal(durationSeconds(timeouts("k3s-api-credential").create), 300);

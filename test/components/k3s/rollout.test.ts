@@ -109,21 +109,27 @@ describe("K3s on stand-in nodes: a first production up", () => {
         }
     });
 
-    it("returns from the first server's install only once the API answers through the VIP, three times in a row", () => {
+    it("returns from the first server's install only once the API has answered through the VIP for 30 s", () => {
         const readyz = `kubectl as admin: get --raw /readyz --server https://${VIP.address}:6443`;
-        assert.deepEqual(on(first.calls, "server-1").slice(6, 15), [
-            "systemctl restart k3s",
-            // The kubelet's status from before the restart does not count; its next post does.
-            "kubectl as admin: get node server-1",
-            "kubectl as admin: get node server-1",
-            // kube-vip warms up for two requests, then three answers in a row.
-            readyz,
-            readyz,
-            readyz,
-            readyz,
-            readyz,
-            "sudo /usr/local/bin/k3s kubectl uncordon server-1 --request-timeout=10s",
-        ]);
+        const server1 = on(first.calls, "server-1");
+        const restarted = server1.indexOf("systemctl restart k3s");
+        assert.deepEqual(
+            server1.slice(
+                restarted,
+                server1.indexOf("sudo /usr/local/bin/k3s kubectl uncordon server-1 --request-timeout=10s"),
+            ),
+            [
+                "systemctl restart k3s",
+                // The kubelet's status from before the restart does not count; its next post does.
+                "kubectl as admin: get node server-1",
+                "kubectl as admin: get node server-1",
+                // kube-vip's pod, Ready.
+                "kubectl as admin: get pod kube-vip-server-1",
+                // It takes the lease 15 s after it started; then answers every 5 s for 30 s.
+                readyz,
+                ...Array(7).fill(readyz),
+            ],
+        );
     });
 
     it("never restarts kube-vip after the install: it started once on each server", () => {
@@ -173,10 +179,11 @@ describe("K3s on stand-in nodes: day 2", () => {
             "delete k3s-agent-1-uncordon",
         ]);
         assert.deepEqual(
-            change.calls.filter((c) => /drain|systemctl restart|uncordon/.test(c)),
+            change.calls.filter((c) => /drain|systemctl (stop|start|restart)|uncordon/.test(c)),
             [
                 "server-1 kubectl as admin: drain agent-1",
-                "agent-1 systemctl restart k3s-agent",
+                "agent-1 systemctl stop k3s-agent",
+                "agent-1 systemctl start k3s-agent",
                 "server-1 sudo /usr/local/bin/k3s kubectl uncordon agent-1 --request-timeout=10s",
                 "server-1 kubectl as admin: uncordon agent-1",
             ],
@@ -195,9 +202,10 @@ describe("K3s on stand-in nodes: day 2", () => {
         await lab.up(dev);
         const change = await lab.up({ ...dev, traefik: false });
         assert.deepEqual(steps(change), ["update k3s-server-1"]);
-        assert.deepEqual(on(change.calls, "server-1").slice(0, 2), [
+        assert.deepEqual(on(change.calls, "server-1").slice(0, 3), [
             "sudo bash -s -- server v1.34.2+k3s1 server-1 10.0.1.1 10.0.1.1",
-            "systemctl restart k3s",
+            "systemctl stop k3s",
+            "systemctl start k3s",
         ]);
         assert.deepEqual(parse(lab.world.state("server-1", "running")!).disable, ["servicelb", "traefik"]);
     });
@@ -236,8 +244,15 @@ describe("K3s on stand-in nodes: day 2", () => {
                 ["2\n", "1\n"],
             );
             const server1 = on(upgrade.calls, "server-1");
-            const restartedAt = server1.indexOf("systemctl restart k3s");
-            assert.deepEqual(server1.slice(restartedAt + 3).filter((c) => c.includes("readyz")).length, 5);
+            const restarted = server1.indexOf("systemctl restart k3s");
+            assert.deepEqual(server1.slice(restarted + 3, restarted + 6), [
+                // The old pod until the kubelet sees the new manifest, then the new one.
+                "kubectl as admin: get pod kube-vip-server-1",
+                "kubectl as admin: get pod kube-vip-server-1",
+                "kubectl as admin: get pod kube-vip-server-1",
+            ]);
+            // Then the VIP, which server-2 holds while server-1 restarts, for 30 s.
+            assert.equal(server1.filter((c) => c.includes("readyz")).length, 7);
         });
     });
 
@@ -251,7 +266,7 @@ describe("K3s on stand-in nodes: day 2", () => {
         assert.equal(rotated.failed, undefined, JSON.stringify(rotated.failed));
         assert.deepEqual([...new Set(rotated.steps.map((s) => s.op))], ["update"]);
         assert.deepEqual(
-            rotated.calls.filter((c) => /drain|systemctl restart|curl/.test(c)),
+            rotated.calls.filter((c) => /drain|systemctl (stop|start|restart)|curl/.test(c)),
             [],
         );
         assert.deepEqual(
