@@ -36,10 +36,13 @@ function parseValue(text: string): unknown {
     return text;
 }
 
-/** A file of the project, or undefined where there is none. */
+/** A file of the project, or undefined where there is none (a link out of the project's folder
+ *  counts as none: another machine would not have its target). */
 function readProjectFile(file: string): string | undefined {
     try {
-        return fs.readFileSync(path.join(ROOT, file), "utf8");
+        const real = fs.realpathSync(path.join(ROOT, file));
+        if (path.relative(fs.realpathSync(ROOT), real).split(path.sep)[0] === "..") return undefined;
+        return fs.readFileSync(real, "utf8");
     } catch {
         return undefined;
     }
