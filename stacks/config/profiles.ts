@@ -120,7 +120,7 @@ export const profileSchema = z.strictObject({
      *  cluster token and S3 keys travel over that session. */
     pinnedHostKeys: z.boolean().meta({ example: true }),
     /** Cordon and drain each node before K3s restarts on it (a new release or new settings) and
-     *  uncordon it once Ready on the new generation, so its workloads move first. */
+     *  uncordon it once Ready with them, so its workloads move first. */
     drainNodes: z.boolean().meta({ example: true }),
     /** Protect state from deletion: namespaces, charts (their CRDs kept), Vault's backend and mount, K3s servers. */
     deletionProtection: z.boolean().meta({ example: true }),
