@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Moves an environment's branch (env/dev, env/staging, env/production) forward to a commit: the
 # only way the deploy workflow promotes; and the record of its last healthy commit
-# (env/<env>-healthy) forward after a passed health gate. Fast-forward only, so a slower run can
-# never move one back; only a rollback does, with --back <failed commit>, to the environment's
-# last healthy commit (scripts/rollback-plan.sh), and only while the branch still holds the failed
-# commit: a newer promotion that took over is never overwritten. A -healthy record already past
-# the commit (runs finishing out of order) is left as it is.
-# It pushes with the deploy key in $DEPLOY_KEY, a secret of the GitHub environment of the
-# promotion: the workflow's own token cannot push these branches (docs/runbooks/bootstrap.md).
+# (env/<env>-healthy) forward after a passed health gate. Fast-forward only: where the branch is
+# already past the commit (a newer run took over), it stands down, saying so, and moves nothing.
+# Only a rollback moves a branch back, with --back <failed commit>, to the environment's last
+# healthy commit (scripts/rollback-plan.sh), and only while the branch still holds the failed
+# commit: a newer promotion that took over is never overwritten.
+# It fetches what it needs itself (the branch's tip and both histories), so it works from any
+# checkout, a depth-1 one included. It pushes with the deploy key in $DEPLOY_KEY, a secret of the
+# GitHub environment of the promotion: the workflow's own token cannot push these branches
+# (docs/runbooks/bootstrap.md).
 #   scripts/advance-env-branch.sh <branch> <commit> [--back <failed commit>]
-# Pushes to $REMOTE_URL, default git@github.com:$GITHUB_REPOSITORY.git.
+# Prints `current=true` when the branch holds the commit afterwards, `current=false` when a newer
+# run has taken over (for $GITHUB_OUTPUT); everything else goes to stderr. Uses $REMOTE_URL,
+# default git@github.com:$GITHUB_REPOSITORY.git.
 set -euo pipefail
 
 branch=${1:?usage: advance-env-branch.sh <branch> <commit> [--back <failed commit>]}
@@ -43,18 +47,50 @@ if [ -n "${DEPLOY_KEY:-}" ]; then
     export GIT_SSH_COMMAND="ssh -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$known_hosts"
 fi
 
+# The branch's tip on GitHub, and the whole history of it and of the commit: a job's checkout
+# has one commit (fetch-depth 1), and git refuses a push whose old tip it does not have.
+fetch_tip() {
+    tip=""
+    if git ls-remote --exit-code --heads "$remote" "$branch" >/dev/null 2>&1; then
+        local unshallow=()
+        if [ "$(git rev-parse --is-shallow-repository)" = true ]; then unshallow=(--unshallow); fi
+        git fetch --quiet --no-tags "${unshallow[@]}" "$remote" "+refs/heads/$branch:refs/homelab/$branch"
+        tip=$(git rev-parse "refs/homelab/$branch")
+    fi
+}
+
+commit=$(git rev-parse --verify "$commit^{commit}")
 if [ -n "$back" ]; then
-    git push --force-with-lease="refs/heads/$branch:$failed" "$remote" "$commit:refs/heads/$branch"
-elif ! git push "$remote" "$commit:refs/heads/$branch"; then
-    case "$branch" in
-        *-healthy)
-            git fetch --quiet "$remote" "refs/heads/$branch"
-            if git merge-base --is-ancestor "$commit" FETCH_HEAD; then
-                echo "$branch is already past $commit"
-                exit 0
-            fi
-            ;;
-    esac
-    exit 1
+    fetch_tip
+    git push --quiet --force-with-lease="refs/heads/$branch:$failed" "$remote" "$commit:refs/heads/$branch"
+    echo "$branch is back at $commit" >&2
+    echo "current=true"
+    exit 0
 fi
-echo "$branch is at $commit"
+
+# A run that pushes between this one's fetch and push makes GitHub refuse the push: look again.
+for attempt in 1 2 3; do
+    fetch_tip
+    if [ "$tip" = "$commit" ]; then
+        echo "$branch is at $commit already" >&2
+        echo "current=true"
+        exit 0
+    fi
+    if [ -n "$tip" ] && git merge-base --is-ancestor "$commit" "$tip"; then
+        echo "::notice::$branch is already at $tip, which includes $commit: a newer run has taken over, so this one stands down" >&2
+        echo "current=false"
+        exit 0
+    fi
+    if [ -n "$tip" ] && ! git merge-base --is-ancestor "$tip" "$commit"; then
+        echo "::error::$branch is at $tip, neither before nor after $commit: it was moved by hand; move it to a commit of main (docs/runbooks/rollback.md)" >&2
+        exit 1
+    fi
+    # A plain push: GitHub refuses it too unless it moves the branch forward.
+    if git push --quiet "$remote" "$commit:refs/heads/$branch"; then
+        echo "$branch is at $commit" >&2
+        echo "current=true"
+        exit 0
+    fi
+    echo "$branch moved while this run pushed (attempt $attempt); looking again" >&2
+done
+exit 1

@@ -1,5 +1,6 @@
 // Promotion moves an environment's branch forward only, pushed to a bare repository standing in
-// for GitHub.
+// for GitHub, from a clone that holds what the script needs to see (the workflows' own depth-1
+// checkouts are in test/workflows/).
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -38,16 +39,41 @@ describe("scripts/advance-env-branch.sh", () => {
         const second = commit("second");
         const result = advance("env/staging", second);
         assert.deepEqual(
-            [result.status, result.stdout.trim().split("\n").pop(), at("env/staging")],
-            [0, `env/staging is at ${second}`, second],
+            [result.status, result.stdout, result.stderr, at("env/staging")],
+            [0, "current=true\n", `env/staging is at ${second}\n`, second],
         );
     });
 
-    it("never moves it back: a slower run with an older commit is rejected", () => {
+    it("never moves it back: a slower run with an older commit stands down, green, saying why", () => {
         const newest = at("env/staging");
         const older = git(work, "rev-parse", "HEAD~1");
-        assert.notEqual(advance("env/staging", older).status, 0);
-        assert.equal(at("env/staging"), newest);
+        const result = advance("env/staging", older);
+        assert.deepEqual(
+            [result.status, result.stdout, result.stderr, at("env/staging")],
+            [
+                0,
+                "current=false\n",
+                `::notice::env/staging is already at ${newest}, which includes ${older}: a newer run has taken over, so this one stands down\n`,
+                newest,
+            ],
+        );
+    });
+
+    it("refuses a branch moved by hand to a commit that is neither before nor after", () => {
+        const base = git(work, "rev-parse", "HEAD");
+        git(work, "checkout", "-q", "-b", "side", "HEAD~1");
+        const side = commit("side");
+        git(work, "push", "-q", remote, `${side}:refs/heads/env/dev`);
+        git(work, "checkout", "-q", "-");
+        const result = advance("env/dev", base);
+        assert.deepEqual(
+            [result.status, result.stderr, at("env/dev")],
+            [
+                1,
+                `::error::env/dev is at ${side}, neither before nor after ${base}: it was moved by hand; move it to a commit of main (docs/runbooks/rollback.md)\n`,
+                side,
+            ],
+        );
     });
 
     it("moves nothing but the environments' branches and their -healthy records", () => {
@@ -63,10 +89,7 @@ describe("scripts/advance-env-branch.sh", () => {
         const older = git(work, "rev-parse", "HEAD~1");
         assert.deepEqual([advance("env/staging-healthy", head).status, at("env/staging-healthy")], [0, head]);
         const late = advance("env/staging-healthy", older);
-        assert.deepEqual(
-            [late.status, late.stdout.trim().split("\n").pop(), at("env/staging-healthy")],
-            [0, `env/staging-healthy is already past ${older}`, head],
-        );
+        assert.deepEqual([late.status, late.stdout, at("env/staging-healthy")], [0, "current=false\n", head]);
         assert.deepEqual(
             [advance("env/staging-healthy", older, "--back", head).stderr, at("env/staging-healthy")],
             ["refusing to move env/staging-healthy back: a healthy commit stays healthy\n", head],

@@ -1,5 +1,6 @@
-// Whether a commit changes anything production runs, over a fixture repository with a remote
-// whose env/production holds what production runs.
+// Whether a commit changes anything production runs, over a fixture repository whose remote
+// branch env/production-healthy holds the last commit production ran healthy. One case per path
+// that reaches production, and per path that must not.
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,11 +11,50 @@ import { git } from "../tools";
 
 const SCRIPT = path.join(ROOT, "scripts", "production-changed.sh");
 
+/** Paths whose change reaches production, each by a file under it. */
+const REACHES_PRODUCTION = [
+    "Pulumi.production.yaml",
+    "Pulumi.yaml",
+    "components/metallb.ts",
+    "stacks/platform.ts",
+    "policy/rules.ts",
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    ".nvmrc",
+    "gitops/environments/production/values.yaml",
+    "gitops/infrastructure/values.yaml",
+    "gitops/applications/example-app/values.yaml",
+    "gitops/application-namespace/values.yaml",
+];
+
+/** Paths whose change production never sees. */
+const NOT_PRODUCTION = [
+    "Pulumi.dev.yaml",
+    "Pulumi.staging.yaml",
+    "gitops/environments/dev/values.yaml",
+    "gitops/environments/staging/applications/example-app.yaml",
+    "gitops/secrets/staging/example-app.yaml",
+    "docs/gitops.md",
+    "README.md",
+    "test/pipeline.test.ts",
+    "bench/k3s-scale.ts",
+    "render/cli.ts",
+    "impact/report.ts",
+    "scripts/health-gate.sh",
+    ".github/workflows/deploy.yml",
+    ".ci/run",
+    "renovate.json",
+    "eslint.config.mjs",
+];
+
 describe("scripts/production-changed.sh", () => {
     let repo: string;
-    const commit = (file: string, text: string) => {
+    /** A commit changing `file`, from a state production last ran healthy. */
+    const changing = (file: string) => {
+        git(repo, "update-ref", "refs/remotes/origin/env/production-healthy", "HEAD");
         fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
-        fs.writeFileSync(path.join(repo, file), text);
+        fs.appendFileSync(path.join(repo, file), "changed\n");
         git(repo, "add", "-A");
         git(repo, "commit", "-q", "-m", file);
         return git(repo, "rev-parse", "HEAD");
@@ -24,31 +64,30 @@ describe("scripts/production-changed.sh", () => {
     before(() => {
         repo = fs.mkdtempSync(path.join(os.tmpdir(), "promotion-"));
         git(repo, "init", "-q");
-        const base = commit("components/metallb.ts", "v1");
-        // What the remote's env/production holds, as a fetch leaves it.
-        git(repo, "update-ref", "refs/remotes/origin/env/production", base);
+        git(repo, "commit", "-q", "--allow-empty", "-m", "start");
     });
 
-    it("says false for changes to other environments, dummy secrets, docs, tests and CI only", () => {
-        commit("Pulumi.dev.yaml", "dev");
-        commit("gitops/environments/staging/values.yaml", "staging");
-        commit("gitops/secrets/dev/app.yaml", "dummy");
-        commit("docs/gitops.md", "docs");
-        commit("README.md", "readme");
-        commit("test/a.test.ts", "test");
-        assert.equal(changed(commit(".github/workflows/deploy.yml", "ci")), "changed=false\n");
+    for (const file of REACHES_PRODUCTION) {
+        it(`says true for a change to ${file}`, () => assert.equal(changed(changing(file)), "changed=true\n"));
+    }
+
+    for (const file of NOT_PRODUCTION) {
+        it(`says false for a change to ${file} alone`, () => assert.equal(changed(changing(file)), "changed=false\n"));
+    }
+
+    it("compares with the last commit production ran healthy, so a failed update is asked for again", () => {
+        const failed = changing("components/metallb.ts");
+        // env/production moved to it; its update failed, so env/production-healthy stayed behind.
+        git(repo, "update-ref", "refs/remotes/origin/env/production", failed);
+        git(repo, "update-ref", "refs/remotes/origin/env/production-healthy", "HEAD~1");
+        fs.appendFileSync(path.join(repo, "docs.md"), "docs\n");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "docs only");
+        assert.equal(changed(git(repo, "rev-parse", "HEAD")), "changed=true\n");
     });
 
-    it("says true for the program, production's settings or the GitOps tree production runs", () => {
-        assert.equal(changed(commit("gitops/applications/app/values.yaml", "app")), "changed=true\n");
-        git(repo, "update-ref", "refs/remotes/origin/env/production", "HEAD");
-        assert.equal(changed(commit("Pulumi.production.yaml", "prod")), "changed=true\n");
-        git(repo, "update-ref", "refs/remotes/origin/env/production", "HEAD");
-        assert.equal(changed(commit("components/metallb.ts", "v2")), "changed=true\n");
-    });
-
-    it("says true when production has run nothing yet", () => {
-        git(repo, "update-ref", "-d", "refs/remotes/origin/env/production");
+    it("says true when production has never run healthy", () => {
+        git(repo, "update-ref", "-d", "refs/remotes/origin/env/production-healthy");
         assert.equal(changed(git(repo, "rev-parse", "HEAD")), "changed=true\n");
     });
 });
