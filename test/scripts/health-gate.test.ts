@@ -1,5 +1,8 @@
-// The health gate between environments, run for real with stand-ins for pulumi and kubectl
-// that serve fixture Applications; jq and bash are the real ones.
+// The health gate between environments, run for real with stand-ins for pulumi and kubectl;
+// jq and bash are the real ones. The kubectl stand-in serves fixture Applications as
+// `kubectl get applications.argoproj.io -o json` prints them (Argo CD v3.4's Application status:
+// sync.status, sync.revision or, for several sources, sync.revisions, health.status); the
+// pulumi stand-in prints a kubeconfig for `stack output kubeconfig --show-secrets`.
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -60,9 +63,27 @@ describe("scripts/health-gate.sh", function () {
     it("passes when every automated application is Synced at the commit and every one is Healthy", () => {
         const result = gate([
             app("infrastructure", true, "Synced", COMMIT, "Healthy"),
+            app("example-app", true, "Synced", COMMIT, "Healthy"),
+        ]);
+        assert.deepEqual(
+            [result.status, result.stdout, result.stderr],
+            [0, "synced=true\n", `staging: every application is healthy at ${COMMIT}\n`],
+        );
+    });
+
+    it("passes, but does not call the commit synced, while an application synced by hand runs an older one", () => {
+        const result = gate([
+            app("infrastructure", true, "Synced", COMMIT, "Healthy"),
             app("example-app", false, "OutOfSync", "old", "Healthy"),
         ]);
-        assert.deepEqual([result.status, result.stdout], [0, `staging: every application is healthy at ${COMMIT}\n`]);
+        assert.deepEqual(
+            [result.status, result.stdout, result.stderr.split("\n")[1]],
+            [
+                0,
+                "synced=false\n",
+                `::notice::staging: waiting for a sync by hand at ${COMMIT}: example-app; ${COMMIT} is not its last healthy commit until they run it`,
+            ],
+        );
     });
 
     it("reads a multi-source application's revision from its list of revisions", () => {
