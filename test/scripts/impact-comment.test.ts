@@ -1,6 +1,9 @@
 // The impact comment trusts nothing the pull request's run wrote but the report text itself.
 import * as assert from "node:assert/strict";
-import { MARKER, postImpactComment } from "../../scripts/impact-comment";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { MARKER, postImpactComment, PROVENANCE, readArtifact } from "../../scripts/impact-comment";
 
 /** A stand-in for github-script's client, with open pull requests and comments. */
 function fakeGitHub(pulls: any[], comments: any[]) {
@@ -36,7 +39,7 @@ describe("scripts/impact-comment.js", () => {
             await postImpactComment({ github, context, report: "## Environment impact", claimedNumber: "7\n" }),
             7,
         );
-        assert.deepEqual(calls, [`create on 7: ${MARKER}\n## Environment impact`]);
+        assert.deepEqual(calls, [`create on 7: ${MARKER}\n${PROVENANCE}\n\n## Environment impact`]);
     });
 
     it("updates its own earlier comment, never someone else's that starts the same way", async () => {
@@ -46,7 +49,7 @@ describe("scripts/impact-comment.js", () => {
         ];
         const { github, calls } = fakeGitHub([PULL], comments);
         await postImpactComment({ github, context, report: "new", claimedNumber: "7" });
-        assert.deepEqual(calls, [`update 2: ${MARKER}\nnew`]);
+        assert.deepEqual(calls, [`update 2: ${MARKER}\n${PROVENANCE}\n\nnew`]);
     });
 
     it("refuses an artifact that names another pull request", async () => {
@@ -61,6 +64,54 @@ describe("scripts/impact-comment.js", () => {
         const { github } = fakeGitHub([{ ...PULL, head: { sha: "newer" } }], []);
         await assert.rejects(postImpactComment({ github, context, report: "x", claimedNumber: "7" }), {
             message: "no open pull request from fork:feature at abc",
+        });
+    });
+});
+
+describe("scripts/impact-comment.js reading the artifact", () => {
+    /** An unpacked artifact holding `files` (name -> content). */
+    const artifact = (files: Record<string, string>) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "artifact-"));
+        for (const [name, content] of Object.entries(files)) {
+            fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+            fs.writeFileSync(path.join(dir, name), content);
+        }
+        return dir;
+    };
+    const GOOD = { "impact.md": "## Environment impact", "pull-request-number": "7\n" };
+
+    it("reads the report and the number", () => {
+        assert.deepEqual(readArtifact(artifact(GOOD)), { report: "## Environment impact", number: "7" });
+    });
+
+    it("refuses anything more than the two files, a .git above all", () => {
+        assert.throws(() => readArtifact(artifact({ ...GOOD, "base/.git/config": "[core]" })), {
+            message:
+                "the artifact must hold exactly impact.md and pull-request-number; it holds base, impact.md, pull-request-number",
+        });
+    });
+
+    it("refuses an artifact without one of them", () => {
+        assert.throws(() => readArtifact(artifact({ "impact.md": "x" })), {
+            message: "the artifact must hold exactly impact.md and pull-request-number; it holds impact.md",
+        });
+    });
+
+    it("refuses a link where a file belongs", () => {
+        const dir = artifact({ "pull-request-number": "7" });
+        fs.symlinkSync("/etc/passwd", path.join(dir, "impact.md"));
+        assert.throws(() => readArtifact(dir), { message: "the artifact's impact.md is not a regular file" });
+    });
+
+    it("refuses a report larger than a megabyte", () => {
+        assert.throws(() => readArtifact(artifact({ ...GOOD, "impact.md": "x".repeat(1024 * 1024 + 1) })), {
+            message: "the artifact's impact.md is larger than 1048576 bytes",
+        });
+    });
+
+    it("refuses a number that is not one", () => {
+        assert.throws(() => readArtifact(artifact({ ...GOOD, "pull-request-number": "7; rm -rf /" })), {
+            message: "the artifact's pull-request-number is not a number",
         });
     });
 });
