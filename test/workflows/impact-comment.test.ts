@@ -53,8 +53,8 @@ function dotGit(repo: string, prefix: string): Map<string, Buffer> {
     return files;
 }
 
-async function comment(artifact: Map<string, string | Buffer>) {
-    const repo = new Repository();
+/** impact-comment.yml run for an artifact, on `repo`. */
+async function comment(artifact: Map<string, string | Buffer>, repo = new Repository()) {
     const { github, comments } = fakeGitHub();
     const run = await new WorkflowRun(
         ".github/workflows/impact-comment.yml",
@@ -97,12 +97,7 @@ describe("impact-comment workflow on a stand-in GitHub", function () {
             ["pull-request-number", "7\n"],
             ...dotGit(poison, "base"),
         ]);
-        const { github, comments } = fakeGitHub();
-        const run = await new WorkflowRun(
-            ".github/workflows/impact-comment.yml",
-            { name: "workflow_run", ref: "refs/heads/main", sha: repo.at("main")!, payload: EVENT },
-            { remote: repo.remote, repository: "example/homelab", artifacts: new Map([["impact", artifact]]), github },
-        ).run();
+        const { run, comments } = await comment(artifact, repo);
         assert.equal(fs.existsSync(marker), false, "the artifact's fsmonitor command ran");
         assert.deepEqual([run.result, comments], ["failure", []]);
         assert.match(
