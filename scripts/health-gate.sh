@@ -42,24 +42,25 @@ includes_commit() {
     git merge-base --is-ancestor "$commit" "$1" 2>/dev/null
 }
 
-# Whether an application is ready: automated ones Synced at (or past) the commit and Healthy;
-# manual ones (production's applications) Healthy, or not deployed yet (Missing, OutOfSync) when
-# the promotion added them and someone still has to sync them.
-ready() {
-    local automated=$1 sync=$2 revision=$3 health=$4
-    if [ "$automated" = true ]; then
-        [ "$health" = Healthy ] && [ "$sync" = Synced ] && includes_commit "$revision"
-    else
-        [ "$health" = Healthy ] || { [ "$health" = Missing ] && [ "$sync" = OutOfSync ]; }
-    fi
-}
-
 # Whether an application runs the commit: Synced at it (or past it) and Healthy.
 runs_commit() {
     local sync=$1 revision=$2 health=$3
     [ "$health" = Healthy ] && [ "$sync" = Synced ] && includes_commit "$revision"
 }
 
+# Whether an application is ready: automated ones run the commit; manual ones (production's
+# applications) are Healthy, or not deployed yet (Missing, OutOfSync) when the promotion added
+# them and someone still has to sync them.
+ready() {
+    local automated=$1 sync=$2 revision=$3 health=$4
+    if [ "$automated" = true ]; then
+        runs_commit "$sync" "$revision" "$health"
+    else
+        [ "$health" = Healthy ] || { [ "$health" = Missing ] && [ "$sync" = OutOfSync ]; }
+    fi
+}
+
+# Every Application, one line each: name, automated, sync status, revision, health.
 applications() {
     KUBECONFIG="$kubeconfig" kubectl get applications.argoproj.io --namespace argocd --output json |
         jq --raw-output '.items[]
@@ -71,12 +72,12 @@ applications() {
           | @tsv'
 }
 
-# One line per Application that is not ready yet: "<name>: <sync> at <revision>, <health>". A
-# multi-source Application (every application: its chart and gitops/application-namespace, both
-# from this repository at one revision) reports its revisions as a list, the chart's first.
+# One line per Application of `apps` (as applications lists them) that is not ready yet:
+# "<name>: <sync> at <revision>, <health>". A multi-source Application (every application: its
+# chart and gitops/application-namespace, both from this repository at one revision) reports its
+# revisions as a list, the chart's first.
 not_ready() {
-    local apps name automated sync revision health
-    apps=$(applications)
+    local apps=$1 name automated sync revision health
     if [ -z "$apps" ]; then
         echo "no Application yet"
         return
@@ -88,12 +89,13 @@ not_ready() {
 
 deadline=$((SECONDS + timeout))
 while true; do
-    waiting=$(not_ready)
+    apps=$(applications)
+    waiting=$(not_ready "$apps")
     if [ -z "$waiting" ]; then
         echo "$stack: every application is healthy at $commit" >&2
-        behind=$(applications | while IFS=$'\t' read -r name _ sync revision health; do
+        behind=$(while IFS=$'\t' read -r name _ sync revision health; do
             runs_commit "$sync" "$revision" "$health" || echo "$name"
-        done)
+        done <<<"$apps")
         if [ -z "$behind" ]; then
             echo "synced=true"
         else
