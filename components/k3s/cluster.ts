@@ -80,6 +80,7 @@ export class K3sCluster extends pulumi.ComponentResource {
         const first = servers[0];
         if (first === undefined) throw new pulumi.ResourceError("a K3s cluster needs a server", this);
         const apiAddress = args.apiAddress ?? args.vip?.address ?? first.address;
+        const hardening = args.hardening ?? false;
         const cluster: K3sClusterSettings = {
             apiAddress,
             vip: args.vip?.address,
@@ -89,7 +90,7 @@ export class K3sCluster extends pulumi.ComponentResource {
             // etcd lets more servers join, and is what snapshots are taken of.
             embeddedEtcd: servers.length > 1 || args.snapshots !== undefined,
             secretsEncryption: args.secretsEncryption ?? false,
-            hardening: args.hardening ?? false,
+            hardening,
             snapshots: args.snapshots,
         };
 
@@ -102,7 +103,6 @@ export class K3sCluster extends pulumi.ComponentResource {
                 token: tokenValue,
                 ...(accessKey && secretKey ? { "etcd-s3-access-key": accessKey, "etcd-s3-secret-key": secretKey } : {}),
             }));
-        const hardening = cluster.hardening ?? false;
         const kubeVip = args.vip ? kubeVipManifest(args.vip) : undefined;
         const serverNode = (node: K3sNode, place: ServerPlace) =>
             serverSecrets.apply((secrets) =>
