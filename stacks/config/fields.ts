@@ -25,13 +25,16 @@ export function checkedInOrder(
     });
 }
 
+/** A private key in PEM, of any kind. */
+export const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
 /** One or more PEM certificates, and nothing else. */
 export const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\s*$/;
 
 /** A PEM CA certificate (or a bundle), as TLS clients take it for a private CA; never a key. */
 export const pemCertificate = checkedInOrder([
     {
-        test: (v) => !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v),
+        test: (v) => !PEM_PRIVATE_KEY.test(v),
         problem: "holds a private key: give only the CA's certificate (a private key must never sit in the stack file)",
         quote: false,
     },

@@ -4,7 +4,7 @@ import { KubeconfigSummary } from "./kubeconfig";
 import { AddressBlock, hostBlock, isPrivate, overlaps, parseBlock, parseIPv4 } from "./ipv4";
 import { Environment, EnvironmentProfile } from "./profiles";
 import { NODE_RULES } from "./node-rules";
-import { PEM_CERTIFICATE } from "./fields";
+import { PEM_CERTIFICATE, PEM_PRIVATE_KEY } from "./fields";
 import { ParsedConfig, SECRET_EXAMPLES, SecretKey } from "./schema";
 
 /** One thing wrong with the config: the key, what is wrong, and a right value. */
@@ -297,7 +297,7 @@ const vaultCaCertFile: Rule = ({ config, projectFile }) => {
     if (pem === undefined) {
         return problem(`${JSON.stringify(file)}: no such file in the project's folder; commit the CA's PEM there`);
     }
-    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    if (PEM_PRIVATE_KEY.test(pem)) {
         return problem(
             `${JSON.stringify(file)} holds a private key: give only the CA's certificate (a private key must never sit in the repository)`,
         );

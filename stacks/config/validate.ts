@@ -200,6 +200,15 @@ function resolve(
     };
 }
 
+/** `read`, each file read once however often the rules and the resolution ask for it. */
+function readOnce(read: (path: string) => string | undefined): (path: string) => string | undefined {
+    const files = new Map<string, string | undefined>();
+    return (path) => {
+        if (!files.has(path)) files.set(path, read(path));
+        return files.get(path);
+    };
+}
+
 /** Checks the whole config, collecting every problem before failing. */
 export function validateConfig(input: ConfigInput): ValidationResult {
     const problems: Problem[] = [];
@@ -223,7 +232,7 @@ export function validateConfig(input: ConfigInput): ValidationResult {
             config: parsed.data,
             secrets: input.secrets,
             kubeconfig: input.kubeconfig,
-            projectFile: input.projectFile ?? (() => undefined),
+            projectFile: readOnce(input.projectFile ?? (() => undefined)),
         };
         problems.push(...checkRules(ctx));
         if (problems.length === 0) {
