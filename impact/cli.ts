@@ -2,11 +2,11 @@
 // [--out <file>]`: the environment impact report of a change, with no cluster and no secrets.
 // Each commit is checked out apart (the working tree when --head is not given) and rendered with
 // this checkout's render/, so a base from before the render existed compares too.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { requireStack } from "../render/arguments";
+import { commandArguments, requireStack } from "../render/arguments";
 import { ROOT } from "../render/evaluate";
 import { Snapshot } from "../render/snapshot";
 import { diffSnapshots } from "./diff";
@@ -24,28 +24,15 @@ interface Options {
 }
 
 export function parseImpactArguments(argv: readonly string[]): Options {
-    const options: Record<string, string> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-        if (!["--base", "--head", "--stacks", "--charts-dir", "--out"].includes(flag))
-            throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
-        const value = inline ?? argv[++i];
-        if (value === undefined || value === "") throw new Error(`${flag} needs a value\n${USAGE}`);
-        options[flag] = value;
-    }
-    if (options["--base"] === undefined) throw new Error(`--base is required\n${USAGE}`);
-    const stacks = (options["--stacks"] ?? "")
-        .split(",")
-        .filter((s) => s)
-        .concat(options["--stacks"] ? [] : stacksOf(ROOT));
+    const { options } = commandArguments(argv, {
+        usage: USAGE,
+        options: ["base", "head", "stacks", "charts-dir", "out"],
+        positionals: 0,
+    });
+    if (options.base === undefined) throw new Error(`--base is required\n${USAGE}`);
+    const stacks = options.stacks?.split(",").filter((s) => s) ?? stacksOf(ROOT);
     stacks.forEach(requireStack);
-    return {
-        base: options["--base"],
-        head: options["--head"],
-        stacks,
-        chartsDir: options["--charts-dir"],
-        out: options["--out"],
-    };
+    return { base: options.base, head: options.head, stacks, chartsDir: options["charts-dir"], out: options.out };
 }
 
 const stacksOf = (dir: string) =>
@@ -60,9 +47,13 @@ const absolute = (name: string, value: string | undefined): Record<string, strin
     value === undefined ? {} : { [name]: value.includes("/") ? path.resolve(value) : value };
 
 /** Snapshots of `stacks` in `tree`, taken by a process of their own (each needs fresh mocks). */
-function snapshotsIn(tree: string, stacks: readonly string[], chartsDir: string | undefined): Snapshot[] {
+async function snapshotsIn(
+    tree: string,
+    stacks: readonly string[],
+    chartsDir: string | undefined,
+): Promise<Snapshot[]> {
     const present = stacks.filter((s) => fs.existsSync(path.join(tree, `Pulumi.${s}.yaml`)));
-    const output = execFileSync(
+    const child = spawn(
         process.execPath,
         ["-r", "ts-node/register/transpile-only", path.join("render", "snapshot-cli.ts"), ...present],
         {
@@ -72,17 +63,24 @@ function snapshotsIn(tree: string, stacks: readonly string[], chartsDir: string 
                 ...absolute("HOMELAB_CHARTS_DIR", chartsDir ?? process.env.HOMELAB_CHARTS_DIR),
                 ...absolute("HELM", process.env.HELM),
             },
-            maxBuffer: 512 * 1024 * 1024,
             stdio: ["ignore", "pipe", "inherit"],
         },
     );
-    const snapshots = JSON.parse(output.toString()) as Snapshot[];
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const code = await new Promise<number | null>((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", resolve);
+    });
+    if (code !== 0) throw new Error(`the snapshot of ${path.basename(tree)} failed (exit ${code})`);
+    const snapshots = JSON.parse(Buffer.concat(chunks).toString()) as Snapshot[];
     // A stack the commit does not have yet compares as empty.
     return stacks.map((s) => snapshots.find((x) => x.stack === s) ?? { stack: s, entries: [], unrendered: [] });
 }
 
-/** `ref` checked out in a temporary folder with this checkout's render/ and dependencies. */
-function withCheckout<T>(ref: string, use: (tree: string) => T): T {
+/** `ref` checked out in a temporary folder with this checkout's render/ and dependencies. The
+ *  checkout is made at once (git takes one at a time); `use` may run alongside another's. */
+async function withCheckout<T>(ref: string, use: (tree: string) => Promise<T>): Promise<T> {
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-impact-"));
     try {
         execFileSync("git", ["worktree", "add", "--detach", tree, ref], {
@@ -92,7 +90,7 @@ function withCheckout<T>(ref: string, use: (tree: string) => T): T {
         fs.rmSync(path.join(tree, "render"), { recursive: true, force: true });
         fs.cpSync(path.join(ROOT, "render"), path.join(tree, "render"), { recursive: true });
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(tree, "node_modules"));
-        return use(tree);
+        return await use(tree);
     } finally {
         // Whatever happened above: the folder goes, and git forgets the worktree.
         fs.rmSync(tree, { recursive: true, force: true });
@@ -100,12 +98,14 @@ function withCheckout<T>(ref: string, use: (tree: string) => T): T {
     }
 }
 
-function main(): void {
+async function main(): Promise<void> {
     const options = parseImpactArguments(process.argv.slice(2));
-    const base = withCheckout(options.base, (tree) => snapshotsIn(tree, options.stacks, options.chartsDir));
-    const head = options.head
-        ? withCheckout(options.head, (tree) => snapshotsIn(tree, options.stacks, options.chartsDir))
-        : snapshotsIn(ROOT, options.stacks, options.chartsDir);
+    const snapshots = (tree: string) => snapshotsIn(tree, options.stacks, options.chartsDir);
+    // Both sides at once: each is a process of its own, mostly waiting for Helm.
+    const [base, head] = await Promise.all([
+        withCheckout(options.base, snapshots),
+        options.head ? withCheckout(options.head, snapshots) : snapshots(ROOT),
+    ]);
     const report = impactReport(
         options.stacks.map((_, i) => diffSnapshots(base[i], head[i])),
         options.base,
@@ -115,11 +115,8 @@ function main(): void {
     else process.stdout.write(report);
 }
 
-if (require.main === module) {
-    try {
-        main();
-    } catch (error) {
+if (require.main === module)
+    main().catch((error: unknown) => {
         process.stderr.write(`impact: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 1;
-    }
-}
+    });

@@ -2,7 +2,7 @@
 // platform takes, per component, as a Markdown table, with the environment's budget (the
 // profile's `footprint`). Renders the stack as `npm run render` does (Helm from HELM or PATH,
 // charts from --charts-dir or HOMELAB_CHARTS_DIR, else pulled by pin). Exits 1 over budget.
-import { requireStack } from "./arguments";
+import { commandArguments, requireStack } from "./arguments";
 import { stackNodes, ClusterNode, Footprint, LimitSum, Usage, stackFootprint } from "./footprint";
 import { budgetLines, formatBudgeted, formatBytes, formatCpu, FootprintBudget } from "./footprint";
 import { helmSetup } from "./helm";
@@ -13,18 +13,8 @@ export const USAGE = "usage: npm run footprint -- <stack> [--charts-dir <dir>]";
 
 /** The stack and charts directory of `npm run footprint -- <stack> [--charts-dir <dir>]`. */
 export function footprintArguments(argv: readonly string[]): { stack: string; chartsDir?: string } {
-    const positional: string[] = [];
-    let chartsDir: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-        if (flag === "--charts-dir") {
-            chartsDir = inline ?? argv[++i];
-            if (chartsDir === undefined || chartsDir === "") throw new Error(`${flag} needs a directory\n${USAGE}`);
-        } else if (flag.startsWith("-")) throw new Error(`unknown option ${flag}\n${USAGE}`);
-        else positional.push(argv[i]);
-    }
-    if (positional.length !== 1) throw new Error(USAGE);
-    return { stack: requireStack(positional[0]), chartsDir };
+    const { positionals, options } = commandArguments(argv, { usage: USAGE, options: ["charts-dir"], positionals: 1 });
+    return { stack: requireStack(positionals[0]), chartsDir: options["charts-dir"] };
 }
 
 /** A sum of limits as the table shows it: the bounded sum, and how many containers set none. */

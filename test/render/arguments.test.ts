@@ -21,6 +21,7 @@ describe("render arguments", () => {
         assert.throws(() => parseArguments([]), { message: USAGE });
         assert.throws(() => parseArguments(["dev", "staging"]), { message: USAGE });
         assert.throws(() => parseArguments(["dev", "--output", "x"]), { message: `unknown option --output\n${USAGE}` });
-        assert.throws(() => parseArguments(["dev", "--out"]), { message: `--out needs a directory\n${USAGE}` });
+        assert.throws(() => parseArguments(["dev", "--out"]), { message: `--out needs a value\n${USAGE}` });
+        assert.throws(() => parseArguments(["dev", "--out="]), { message: `--out needs a value\n${USAGE}` });
     });
 });

@@ -365,7 +365,7 @@ describe("npm run footprint", () => {
         assert.throws(() => footprintArguments([]), { message: USAGE });
         assert.throws(() => footprintArguments(["dev", "--out", "x"]), { message: `unknown option --out\n${USAGE}` });
         assert.throws(() => footprintArguments(["dev", "--charts-dir"]), {
-            message: `--charts-dir needs a directory\n${USAGE}`,
+            message: `--charts-dir needs a value\n${USAGE}`,
         });
     });
 
