@@ -8,27 +8,38 @@ import { helmSetup } from "./helm";
 import { renderedYaml, writeFiles } from "./output";
 import { renderStack } from "./stack";
 
-async function main(): Promise<void> {
-    const args = parseArguments(process.argv.slice(2));
+/** Where a command writes: its output, and what it tells the user. */
+export interface CommandOutput {
+    readonly stdout: (text: string) => void;
+    readonly stderr: (text: string) => void;
+}
+
+/** `npm run render` with `argv` (see the header). */
+export async function renderCommand(argv: readonly string[], output: CommandOutput): Promise<void> {
+    const args = parseArguments(argv);
     const rendered = await renderStack(args.stack, helmSetup({ chartsDir: args.chartsDir }));
     const files = renderedYaml(rendered);
     for (const chart of rendered.charts) {
         const { missing, extra } = chart.firstInstall;
         if (missing.length + extra.length > 0)
-            process.stderr.write(
+            output.stderr(
                 `warning: ${chart.registration.name} renders differently on a fresh cluster's first up` +
                     ` (missing: ${missing.join(", ") || "none"}; extra: ${extra.join(", ") || "none"})\n`,
             );
     }
     if (args.out === undefined) {
-        process.stdout.write([...files.values()].join(""));
+        output.stdout([...files.values()].join(""));
         return;
     }
     writeFiles(args.out, files);
-    process.stderr.write(`wrote ${files.size} files to ${args.out}\n`);
+    output.stderr(`wrote ${files.size} files to ${args.out}\n`);
 }
 
-main().catch((error: unknown) => {
-    process.stderr.write(`render: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-});
+if (require.main === module)
+    renderCommand(process.argv.slice(2), {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+    }).catch((error: unknown) => {
+        process.stderr.write(`render: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+    });

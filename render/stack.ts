@@ -121,19 +121,20 @@ function readsApiVersions(dir: string): boolean {
         );
 }
 
-/** `helm template` of a job against the served kinds, run once per distinct input. */
-function templater(setup: HelmSetup, kubeVersion: string) {
-    const runs = new Map<string, Promise<string>>();
-    return (job: ChartJob, served: readonly CustomKind[]): Promise<string> => {
-        const apiVersions = [...new Set(served.flatMap(apiVersionsOf))].sort();
-        const key = `${job.registration.urn}\0${job.readsApiVersions ? apiVersions.join() : ""}`;
-        if (!runs.has(key)) {
-            const { release, dir: chartDir, namespace, values, includeCrds } = job;
-            const run = { release, chartDir, namespace, values, kubeVersion, apiVersions, includeCrds };
-            runs.set(key, helmTemplate(setup, run));
-        }
-        return runs.get(key)!;
-    };
+/** Every `helm template` of a pinned chart this process ran, by its whole input: a pinned chart
+ *  never changes, so a variant of a stack, another stack or a second render of the same one runs
+ *  Helm only for the charts whose input differs. */
+const templates = new Map<string, Promise<string>>();
+
+/** `helm template` of a job against the served kinds. A chart that never reads the served API
+ *  versions renders the same against any, so it is rendered against none. */
+function template(setup: HelmSetup, kubeVersion: string, job: ChartJob, served: readonly CustomKind[]) {
+    const apiVersions = job.readsApiVersions ? [...new Set(served.flatMap(apiVersionsOf))].sort() : [];
+    const { release, dir: chartDir, namespace, values, includeCrds } = job;
+    const run = { release, chartDir, namespace, values, kubeVersion, apiVersions, includeCrds };
+    const key = JSON.stringify([setup.helm, run]);
+    if (!templates.has(key)) templates.set(key, helmTemplate(setup, run));
+    return templates.get(key)!;
 }
 
 /** The custom kinds a rendered manifest defines (read-only, parsed once per text). */
@@ -172,16 +173,16 @@ export async function renderRegistrations(
     const jobs = await Promise.all(
         registrations.filter((r) => r.type === CHART_TYPE).map((registration) => chartJob(registration, setup)),
     );
-    const template = templater(setup, cluster.kubeVersion);
+    const render = (job: ChartJob, served: readonly CustomKind[]) => template(setup, cluster.kubeVersion, job, served);
     const crdsIn = crdReader();
 
     // The first `up`: what a chart renders when only K3s's APIs exist, then with the CRDs of the
     // charts and resources it waits for.
-    const bare = await Promise.all(jobs.map((job) => template(job, k3s)));
+    const bare = await Promise.all(jobs.map((job) => render(job, k3s)));
     const first = await Promise.all(
         jobs.map((job) => {
             const waitsFor = ancestors(registrations, job.registration.urn);
-            return template(job, [
+            return render(job, [
                 ...k3s,
                 ...jobs.flatMap((other, i) => (waitsFor.has(other.registration.urn) ? crdsIn(bare[i]) : [])),
                 ...programCrds.filter((c) => waitsFor.has(c.urn)).map((c) => c.kind),
@@ -190,7 +191,7 @@ export async function renderRegistrations(
     );
     // Every later `up`: every CRD of the stack is served.
     const served = [...k3s, ...jobs.flatMap((_, i) => crdsIn(first[i])), ...programCrds.map((c) => c.kind)];
-    const later = await Promise.all(jobs.map((job) => template(job, served)));
+    const later = await Promise.all(jobs.map((job) => render(job, served)));
 
     return {
         stack,

@@ -1,10 +1,9 @@
 // The offline render of a whole stack, as `npm run render` writes it.
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ROOT } from "../../render/evaluate";
+import { renderCommand } from "../../render/cli";
 import { renderedYaml } from "../../render/output";
 import { RenderedStack } from "../../render/stack";
 import { renderedStack, requireHelm } from "../rendered/rendering";
@@ -13,14 +12,24 @@ describe("npm run render -- production", function () {
     this.timeout(120_000);
     let rendered: RenderedStack;
     let out: string;
+    const stdout: string[] = [];
+    const stderr: string[] = [];
 
     before(async function () {
         await requireHelm(this);
         rendered = await renderedStack("production");
         out = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-render-"));
-        execFileSync("npm", ["run", "-s", "render", "--", "production", "--out", out], { cwd: ROOT, stdio: "pipe" });
+        await renderCommand(["production", "--out", out], {
+            stdout: (text) => stdout.push(text),
+            stderr: (text) => stderr.push(text),
+        });
     });
     after(() => out && fs.rmSync(out, { recursive: true, force: true }));
+
+    it("says where it wrote, and nothing else: every chart renders the same on the first up", () => {
+        assert.deepEqual(stdout, []);
+        assert.deepEqual(stderr, [`wrote 7 files to ${out}\n`]);
+    });
 
     it("writes one file per chart and one for the program's own objects", () => {
         assert.deepEqual(fs.readdirSync(out).sort(), [
