@@ -3,13 +3,13 @@
 // its alert after its `for`, not before, and by one evaluation after.
 import * as assert from "node:assert/strict";
 import { durationSeconds } from "../../../components/monitoring/platform-rules";
-import { ENVIRONMENTS, PROFILES } from "../../../stacks/config/profiles";
+import { Environment, ENVIRONMENTS, PROFILES } from "../../../stacks/config/profiles";
 import { requireTool } from "../../tools";
 import { requireHelm } from "../rendering";
 import { PromtoolTest, promtoolMissing, runPromtool } from "./promtool";
 import { FAULT_AT, faults, HEALTHY_MINUTES, healthySeries, selector, testGroup } from "./scenarios";
 import { scrapeTargets } from "./scrapes";
-import { renderedTopology, topologiesOf } from "./topologies";
+import { renderedTopology, topologiesOf, Topology } from "./topologies";
 
 /** Where each environment's alerts link their runbook (its repository at its revision). */
 const RUNBOOKS = {
@@ -18,90 +18,115 @@ const RUNBOOKS = {
     production: "https://github.com/example/homelab/blob/env/production/docs/runbooks/platform-alerts.md",
 };
 
-for (const environment of ENVIRONMENTS) {
-    const profile = PROFILES[environment];
-    for (const topology of topologiesOf(environment)) {
-        describe(`${environment} on ${topology.name}: alerts under promtool`, function () {
-            this.timeout(120_000);
-            let results: Map<string, string | undefined>;
-            let names: string[];
-
-            before(async function () {
-                requireTool(this, promtoolMissing());
-                await requireHelm(this);
-                const rendered = await renderedTopology(environment, topology);
-                const targets = scrapeTargets(rendered);
-                const snapshots = profile.etcdSnapshots.enabled
-                    ? { maxAgeMinutes: durationSeconds(profile.etcdSnapshots.alertAfter) / 60 }
-                    : undefined;
-                const healthy = healthySeries(rendered, targets, snapshots !== undefined);
-                const tests: Record<string, PromtoolTest> = {
-                    healthy: {
-                        group: testGroup(healthy, HEALTHY_MINUTES, [
-                            {
-                                // Every alert that was pending or firing at any evaluation.
-                                expr: `count by (alertname) (count_over_time(ALERTS[${HEALTHY_MINUTES}m]))`,
-                                eval_time: `${HEALTHY_MINUTES}m`,
-                                exp_samples: [{ labels: '{alertname="Watchdog"}', value: 1 }],
-                            },
-                        ]),
-                    },
-                };
-                const list = faults(rendered, targets, RUNBOOKS[environment], snapshots);
-                for (const fault of list) {
-                    const firing = `max by (${Object.keys(fault.fires).join(", ")}) (${selector("ALERTS", { alertstate: "firing", ...fault.fires })})`;
-                    const due = FAULT_AT + fault.forMinutes + 1;
-                    tests[fault.name] = {
-                        alert: fault.fires.alertname,
-                        group: testGroup(
-                            fault.series(healthy),
-                            Math.max(HEALTHY_MINUTES, due + 4),
-                            [
-                                { expr: firing, eval_time: `${due - 2}m`, exp_samples: [] },
-                                {
-                                    expr: firing,
-                                    eval_time: `${due}m`,
-                                    exp_samples: [{ labels: selector("", fault.fires), value: 1 }],
-                                },
-                            ],
-                            fault.alert
-                                ? [
-                                      {
-                                          eval_time: `${due}m`,
-                                          alertname: fault.fires.alertname,
-                                          exp_alerts: [
-                                              {
-                                                  exp_labels: fault.alert.labels,
-                                                  exp_annotations: fault.alert.annotations,
-                                              },
-                                          ],
-                                      },
-                                  ]
-                                : [],
-                        ),
-                    };
-                }
-                names = list.map((f) => f.name);
-                results = runPromtool(rendered.rendered, tests);
-            });
-
-            it("fires nothing but the Watchdog on a healthy cluster for two hours", () => {
-                assert.equal(results.get("healthy"), undefined);
-            });
-
-            it("tests exactly the faults this topology can have", () => {
-                assert.deepEqual(names, expectedFaults(environment, topology.name));
-            });
-
-            for (const fault of expectedFaults(environment, topology.name)) {
-                it(`fires its alert after its for, in time: ${fault}`, () => {
-                    assert.ok(results.has(fault), `no test ran for ${fault}`);
-                    assert.equal(results.get(fault), undefined);
-                });
-            }
-        });
-    }
+/** What promtool said of a topology's scenarios, and the faults it tested. */
+interface Verdicts {
+    readonly results: Map<string, string | undefined>;
+    readonly names: string[];
 }
+
+/** The healthy scenario and each fault of `environment` on `topology`, run under promtool. */
+async function verdicts(environment: Environment, topology: Topology): Promise<Verdicts> {
+    const profile = PROFILES[environment];
+    const rendered = await renderedTopology(environment, topology);
+    const targets = scrapeTargets(rendered);
+    const snapshots = profile.etcdSnapshots.enabled
+        ? { maxAgeMinutes: durationSeconds(profile.etcdSnapshots.alertAfter) / 60 }
+        : undefined;
+    const healthy = healthySeries(rendered, targets, snapshots !== undefined);
+    const tests: Record<string, PromtoolTest> = {
+        healthy: {
+            group: testGroup(healthy, HEALTHY_MINUTES, [
+                {
+                    // Every alert that was pending or firing at any evaluation.
+                    expr: `count by (alertname) (count_over_time(ALERTS[${HEALTHY_MINUTES}m]))`,
+                    eval_time: `${HEALTHY_MINUTES}m`,
+                    exp_samples: [{ labels: '{alertname="Watchdog"}', value: 1 }],
+                },
+            ]),
+        },
+    };
+    const list = faults(rendered, targets, RUNBOOKS[environment], snapshots);
+    for (const fault of list) {
+        const firing = `max by (${Object.keys(fault.fires).join(", ")}) (${selector("ALERTS", { alertstate: "firing", ...fault.fires })})`;
+        const due = FAULT_AT + fault.forMinutes + 1;
+        tests[fault.name] = {
+            alert: fault.fires.alertname,
+            group: testGroup(
+                fault.series(healthy),
+                Math.max(HEALTHY_MINUTES, due + 4),
+                [
+                    { expr: firing, eval_time: `${due - 2}m`, exp_samples: [] },
+                    {
+                        expr: firing,
+                        eval_time: `${due}m`,
+                        exp_samples: [{ labels: selector("", fault.fires), value: 1 }],
+                    },
+                ],
+                fault.alert
+                    ? [
+                          {
+                              eval_time: `${due}m`,
+                              alertname: fault.fires.alertname,
+                              exp_alerts: [
+                                  {
+                                      exp_labels: fault.alert.labels,
+                                      exp_annotations: fault.alert.annotations,
+                                  },
+                              ],
+                          },
+                      ]
+                    : [],
+            ),
+        };
+    }
+    return { results: await runPromtool(rendered.rendered, tests), names: list.map((f) => f.name) };
+}
+
+describe("alerts under promtool", function () {
+    this.timeout(120_000);
+    // Every topology's scenarios start at once, so promtool keeps every core busy; each suite
+    // below waits for its own.
+    const pending = new Map<string, Promise<Verdicts>>();
+
+    before(async function () {
+        requireTool(this, promtoolMissing());
+        await requireHelm(this);
+        for (const environment of ENVIRONMENTS)
+            for (const topology of topologiesOf(environment)) {
+                const running = verdicts(environment, topology);
+                running.catch(() => undefined); // awaited by its suite, which reports the failure
+                pending.set(`${environment}/${topology.name}`, running);
+            }
+    });
+
+    for (const environment of ENVIRONMENTS) {
+        for (const topology of topologiesOf(environment)) {
+            describe(`${environment} on ${topology.name}`, function () {
+                let results: Map<string, string | undefined>;
+                let names: string[];
+
+                before(async function () {
+                    ({ results, names } = await pending.get(`${environment}/${topology.name}`)!);
+                });
+
+                it("fires nothing but the Watchdog on a healthy cluster for two hours", () => {
+                    assert.equal(results.get("healthy"), undefined);
+                });
+
+                it("tests exactly the faults this topology can have", () => {
+                    assert.deepEqual(names, expectedFaults(environment, topology.name));
+                });
+
+                for (const fault of expectedFaults(environment, topology.name)) {
+                    it(`fires its alert after its for, in time: ${fault}`, () => {
+                        assert.ok(results.has(fault), `no test ran for ${fault}`);
+                        assert.equal(results.get(fault), undefined);
+                    });
+                }
+            });
+        }
+    }
+});
 
 /** The faults each environment's topology is tested for, by name. */
 function expectedFaults(environment: string, topology: string): string[] {

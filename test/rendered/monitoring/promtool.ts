@@ -1,6 +1,6 @@
-// Runs `promtool test rules` over the rendered PrometheusRules: one test file per scenario, all
-// of a topology's in one promtool run, each file's verdict read back from its output.
-import { spawnSync } from "node:child_process";
+// Runs `promtool test rules` over the rendered PrometheusRules: one test file per scenario, each
+// in a promtool run of its own, its verdict read back from its output.
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -24,12 +24,38 @@ export interface PromtoolTest {
     readonly alert?: string;
 }
 
+/** promtool processes at a time: one per core, each evaluates on one. */
+const slots = { free: os.availableParallelism(), waiting: [] as (() => void)[] };
+
+/** `promtool test rules <file>` in `dir` when a slot is free: its output, stdout and stderr in the
+ *  order written. */
+async function promtoolTest(dir: string, file: string): Promise<string> {
+    if (slots.free > 0) slots.free--;
+    else await new Promise<void>((resolve) => slots.waiting.push(resolve));
+    try {
+        const log = path.join(dir, `${file}.log`);
+        const fd = fs.openSync(log, "w");
+        try {
+            const child = spawn("promtool", ["test", "rules", file], { cwd: dir, stdio: ["ignore", fd, fd] });
+            await new Promise((resolve, reject) => child.on("error", reject).on("close", resolve));
+        } finally {
+            fs.closeSync(fd);
+        }
+        return fs.readFileSync(log, "utf8");
+    } finally {
+        const next = slots.waiting.shift();
+        if (next) next();
+        else slots.free++;
+    }
+}
+
 /** Each test file's result: undefined when it passed, else promtool's complaint. A test of one
- *  alert loads only that alert's rule group: every rule each minute is what makes promtool slow. */
-export function runPromtool(
+ *  alert loads only that alert's rule group: every rule each minute is what makes promtool slow.
+ *  Each file is a promtool run of its own, as many at once as there are cores. */
+export async function runPromtool(
     rendered: RenderedStack,
     tests: Record<string, PromtoolTest>,
-): Map<string, string | undefined> {
+): Promise<Map<string, string | undefined>> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-promtool-"));
     try {
         const groups = ruleGroups(rendered);
@@ -50,22 +76,12 @@ export function runPromtool(
             );
             return [name, file] as const;
         });
-        // stdout (the verdicts) and stderr (the failures) into one file, in the order written.
-        const log = path.join(dir, "log");
-        const fd = fs.openSync(log, "w");
-        spawnSync("promtool", ["test", "rules", ...files.map(([, f]) => f)], { cwd: dir, stdio: ["ignore", fd, fd] });
-        fs.closeSync(fd);
-        const sections = new Map(
-            fs
-                .readFileSync(log, "utf8")
-                .split(/^Unit Testing: +/m)
-                .slice(1)
-                .map((s) => [s.split("\n")[0].trim(), s.slice(s.indexOf("\n") + 1).trim()] as const),
-        );
+        const outputs = await Promise.all(files.map(([, file]) => promtoolTest(dir, file)));
         return new Map(
-            files.map(([name, file]) => {
-                const output = sections.get(file);
-                return [name, output === "SUCCESS" ? undefined : (output ?? "promtool gave no verdict")];
+            files.map(([name, file], i) => {
+                const verdict = outputs[i].split(/^Unit Testing: +/m)[1];
+                const output = verdict?.startsWith(file) ? verdict.slice(verdict.indexOf("\n") + 1).trim() : undefined;
+                return [name, output === "SUCCESS" ? undefined : (output ?? `promtool gave no verdict: ${outputs[i]}`)];
             }),
         );
     } finally {
