@@ -1,7 +1,7 @@
 // Argo CD: the GitOps engine the ApplicationSets run on, HA where the profile asks for it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Guards, ingressValues, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { ChartComponent, ComponentHome, Guards, ingressValues } from "./shared/chart";
 import { generatedPassword } from "./shared/generated-password";
 import { deepMerge } from "./shared/merge";
 import { DEFAULT_PRESET, DEFAULT_REPLICAS, disruptionBudget, sized, SizingPreset } from "./shared/sizing";
@@ -9,7 +9,7 @@ import { CHARTS } from "./shared/versions";
 
 export const ARGOCD_NAMESPACE = "argocd";
 // Baseline, warning on restricted: not every container of redis-ha is known to pass restricted.
-const POD_SECURITY: PodSecurityLevel = "baseline";
+const HOME: ComponentHome = { namespace: ARGOCD_NAMESPACE, podSecurity: "baseline" };
 /** The Redis password secret the chart's workloads read (name and key fixed by the chart). */
 const REDIS_SECRET = "argocd-redis";
 
@@ -106,31 +106,24 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
     );
 }
 
-export class ArgoCd extends pulumi.ComponentResource {
-    /** The component's namespace. */
-    readonly namespace: k8s.core.v1.Namespace;
+export class ArgoCd extends ChartComponent {
     readonly chart: k8s.helm.v4.Chart;
     /** The UI's URL. */
     readonly url: string;
 
     constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("homelab:platform:ArgoCd", name, {}, opts);
-
-        this.namespace = ownNamespace(this, name, ARGOCD_NAMESPACE, POD_SECURITY, args);
-        const namespace = this.namespace;
+        super("homelab:platform:ArgoCd", name, HOME, args, opts);
         const redis = generatedPassword(this, `${name}-redis`, {
             secretName: REDIS_SECRET,
-            namespace: namespace.metadata.name,
+            namespace: this.namespace.metadata.name,
             data: (password) => ({ auth: password }),
         });
-        this.chart = pinnedChart(this, name, {
-            pin: CHARTS.argocd,
-            release: "argocd",
-            namespace,
-            values: argocdValues(args),
+        this.chart = this.installChart(
+            name,
+            { pin: CHARTS.argocd, release: "argocd", values: argocdValues(args) },
             // Redis and every component that talks to it read the password at start.
-            dependsOn: [redis.secret, ...(args.serviceMonitors ? [args.serviceMonitors.crds] : [])],
-        });
+            { dependsOn: [redis.secret, ...(args.serviceMonitors ? [args.serviceMonitors.crds] : [])] },
+        );
         this.url = `https://${args.host}`;
         this.registerOutputs({ namespace: this.namespace, chart: this.chart, url: this.url });
     }

@@ -1,7 +1,7 @@
 // cert-manager and the environment's ClusterIssuer: a private CA (self-signed root) or ACME.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { ChartComponent, ComponentHome, Guards } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
 import { replicatedWorkload, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
@@ -10,7 +10,7 @@ import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 // cert-manager, its webhook, cainjector and the webhook gate all run restricted.
-const POD_SECURITY: PodSecurityLevel = "restricted";
+const HOME: ComponentHome = { namespace: CERT_MANAGER_NAMESPACE, podSecurity: "restricted" };
 /** Helm release name; the chart's object names derive from it. */
 const RELEASE = "cert-manager";
 
@@ -145,9 +145,7 @@ function issuerObjects(issuer: IssuerArgs): Manifest[] {
     ];
 }
 
-export class CertManager extends pulumi.ComponentResource {
-    /** The component's namespace. */
-    readonly namespace: k8s.core.v1.Namespace;
+export class CertManager extends ChartComponent {
     readonly chart: k8s.helm.v4.Chart;
     /** The issuer objects in creation order; for the CA: self-signed issuer, root certificate, CA issuer. */
     readonly chain: k8s.apiextensions.CustomResource[];
@@ -157,14 +155,11 @@ export class CertManager extends pulumi.ComponentResource {
     readonly issuer: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("homelab:platform:CertManager", name, {}, opts);
-
-        this.namespace = ownNamespace(this, name, CERT_MANAGER_NAMESPACE, POD_SECURITY, args);
+        super("homelab:platform:CertManager", name, HOME, args, opts);
         const namespace = this.namespace;
-        this.chart = pinnedChart(this, name, {
+        this.chart = this.installChart(name, {
             pin: CHARTS.certManager,
             release: RELEASE,
-            namespace,
             values: certManagerValues(args),
         });
 

@@ -1,14 +1,14 @@
 // External Secrets Operator: the one way workloads get secrets, whatever store backs it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { ChartComponent, ComponentHome, Guards } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
 import { replicatedWorkload, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 
 export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
 // The controller, webhook, cert controller and the webhook gate all run restricted.
-const POD_SECURITY: PodSecurityLevel = "restricted";
+const HOME: ComponentHome = { namespace: EXTERNAL_SECRETS_NAMESPACE, podSecurity: "restricted" };
 /** Helm release name; the controller's service account is named after it. */
 const RELEASE = "external-secrets";
 /** The controller's service account, which a secret store authenticates as. */
@@ -49,20 +49,16 @@ export function externalSecretsValues(args: ExternalSecretsArgs): Record<string,
     );
 }
 
-export class ExternalSecrets extends pulumi.ComponentResource {
+export class ExternalSecrets extends ChartComponent {
     readonly chart: k8s.helm.v4.Chart;
-    readonly namespace: k8s.core.v1.Namespace;
 
     constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("homelab:platform:ExternalSecrets", name, {}, opts);
-        this.namespace = ownNamespace(this, name, EXTERNAL_SECRETS_NAMESPACE, POD_SECURITY, args);
-        this.chart = pinnedChart(this, name, {
-            pin: CHARTS.externalSecrets,
-            release: RELEASE,
-            namespace: this.namespace,
-            values: externalSecretsValues(args),
-            dependsOn: args.serviceMonitors ? [args.serviceMonitors.crds] : [],
-        });
+        super("homelab:platform:ExternalSecrets", name, HOME, args, opts);
+        this.chart = this.installChart(
+            name,
+            { pin: CHARTS.externalSecrets, release: RELEASE, values: externalSecretsValues(args) },
+            { dependsOn: args.serviceMonitors ? [args.serviceMonitors.crds] : [] },
+        );
         this.registerOutputs({ chart: this.chart, namespace: this.namespace });
     }
 }

@@ -2,7 +2,7 @@
 // Traefik's LoadBalancer service takes its address from here).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Guards, ownNamespace, pinnedChart, PodSecurityLevel } from "./shared/chart";
+import { ChartComponent, ComponentHome, Guards } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
 import { DEFAULT_PRESET, sized, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
@@ -10,7 +10,7 @@ import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
 export const METALLB_NAMESPACE = "metallb-system";
 // The speaker answers ARP on the host network and needs NET_RAW: privileged.
-const POD_SECURITY: PodSecurityLevel = "privileged";
+const HOME: ComponentHome = { namespace: METALLB_NAMESPACE, podSecurity: "privileged" };
 
 /** One MetalLB IPAddressPool. */
 export interface AddressPool {
@@ -94,9 +94,7 @@ export function metallbServiceMonitor(): Record<string, unknown> {
     };
 }
 
-export class MetalLb extends pulumi.ComponentResource {
-    /** The component's namespace. */
-    readonly namespace: k8s.core.v1.Namespace;
+export class MetalLb extends ChartComponent {
     readonly chart: k8s.helm.v4.Chart;
     readonly pools: k8s.apiextensions.CustomResource[];
     readonly advertisement: k8s.apiextensions.CustomResource;
@@ -104,19 +102,15 @@ export class MetalLb extends pulumi.ComponentResource {
     readonly metricsService: k8s.core.v1.Service;
 
     constructor(name: string, args: MetalLbArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("homelab:platform:MetalLb", name, {}, opts);
-
-        this.namespace = ownNamespace(this, name, METALLB_NAMESPACE, POD_SECURITY, args);
+        super("homelab:platform:MetalLb", name, HOME, args, opts);
         const namespace = this.namespace;
-        this.chart = pinnedChart(this, name, {
-            pin: CHARTS.metallb,
-            release: "metallb",
-            namespace,
-            values: metallbValues(args),
+        this.chart = this.installChart(
+            name,
+            { pin: CHARTS.metallb, release: "metallb", values: metallbValues(args) },
             // Its CRDs come from a subchart that takes no annotation, and deleting one deletes
             // every pool: where state is protected, nothing of the chart is deleted with it.
-            retain: args.protect,
-        });
+            args.protect ? { retainOnDelete: true } : {},
+        );
 
         const pools = args.pools.map(poolObject);
         const advertisement = advertisementObject(args.pools);

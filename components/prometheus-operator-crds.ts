@@ -8,7 +8,7 @@
 // always match the operator that chart runs.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KUBE_SYSTEM } from "./shared/chart";
+import { KUBE_SYSTEM, pinnedChart } from "./shared/chart";
 import { CHARTS } from "./shared/versions";
 
 /** Helm release of the CRDs; the CRDs are cluster-wide, the namespace only names the release. */
@@ -48,21 +48,15 @@ export class PrometheusOperatorCrds extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrometheusOperatorCrdsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:PrometheusOperatorCrds", name, {}, opts);
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}-chart`,
-            {
-                chart: CHARTS.monitoring.chart,
-                version: CHARTS.monitoring.version,
-                repositoryOpts: { repo: CHARTS.monitoring.repo },
-                name: RELEASE,
-                namespace: RELEASE_NAMESPACE,
-                values: CRDS_ONLY_VALUES,
-            },
+        this.chart = pinnedChart(
+            this,
+            name,
+            { pin: CHARTS.monitoring, release: RELEASE, namespace: RELEASE_NAMESPACE, values: CRDS_ONLY_VALUES },
             // The chart holds nothing but CRDs, so protecting it protects exactly them: its
             // objects inherit protect and retainOnDelete (pulumi/pulumi inheritFromParent, CLI
             // 3.158 and later); the CRDs from the chart's crds/ folder take no
             // helm.sh/resource-policy annotation.
-            { parent: this, protect: args.protect, retainOnDelete: true },
+            { protect: args.protect, retainOnDelete: true },
         );
         this.registerOutputs({ chart: this.chart });
     }

@@ -2,7 +2,7 @@
 // that K3s runs the control plane inside one process per server.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Guards, ingressValues, ownNamespace, pinnedChart, PodSecurityLevel } from "../shared/chart";
+import { ChartComponent, ComponentHome, Guards, ingressValues } from "../shared/chart";
 import { generatedPassword } from "../shared/generated-password";
 import { deepMerge } from "../shared/merge";
 import { DEFAULT_PRESET, DEFAULT_REPLICAS, sized, SizingPreset } from "../shared/sizing";
@@ -12,7 +12,7 @@ import { PlatformAlerts, platformRuleGroups, snapshotMetricsValues } from "./pla
 
 export const MONITORING_NAMESPACE = "monitoring";
 // node-exporter reads the host through hostNetwork, hostPID and hostPath: privileged.
-const POD_SECURITY: PodSecurityLevel = "privileged";
+const HOME: ComponentHome = { namespace: MONITORING_NAMESPACE, podSecurity: "privileged" };
 /** Helm release name; the chart's object names derive from it. */
 const RELEASE = "kube-prometheus-stack";
 /** Secret holding Grafana's admin login, created by the program. */
@@ -179,9 +179,7 @@ function platformAlertValues(alerts: PlatformAlerts | undefined): Record<string,
     };
 }
 
-export class Monitoring extends pulumi.ComponentResource {
-    /** The component's namespace. */
-    readonly namespace: k8s.core.v1.Namespace;
+export class Monitoring extends ChartComponent {
     readonly chart: k8s.helm.v4.Chart;
     /** Grafana's URL. */
     readonly grafanaUrl: string;
@@ -189,9 +187,7 @@ export class Monitoring extends pulumi.ComponentResource {
     readonly grafanaAdminPassword: pulumi.Output<string>;
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("homelab:platform:Monitoring", name, {}, opts);
-
-        this.namespace = ownNamespace(this, name, MONITORING_NAMESPACE, POD_SECURITY, args);
+        super("homelab:platform:Monitoring", name, HOME, args, opts);
         const namespace = this.namespace;
         const admin = generatedPassword(this, `${name}-grafana-admin`, {
             secretName: GRAFANA_ADMIN_SECRET,
@@ -210,13 +206,11 @@ export class Monitoring extends pulumi.ComponentResource {
                   ),
               ]
             : [];
-        this.chart = pinnedChart(this, name, {
-            pin: CHARTS.monitoring,
-            release: RELEASE,
-            namespace,
-            values: monitoringValues(args),
-            dependsOn: [admin.secret, ...receiverSecret, args.certManager, args.crds],
-        });
+        this.chart = this.installChart(
+            name,
+            { pin: CHARTS.monitoring, release: RELEASE, values: monitoringValues(args) },
+            { dependsOn: [admin.secret, ...receiverSecret, args.certManager, args.crds] },
+        );
         this.grafanaUrl = `https://${args.host}`;
         this.grafanaAdminPassword = admin.password;
         this.registerOutputs({

@@ -53,15 +53,9 @@ export interface ChartInstall {
     readonly pin: ChartPin;
     /** Helm release name; the chart's object names derive from it. */
     readonly release: string;
-    readonly namespace: k8s.core.v1.Namespace;
+    /** The namespace the release goes to. */
+    readonly namespace: pulumi.Input<string>;
     readonly values: Record<string, unknown>;
-    /** What the chart's objects need before they start. Default none. */
-    readonly dependsOn?: pulumi.Resource[];
-    /** Keep every object of the chart in the cluster when the chart leaves the program, for a
-     *  chart whose CRDs take no `helm.sh/resource-policy: keep`: the engine passes
-     *  retainOnDelete on to the chart's objects (pulumi/pulumi `inheritFromParent`, CLI 3.158
-     *  and later). Default false. */
-    readonly retain?: boolean;
 }
 
 /** K3s's packaged ingress controller serves this class. */
@@ -79,8 +73,16 @@ export function ingressValues(ingressClass: string | undefined, clusterIssuer: s
     };
 }
 
-/** The pinned chart, `<name>-chart`, installed into the component's namespace. */
-export function pinnedChart(parent: pulumi.ComponentResource, name: string, install: ChartInstall): k8s.helm.v4.Chart {
+/** The pinned chart, `<name>-chart`. `options` are the chart's: what its objects wait for
+ *  (`dependsOn`); `retainOnDelete` for a chart whose CRDs take no `helm.sh/resource-policy: keep`,
+ *  which the engine passes on to each of its objects (pulumi/pulumi `inheritFromParent`, CLI 3.158
+ *  and later). */
+export function pinnedChart(
+    parent: pulumi.ComponentResource,
+    name: string,
+    install: ChartInstall,
+    options: Omit<pulumi.CustomResourceOptions, "parent"> = {},
+): k8s.helm.v4.Chart {
     return new k8s.helm.v4.Chart(
         `${name}-chart`,
         {
@@ -88,9 +90,41 @@ export function pinnedChart(parent: pulumi.ComponentResource, name: string, inst
             version: install.pin.version,
             repositoryOpts: { repo: install.pin.repo },
             name: install.release,
-            namespace: install.namespace.metadata.name,
+            namespace: install.namespace,
             values: install.values,
         },
-        { parent, dependsOn: install.dependsOn, ...(install.retain ? { retainOnDelete: true } : {}) },
+        { ...options, parent },
     );
+}
+
+/** Where a platform component lives: its namespace, and the Pod Security level its pods need there. */
+export interface ComponentHome {
+    readonly namespace: string;
+    readonly podSecurity: PodSecurityLevel;
+}
+
+/** A platform component: a namespace of its own, and its pinned chart installed into it. */
+export class ChartComponent extends pulumi.ComponentResource {
+    /** The component's namespace. */
+    readonly namespace: k8s.core.v1.Namespace;
+
+    constructor(
+        type: string,
+        name: string,
+        home: ComponentHome,
+        guards: Guards,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super(type, name, {}, opts);
+        this.namespace = ownNamespace(this, name, home.namespace, home.podSecurity, guards);
+    }
+
+    /** The pinned chart, `<name>-chart`, in the component's namespace (see pinnedChart). */
+    protected installChart(
+        name: string,
+        install: Omit<ChartInstall, "namespace">,
+        options?: Omit<pulumi.CustomResourceOptions, "parent">,
+    ): k8s.helm.v4.Chart {
+        return pinnedChart(this, name, { ...install, namespace: this.namespace.metadata.name }, options);
+    }
 }
