@@ -34,8 +34,8 @@ export interface ApplicationSetsArgs {
     repoUrl: string;
     /** Branch, tag or commit this environment tracks. Required. */
     revision: string;
-    /** Folder of the GitOps tree in the repository. Default `gitops`. */
-    path?: string;
+    /** Folder of the GitOps tree in the repository. */
+    path: string;
     /** Values every chart gets as `platform`. Required. */
     platform: PlatformValues;
     /** Suffix of application namespaces: `-dev`, `-staging`, or "" in production. Required. */
@@ -111,7 +111,7 @@ const GO_TEMPLATE = { goTemplate: true, goTemplateOptions: ["missingkey=error"] 
 
 /** The ApplicationSet of the infrastructure umbrella chart, synced automatically everywhere. */
 export function infrastructureApplicationSet(args: ApplicationSetsArgs): Manifest {
-    const root = args.path ?? "gitops";
+    const root = args.path;
     return argocdObject("ApplicationSet", "infrastructure", {
         ...GO_TEMPLATE,
         generators: [{ list: { elements: [{ environment: args.platform.environment }] } }],
@@ -143,7 +143,7 @@ export function infrastructureApplicationSet(args: ApplicationSetsArgs): Manifes
 
 /** The ApplicationSet of gitops/applications/*: one Application per folder. */
 export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest {
-    const root = args.path ?? "gitops";
+    const root = args.path;
     const manual = args.applicationsSync === "manual";
     return argocdObject("ApplicationSet", "applications", {
         ...GO_TEMPLATE,

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChartComponent, ComponentHome, Guards, ingressValues } from "./shared/chart";
 import { generatedPassword } from "./shared/generated-password";
 import { deepMerge } from "./shared/merge";
-import { DEFAULT_PRESET, DEFAULT_REPLICAS, disruptionBudget, sized, SizingPreset } from "./shared/sizing";
+import { disruptionBudget, Replication, sized } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 
 export const ARGOCD_NAMESPACE = "argocd";
@@ -13,21 +13,15 @@ const HOME: ComponentHome = { namespace: ARGOCD_NAMESPACE, podSecurity: "baselin
 /** The Redis password secret the chart's workloads read (name and key fixed by the chart). */
 const REDIS_SECRET = "argocd-redis";
 
-export interface ArgoCdArgs extends Guards {
+export interface ArgoCdArgs extends Guards, Replication {
     /** Host name of the UI and API, e.g. `argocd.home.arpa`. Required. */
     host: string;
     /** cert-manager ClusterIssuer of the server's certificate. Required. */
     clusterIssuer: string;
-    /** Ingress class of the server's ingress. Default `traefik`. */
-    ingressClass?: string;
+    /** Ingress class of the server's ingress. */
+    ingressClass: string;
     /** Redis HA (redis-ha: three Redis servers on separate nodes, behind HAProxy). Default false. */
     highAvailability?: boolean;
-    /** Replicas of the server, repo-server and ApplicationSet controller. Default 1. */
-    replicas?: number;
-    /** PodDisruptionBudgets on the replicated workloads. Default false. */
-    podDisruptionBudgets?: boolean;
-    /** Requests/limits preset. Default `reduced`. */
-    resources?: SizingPreset;
     /** Metrics services and ServiceMonitors, once `crds` (the Prometheus Operator's CRDs) are
      *  installed: the chart renders its ServiceMonitors only when the API serves them. Default none. */
     serviceMonitors?: { readonly crds: pulumi.Resource };
@@ -44,8 +38,7 @@ export const REDIS_HA_AWAIT_SECONDS = 1200;
 
 /** The chart values, from the args. */
 export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
-    const preset = args.resources ?? DEFAULT_PRESET;
-    const replicas = args.replicas ?? DEFAULT_REPLICAS;
+    const { resources: preset, replicas } = args;
     const ha = args.highAvailability ?? false;
     const pdb = disruptionBudget(args.podDisruptionBudgets, replicas);
     const monitored = args.serviceMonitors !== undefined;

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartComponent, ComponentHome, Guards } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
-import { replicatedWorkload, SizingPreset } from "./shared/sizing";
+import { replicatedWorkload, Replication } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 import { AWAIT_READY } from "./shared/await-ready";
 import { Manifest, WebhookGate } from "./shared/webhook-gate";
@@ -42,15 +42,9 @@ export type IssuerArgs =
           readonly solver: AcmeSolver;
       };
 
-export interface CertManagerArgs extends Guards {
+export interface CertManagerArgs extends Guards, Replication {
     /** The ClusterIssuer that signs the platform's certificates. Required. */
     issuer: IssuerArgs;
-    /** Replicas of the controller, webhook and cainjector. Default 1. */
-    replicas?: number;
-    /** PodDisruptionBudgets (where replicas > 1). Default false. */
-    podDisruptionBudgets?: boolean;
-    /** Requests/limits preset. Default `reduced`. */
-    resources?: SizingPreset;
     /** Helm values merged over the program's own, last. Default none. */
     values?: Record<string, unknown>;
 }

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartComponent, ComponentHome, Guards } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
-import { replicatedWorkload, SizingPreset } from "./shared/sizing";
+import { replicatedWorkload, Replication } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 
 export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
@@ -14,13 +14,8 @@ const RELEASE = "external-secrets";
 /** The controller's service account, which a secret store authenticates as. */
 export const EXTERNAL_SECRETS_ACCOUNT = { name: RELEASE, namespace: EXTERNAL_SECRETS_NAMESPACE } as const;
 
-export interface ExternalSecretsArgs extends Guards {
-    /** Replicas of the controller, webhook and cert controller. Default 1. */
-    replicas?: number;
-    /** PodDisruptionBudgets (where replicas > 1). Default false. */
-    podDisruptionBudgets?: boolean;
-    /** Requests/limits preset. Default `reduced`. */
-    resources?: SizingPreset;
+/** `replicas`: of the controller, webhook and cert controller. */
+export interface ExternalSecretsArgs extends Guards, Replication {
     /** ServiceMonitors of the controller, webhook and cert controller, created once `crds` (the
      *  Prometheus Operator's CRDs) are installed. Default none. */
     serviceMonitors?: { readonly crds: pulumi.Resource };

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartComponent, ComponentHome, Guards } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
-import { DEFAULT_PRESET, sized, SizingPreset } from "./shared/sizing";
+import { sized, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 import { Manifest, WebhookGate } from "./shared/webhook-gate";
 
@@ -25,15 +25,15 @@ export interface AddressPool {
 export interface MetalLbArgs extends Guards {
     /** Address pools for LoadBalancer services, all advertised over L2. Required. */
     pools: readonly AddressPool[];
-    /** Requests/limits preset. Default `reduced`. */
-    resources?: SizingPreset;
+    /** Requests/limits preset. */
+    resources: SizingPreset;
     /** Helm values merged over the program's own, last. Default none. */
     values?: Record<string, unknown>;
 }
 
 /** The chart values for L2 mode, sized by the preset. */
 export function metallbValues(args: MetalLbArgs): Record<string, unknown> {
-    const resources = sized(args.resources ?? DEFAULT_PRESET, "small");
+    const resources = sized(args.resources, "small");
     return deepMerge(
         {
             // Chart 0.16 turns the frr-k8s BGP backend on by default; L2 mode needs neither it nor FRR.

@@ -2,6 +2,7 @@
 // exactly one thing in one of them.
 import * as assert from "node:assert/strict";
 import { K3sNode } from "../components/k3s/config";
+import { Replication } from "../components/shared/sizing";
 import { KubeconfigSummary } from "../stacks/config/kubeconfig";
 import { SecretKey } from "../stacks/config/schema";
 import { ConfigInput, validateConfig } from "../stacks/config/validate";
@@ -120,6 +121,9 @@ export function eachCase(cases: readonly Case[], outcome: (c: Case) => readonly 
         it(c.rule, () => assert.deepEqual(outcome(c), c.expected));
     }
 }
+
+/** How dev's profile sizes a component: one replica of the reduced preset, no budgets. */
+export const ONE_REDUCED: Replication = { replicas: 1, podDisruptionBudgets: false, resources: "reduced" };
 
 /** A K3s node reached as admin on port 22, without labels or taints. */
 export function k3sNode(name: string, address: string, role: "server" | "agent" = "server"): K3sNode {

@@ -30,15 +30,15 @@ export interface K3sClusterArgs {
     nodes: readonly K3sNode[];
     /** K3s release, e.g. `v1.34.2+k3s1`. Required. */
     version: string;
-    /** Address clients use for the API (TLS SAN, kubeconfig). Default: the first server's. */
-    apiAddress?: string;
+    /** Address clients use for the API (TLS SAN, kubeconfig): the VIP, or a server's. */
+    apiAddress: string;
     /** A virtual IP for the API, which kube-vip (a static pod on every server) moves between the
      *  servers; nodes join through it. Default none. */
     vip?: { readonly address: string; readonly interface: string };
     /** Private key for SSH. Default: the SSH agent (SSH_AUTH_SOCK). */
     sshPrivateKey?: pulumi.Input<string>;
-    /** Keep K3s's packaged Traefik. Default true. */
-    traefik?: boolean;
+    /** Keep K3s's packaged Traefik. */
+    traefik: boolean;
     /** Encrypt Secrets at rest. Default false. */
     secretsEncryption?: boolean;
     /** K3s's CIS hardening on every node (kernel settings, admission, audit log). Default false. */
@@ -79,14 +79,14 @@ export class K3sCluster extends pulumi.ComponentResource {
         const agents = args.nodes.filter((n) => n.role === "agent");
         const first = servers[0];
         if (first === undefined) throw new pulumi.ResourceError("a K3s cluster needs a server", this);
-        const apiAddress = args.apiAddress ?? args.vip?.address ?? first.address;
+        const apiAddress = args.apiAddress;
         const hardening = args.hardening ?? false;
         const cluster: K3sClusterSettings = {
             apiAddress,
             vip: args.vip?.address,
             // Through the VIP, a node joins whichever server holds it, not only the first.
             joinAddress: args.vip?.address ?? first.address,
-            traefik: args.traefik ?? true,
+            traefik: args.traefik,
             // etcd lets more servers join, and is what snapshots are taken of.
             embeddedEtcd: servers.length > 1 || args.snapshots !== undefined,
             secretsEncryption: args.secretsEncryption ?? false,

@@ -7,6 +7,9 @@
 // (pkg/cli/cmds/agent.go at the pinned release).
 import { HARDENED_API_SERVER_ARGS, HARDENED_NODE } from "./hardening";
 
+/** The ingress class K3s's packaged Traefik serves. */
+export const K3S_INGRESS_CLASS = "traefik";
+
 /** One node of the cluster. */
 export interface K3sNode {
     readonly name: string;

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChartComponent, ComponentHome, Guards, ingressValues } from "../shared/chart";
 import { generatedPassword } from "../shared/generated-password";
 import { deepMerge } from "../shared/merge";
-import { DEFAULT_PRESET, DEFAULT_REPLICAS, sized, SizingPreset } from "../shared/sizing";
+import { Replication, sized } from "../shared/sizing";
 import { CHARTS } from "../shared/versions";
 import { K3sMetrics, k3sScrapeValues } from "./k3s-scrapes";
 import { PlatformAlerts, platformRuleGroups, snapshotMetricsValues } from "./platform-rules";
@@ -60,7 +60,7 @@ export interface MonitoringStorage {
     readonly size: string;
 }
 
-export interface MonitoringArgs extends Guards {
+export interface MonitoringArgs extends Guards, Omit<Replication, "podDisruptionBudgets"> {
     /** The cert-manager install that issues the operator's webhook certificate; the chart waits for it. Required. */
     certManager: pulumi.Resource;
     /** What installs the Prometheus Operator's CRDs (the chart's own `crds` are off); the chart waits for it. Required. */
@@ -71,12 +71,8 @@ export interface MonitoringArgs extends Guards {
     clusterIssuer: string;
     /** How long Prometheus keeps samples (Prometheus duration). Required. */
     retention: string;
-    /** Ingress class of Grafana's ingress. Default `traefik`. */
-    ingressClass?: string;
-    /** Replicas of Prometheus and Alertmanager. Default 1. */
-    replicas?: number;
-    /** Requests/limits preset. Default `reduced`. */
-    resources?: SizingPreset;
+    /** Ingress class of Grafana's ingress. */
+    ingressClass: string;
     /** Persistent volumes; without them data lives in emptyDir and is lost with the pod. Default none. */
     storage?: MonitoringStorage;
     /** Where Alertmanager sends alerts. Default: nowhere; they show in Alertmanager's UI only. */
@@ -105,8 +101,8 @@ function volumeClaim(storageClass: string, size: string): Record<string, unknown
 
 /** The chart values, from the args. */
 export function monitoringValues(args: Omit<MonitoringArgs, "certManager" | "crds">): Record<string, unknown> {
-    const preset = args.resources ?? DEFAULT_PRESET;
-    const replicas = args.replicas ?? DEFAULT_REPLICAS;
+    const preset = args.resources;
+    const replicas = args.replicas;
     const storage = args.storage;
     return deepMerge(
         {

@@ -28,8 +28,8 @@ export interface VaultSecretStoreArgs {
     authMount: string;
     /** KV v2 mount holding the environment's secrets. Required. */
     kvMount: string;
-    /** Create the KV mount (false: it exists). Default true. */
-    createKvMount?: boolean;
+    /** Create the KV mount (false: it exists). */
+    createKvMount: boolean;
     /** PEM CA of Vault's TLS certificate, when a private CA signed it. Default: system CAs. */
     caCert?: string;
     /** The Kubernetes API URL Vault calls to review tokens. Required. */
@@ -138,20 +138,19 @@ export class VaultSecretStore extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const mount =
-            (args.createKvMount ?? true)
-                ? new vault.Mount(
-                      `${name}-kv`,
-                      {
-                          path: args.kvMount,
-                          type: "kv",
-                          options: { version: "2" },
-                          description: `Application secrets of the ${args.environment} environment`,
-                      },
-                      // Unmounting a secrets engine deletes every secret in it.
-                      { parent: this, protect: args.protect },
-                  )
-                : undefined;
+        const mount = args.createKvMount
+            ? new vault.Mount(
+                  `${name}-kv`,
+                  {
+                      path: args.kvMount,
+                      type: "kv",
+                      options: { version: "2" },
+                      description: `Application secrets of the ${args.environment} environment`,
+                  },
+                  // Unmounting a secrets engine deletes every secret in it.
+                  { parent: this, protect: args.protect },
+              )
+            : undefined;
         const stores = (args.applications ?? []).map((application) => {
             const policy = new vault.Policy(
                 `${name}-read-${application.name}`,

@@ -58,17 +58,14 @@ export interface ChartInstall {
     readonly values: Record<string, unknown>;
 }
 
-/** K3s's packaged ingress controller serves this class. */
-export const DEFAULT_INGRESS_CLASS = "traefik";
-
 /** What every platform UI's ingress values share: on, in `ingressClass`, with a certificate from
  *  `clusterIssuer`, and no wait for a load-balancer address. The provider otherwise awaits
  *  `.status.loadBalancer.ingress` for ten minutes, which an ingress controller that does not
  *  publish status never sets, and the platform's readiness must not hang on it. */
-export function ingressValues(ingressClass: string | undefined, clusterIssuer: string) {
+export function ingressValues(ingressClass: string, clusterIssuer: string) {
     return {
         enabled: true,
-        ingressClassName: ingressClass ?? DEFAULT_INGRESS_CLASS,
+        ingressClassName: ingressClass,
         annotations: { "cert-manager.io/cluster-issuer": clusterIssuer, "pulumi.com/skipAwait": "true" },
     };
 }

@@ -4,10 +4,6 @@
 
 export type SizingPreset = "reduced" | "full";
 
-/** What a component runs with when its args say nothing: one replica, the reduced preset. */
-export const DEFAULT_REPLICAS = 1;
-export const DEFAULT_PRESET: SizingPreset = "reduced";
-
 /** How heavy a workload is: a small controller, a busy one, or a data store. */
 export type Weight = "small" | "medium" | "large";
 
@@ -31,10 +27,7 @@ const TABLE: Readonly<Record<SizingPreset, Readonly<Record<Weight, Resources>>>>
 
 /** A PodDisruptionBudget in the charts' common shape: at least one pod stays while nodes drain.
  *  None on a single replica, where a budget would block every drain. */
-export function disruptionBudget(
-    wanted: boolean | undefined,
-    replicas: number,
-): { enabled: boolean; minAvailable?: number } {
+export function disruptionBudget(wanted: boolean, replicas: number): { enabled: boolean; minAvailable?: number } {
     return wanted && replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false };
 }
 
@@ -43,20 +36,22 @@ export function sized(preset: SizingPreset, weight: Weight): Resources {
     return TABLE[preset][weight];
 }
 
-/** How a component's args size and replicate its workloads. */
+/** How a component sizes and replicates its workloads, as the environment profile says. */
 export interface Replication {
-    readonly replicas?: number;
-    readonly podDisruptionBudgets?: boolean;
-    readonly resources?: SizingPreset;
+    /** Replicas of each workload that can run more than one. */
+    readonly replicas: number;
+    /** PodDisruptionBudgets, where replicas > 1. */
+    readonly podDisruptionBudgets: boolean;
+    /** Requests/limits preset. */
+    readonly resources: SizingPreset;
 }
 
 /** A replicated workload's values in the charts' common shape (`replicaCount`,
- *  `podDisruptionBudget`, `resources`), defaults applied. */
+ *  `podDisruptionBudget`, `resources`). */
 export function replicatedWorkload(args: Replication, weight: Weight) {
-    const replicas = args.replicas ?? DEFAULT_REPLICAS;
     return {
-        replicaCount: replicas,
-        podDisruptionBudget: disruptionBudget(args.podDisruptionBudgets, replicas),
-        resources: sized(args.resources ?? DEFAULT_PRESET, weight),
+        replicaCount: args.replicas,
+        podDisruptionBudget: disruptionBudget(args.podDisruptionBudgets, args.replicas),
+        resources: sized(args.resources, weight),
     };
 }

@@ -1,5 +1,6 @@
 // Rules that span several config keys, checked after each key has its right shape. Each rule
 // returns problems rather than throwing, so an admin sees every one of them in one run.
+import { K3S_INGRESS_CLASS } from "../../components/k3s/config";
 import { KubeconfigSummary } from "./kubeconfig";
 import { AddressBlock, hostBlock, isPrivate, overlaps, parseBlock, parseIPv4 } from "./ipv4";
 import { Environment, EnvironmentProfile } from "./profiles";
@@ -465,7 +466,7 @@ const alertReceiver: Rule = ({ config, secrets }) =>
 // K3s's Traefik serves the class `traefik`; with it turned off nothing does, and every
 // platform Ingress (Argo CD, Grafana, ACME HTTP-01 challenges) would go unserved.
 const ingressServed: Rule = ({ config }) =>
-    config.cluster.traefik === false && config.ingressClass === "traefik"
+    config.cluster.traefik === false && config.ingressClass === K3S_INGRESS_CLASS
         ? [
               {
                   key: "ingressClass",
@@ -511,7 +512,7 @@ const plainCredentials: Rule = ({ config }) =>
 // serves another class; without that, every Ingress of the platform would be refused.
 const ingressControllerNamed: Rule = ({ config, profile }) =>
     profile.networkPolicies === "default-deny" &&
-    config.ingressClass !== "traefik" &&
+    config.ingressClass !== K3S_INGRESS_CLASS &&
     config.ingressController === undefined
         ? [
               {

@@ -2,6 +2,7 @@
 // example (zod `meta`) that error messages quote; rules that span fields live in rules.ts.
 import * as path from "node:path";
 import { z } from "zod";
+import { K3S_INGRESS_CLASS } from "../../components/k3s/config";
 import { carriesCredentials, checkedInOrder, DNS_LABEL, matching, pemCertificate } from "./fields";
 import { parseBlock, parseIPv4 } from "./ipv4";
 import { profileOverridesSchema } from "./profiles";
@@ -334,9 +335,9 @@ export const configSchema = z.strictObject({
     /** Base DNS domain; platform hosts are `<service>.<domain>`. Required. */
     domain: dnsName.meta({ example: "dev.home.arpa" }),
     /** Ingress class of the platform's ingresses. Default `traefik` (bundled with K3s). */
-    ingressClass: matching(DNS_LABEL, "is not an ingress class name").default("traefik").meta({
-        example: "traefik",
-    }),
+    ingressClass: matching(DNS_LABEL, "is not an ingress class name")
+        .default(K3S_INGRESS_CLASS)
+        .meta({ example: K3S_INGRESS_CLASS }),
     /** The ingress controller serving `ingressClass`, which the network policies admit to the
      *  platform's UIs. Default: K3s's Traefik in kube-system. */
     ingressController: z

@@ -8,6 +8,7 @@ import {
     infrastructureProject,
 } from "../../components/application-sets";
 import { ArgoCd } from "../../components/argocd";
+import { ONE_REDUCED } from "../fixtures";
 import { names, only, Registration, registrations } from "../harness";
 
 const REPO = "https://github.com/example/homelab.git";
@@ -15,6 +16,7 @@ const PLATFORM = { environment: "dev", domain: "dev.home.arpa", clusterIssuer: "
 const DEV: Omit<ApplicationSetsArgs, "argocd"> = {
     repoUrl: REPO,
     revision: "main",
+    path: "gitops",
     platform: PLATFORM,
     namespaceSuffix: "-dev",
     applicationsSync: "automated",
@@ -198,7 +200,12 @@ describe("applicationsApplicationSet", () => {
 describe("ApplicationSets", () => {
     const build = (args: Partial<ApplicationSetsArgs>) =>
         registrations(() => {
-            const argocd = new ArgoCd("argocd", { host: "argocd.dev.home.arpa", clusterIssuer: "homelab-ca" });
+            const argocd = new ArgoCd("argocd", {
+                ...ONE_REDUCED,
+                host: "argocd.dev.home.arpa",
+                clusterIssuer: "homelab-ca",
+                ingressClass: "traefik",
+            });
             new ApplicationSets("gitops", { argocd, ...DEV, ...args });
         });
 

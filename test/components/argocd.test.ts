@@ -1,9 +1,10 @@
 import * as assert from "node:assert/strict";
 import { ArgoCd, argocdValues } from "../../components/argocd";
 import { CHARTS } from "../../components/shared/versions";
+import { ONE_REDUCED } from "../fixtures";
 import { names, only, Registration, registrations } from "../harness";
 
-const BASE = { host: "argocd.home.arpa", clusterIssuer: "homelab-ca" };
+const BASE = { ...ONE_REDUCED, host: "argocd.home.arpa", clusterIssuer: "homelab-ca", ingressClass: "traefik" };
 
 describe("ArgoCd", () => {
     let recorded: Registration[];

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { CertManager, certManagerValues, IssuerArgs } from "../../components/cert-manager";
 import { CHARTS } from "../../components/shared/versions";
+import { ONE_REDUCED } from "../fixtures";
 import { names, only, Registration, registrations } from "../harness";
 
 const ACME = {
@@ -14,7 +15,9 @@ const ACME = {
 describe("CertManager with a private CA", () => {
     let recorded: Registration[];
     before(async () => {
-        recorded = await registrations(() => new CertManager("cert-manager", { issuer: { kind: "privateCa" } }));
+        recorded = await registrations(
+            () => new CertManager("cert-manager", { ...ONE_REDUCED, issuer: { kind: "privateCa" } }),
+        );
     });
 
     it("installs the pinned chart into cert-manager", () => {
@@ -83,7 +86,7 @@ describe("CertManager with a private CA", () => {
 describe("CertManager with ACME over HTTP-01", () => {
     let recorded: Registration[];
     before(async () => {
-        recorded = await registrations(() => new CertManager("cert-manager", { issuer: ACME }));
+        recorded = await registrations(() => new CertManager("cert-manager", { ...ONE_REDUCED, issuer: ACME }));
     });
 
     it("creates one ACME ClusterIssuer answering through the ingress class", () => {
@@ -111,7 +114,7 @@ describe("CertManager with ACME over Cloudflare DNS-01", () => {
     let recorded: Registration[];
     before(async () => {
         const issuer: IssuerArgs = { ...ACME, solver: { cloudflare: { apiToken: "cf-token" } } };
-        recorded = await registrations(() => new CertManager("cert-manager", { issuer }));
+        recorded = await registrations(() => new CertManager("cert-manager", { ...ONE_REDUCED, issuer }));
     });
 
     it("keeps the API token in a secret", () => {
@@ -135,11 +138,16 @@ describe("CertManager with ACME over Cloudflare DNS-01", () => {
 
 describe("certManagerValues", () => {
     it("installs and keeps the CRDs", () => {
-        assert.deepEqual(certManagerValues({ issuer: ACME }).crds, { enabled: true, keep: true });
+        assert.deepEqual(certManagerValues({ ...ONE_REDUCED, issuer: ACME }).crds, { enabled: true, keep: true });
     });
 
     it("runs two replicas with PodDisruptionBudgets for controller, webhook and cainjector when asked", () => {
-        const values = certManagerValues({ issuer: ACME, replicas: 2, podDisruptionBudgets: true }) as any;
+        const values = certManagerValues({
+            ...ONE_REDUCED,
+            issuer: ACME,
+            replicas: 2,
+            podDisruptionBudgets: true,
+        }) as any;
         for (const workload of [values, values.webhook, values.cainjector]) {
             assert.equal(workload.replicaCount, 2);
             assert.deepEqual(workload.podDisruptionBudget, { enabled: true, minAvailable: 1 });
@@ -147,12 +155,12 @@ describe("certManagerValues", () => {
     });
 
     it("puts no PodDisruptionBudget on a single replica", () => {
-        const values = certManagerValues({ issuer: ACME, replicas: 1, podDisruptionBudgets: true }) as any;
+        const values = certManagerValues({ ...ONE_REDUCED, issuer: ACME, podDisruptionBudgets: true }) as any;
         assert.deepEqual(values.podDisruptionBudget, { enabled: false });
     });
 
     it("turns off the startupapicheck hook and the in-chart ServiceMonitor", () => {
-        const values = certManagerValues({ issuer: ACME });
+        const values = certManagerValues({ ...ONE_REDUCED, issuer: ACME });
         assert.deepEqual(values.startupapicheck, { enabled: false });
         assert.deepEqual(values.prometheus, { enabled: true, servicemonitor: { enabled: false } });
     });

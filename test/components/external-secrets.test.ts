@@ -1,11 +1,12 @@
 import * as assert from "node:assert/strict";
 import { ExternalSecrets, externalSecretsValues } from "../../components/external-secrets";
 import { CHARTS } from "../../components/shared/versions";
+import { ONE_REDUCED } from "../fixtures";
 import { names, only, registrations } from "../harness";
 
 describe("ExternalSecrets", () => {
     it("installs the pinned chart into external-secrets", async () => {
-        const recorded = await registrations(() => new ExternalSecrets("external-secrets", {}));
+        const recorded = await registrations(() => new ExternalSecrets("external-secrets", ONE_REDUCED));
         const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "external-secrets-chart").inputs;
         assert.deepEqual(
             [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
@@ -21,8 +22,8 @@ describe("ExternalSecrets", () => {
 
     it("waits for the Prometheus Operator's CRDs when it renders ServiceMonitors", async () => {
         const recorded = await registrations(() => {
-            const crds = new ExternalSecrets("crds-stand-in", {});
-            new ExternalSecrets("external-secrets", { serviceMonitors: { crds } });
+            const crds = new ExternalSecrets("crds-stand-in", ONE_REDUCED);
+            new ExternalSecrets("external-secrets", { ...ONE_REDUCED, serviceMonitors: { crds } });
         });
         const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "external-secrets-chart");
         assert.ok(names(chart.dependencies).includes("crds-stand-in-chart"));
@@ -31,7 +32,7 @@ describe("ExternalSecrets", () => {
 
 describe("externalSecretsValues", () => {
     const ha = externalSecretsValues({ replicas: 2, podDisruptionBudgets: true, resources: "full" }) as any;
-    const single = externalSecretsValues({}) as any;
+    const single = externalSecretsValues(ONE_REDUCED) as any;
 
     it("installs the CRDs and keeps them when the chart is removed", () => {
         assert.equal(single.installCRDs, true);
@@ -59,9 +60,12 @@ describe("externalSecretsValues", () => {
     });
 
     it("always renders its ServiceMonitor when asked, instead of checking for the CRD at render time", () => {
-        assert.deepEqual(externalSecretsValues({ serviceMonitors: { crds: {} as any } }).serviceMonitor, {
-            enabled: true,
-            renderMode: "alwaysRender",
-        });
+        assert.deepEqual(
+            externalSecretsValues({ ...ONE_REDUCED, serviceMonitors: { crds: {} as any } }).serviceMonitor,
+            {
+                enabled: true,
+                renderMode: "alwaysRender",
+            },
+        );
     });
 });

@@ -34,7 +34,9 @@ describe("MetalLb", () => {
     });
 
     it("keeps the chart's objects, its CRDs and so every pool, when the chart goes, where state is protected", async () => {
-        const kept = await registrations(() => new MetalLb("metallb", { pools: POOLS, protect: true }));
+        const kept = await registrations(
+            () => new MetalLb("metallb", { pools: POOLS, resources: "reduced", protect: true }),
+        );
         const chart = only(kept, "kubernetes:helm.sh/v4:Chart", "metallb-chart");
         // Not protect: a chart upgrade that drops an object must still work.
         assert.deepEqual([chart.retainOnDelete, chart.protect], [true, false]);
@@ -127,7 +129,7 @@ describe("MetalLb", () => {
 
 describe("metallbValues", () => {
     it("turns frr-k8s and FRR off for L2 mode", () => {
-        const values = metallbValues({ pools: POOLS });
+        const values = metallbValues({ pools: POOLS, resources: "reduced" });
         assert.deepEqual(values.frrk8s, { enabled: false });
         assert.deepEqual((values.speaker as Record<string, unknown>).frr, { enabled: false });
     });
@@ -145,7 +147,7 @@ describe("metallbValues", () => {
     });
 
     it("creates no monitoring objects, which would wait for monitoring's CRDs", () => {
-        assert.deepEqual(metallbValues({ pools: POOLS }).prometheus, {
+        assert.deepEqual(metallbValues({ pools: POOLS, resources: "reduced" }).prometheus, {
             rbacPrometheus: false,
             serviceMonitor: { enabled: false },
             prometheusRule: { enabled: false },
@@ -153,7 +155,11 @@ describe("metallbValues", () => {
     });
 
     it("lays the escape-hatch values over its own", () => {
-        const values = metallbValues({ pools: POOLS, values: { controller: { logLevel: "debug" } } });
+        const values = metallbValues({
+            pools: POOLS,
+            resources: "reduced",
+            values: { controller: { logLevel: "debug" } },
+        });
         assert.deepEqual(values.controller, {
             resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
             logLevel: "debug",

@@ -26,7 +26,13 @@ const nodes = k3sNodes;
 const build = (servers: number, agents: number, extra: object = {}) => {
     let cluster: K3sCluster | undefined;
     return registrations(() => {
-        cluster = new K3sCluster("k3s", { nodes: nodes(servers, agents), version: "v1.34.2+k3s1", ...extra });
+        cluster = new K3sCluster("k3s", {
+            nodes: nodes(servers, agents),
+            version: "v1.34.2+k3s1",
+            apiAddress: "10.0.1.1",
+            traefik: true,
+            ...extra,
+        });
     }).then((recorded) => ({ recorded, cluster: cluster! }));
 };
 
@@ -265,7 +271,14 @@ describe("K3sCluster draining nodes (production)", () => {
     it("drains again exactly when the node's K3s restarts: new settings or a release, not a new connection", async () => {
         const triggers = async (extra: object, nodes = k3sNodes(2, 4)) => {
             const recorded = await registrations(() => {
-                new K3sCluster("k3s", { nodes, version: "v1.34.2+k3s1", drain: true, ...extra });
+                new K3sCluster("k3s", {
+                    nodes,
+                    version: "v1.34.2+k3s1",
+                    apiAddress: "10.0.1.1",
+                    traefik: true,
+                    drain: true,
+                    ...extra,
+                });
             });
             return ["agent-1", "agent-2"].map((agent) => [
                 only(recorded, COMMAND, `k3s-${agent}-drain`).inputs.triggers,

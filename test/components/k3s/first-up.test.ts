@@ -12,7 +12,7 @@ import {
     INSTALL_SCRIPT,
     uncordonCommand,
 } from "../../../components/k3s/node-commands";
-import { k3sNodes } from "../../fixtures";
+import { k3sNodes, ONE_REDUCED } from "../../fixtures";
 import { only, Registration, registrations, ROOT } from "../../harness";
 
 const COMMAND = "command:remote:Command";
@@ -65,7 +65,9 @@ describe("a first production up, as docs/nodes.md models it", () => {
             new K3sCluster("k3s", {
                 nodes: k3sNodes(3, 2),
                 version: "v1.34.2+k3s1",
+                apiAddress: "10.0.1.100",
                 vip: { address: "10.0.1.100", interface: "eth0" },
+                traefik: true,
                 drain: true,
                 hardening: true,
             });
@@ -144,7 +146,13 @@ describe("a first production up, as docs/nodes.md models it", () => {
     });
 
     it("names the await the program gives redis-ha's StatefulSet, and the provider's for HAProxy", () => {
-        const redis = argocdValues({ host: "argocd.home.arpa", clusterIssuer: "ca", highAvailability: true });
+        const redis = argocdValues({
+            ...ONE_REDUCED,
+            host: "argocd.home.arpa",
+            clusterIssuer: "ca",
+            ingressClass: "traefik",
+            highAvailability: true,
+        });
         const annotations = (redis["redis-ha"] as any).redis.annotations;
         assert.deepEqual(annotations, { "pulumi.com/timeoutSeconds": "1200" });
         assert.deepEqual(row("Argo CD's `argocd-redis-ha-server` StatefulSet").timeout, [REDIS_HA_AWAIT_SECONDS]);

@@ -60,7 +60,13 @@ describe("kube-vip", () => {
         let kubeconfig: string;
         before(async () => {
             recorded = await registrations(() => {
-                const cluster = new K3sCluster("k3s", { nodes: k3sNodes(3, 1), version: "v1.34.2+k3s1", vip: VIP });
+                const cluster = new K3sCluster("k3s", {
+                    nodes: k3sNodes(3, 1),
+                    version: "v1.34.2+k3s1",
+                    apiAddress: VIP.address,
+                    vip: VIP,
+                    traefik: true,
+                });
                 void unwrap(cluster.kubeconfig).then((text) => (kubeconfig = text));
             });
         });

@@ -24,7 +24,9 @@ const NODES: readonly K3sNode[] = k3sNodes(2, 1).map((n) => ({ ...n, hostKey: ho
 const PRODUCTION: Omit<K3sClusterArgs, "nodes"> = {
     version: RELEASE,
     sshPrivateKey: KEY,
+    apiAddress: VIP.address,
     vip: VIP,
+    traefik: true,
     drain: true,
     hardening: true,
     protect: true,
@@ -197,7 +199,7 @@ describe("K3s on stand-in nodes: day 2", () => {
     });
 
     it("restarts a node's K3s without the installer when only its settings changed (dev: no drain)", async () => {
-        const dev = { version: RELEASE, sshPrivateKey: KEY };
+        const dev = { version: RELEASE, sshPrivateKey: KEY, apiAddress: "10.0.1.1", traefik: true };
         const lab = new Homelab(k3sNodes(1, 0));
         await lab.up(dev);
         const change = await lab.up({ ...dev, traefik: false });

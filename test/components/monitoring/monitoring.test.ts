@@ -2,13 +2,20 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { alertmanagerConfig, Monitoring, monitoringValues } from "../../../components/monitoring/monitoring";
 import { CHARTS } from "../../../components/shared/versions";
+import { ONE_REDUCED } from "../../fixtures";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../../harness";
 
 /** Stand in for the cert-manager install and the CRDs the chart must wait for. */
 const certManagerStandIn = () => new k8s.core.v1.Namespace("cert-manager", {});
 const crdsStandIn = () => new k8s.core.v1.Namespace("prometheus-operator-crds", {});
 
-const BASE = { host: "grafana.home.arpa", clusterIssuer: "homelab-ca", retention: "7d" };
+const BASE = {
+    ...ONE_REDUCED,
+    host: "grafana.home.arpa",
+    clusterIssuer: "homelab-ca",
+    ingressClass: "traefik",
+    retention: "7d",
+};
 
 describe("Monitoring", () => {
     let recorded: Registration[];

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ExternalSecrets } from "../../../components/external-secrets";
 import { KubernetesSecretStore } from "../../../components/secret-store/kubernetes";
+import { ONE_REDUCED } from "../../fixtures";
 import { names, only, Registration, registrations } from "../../harness";
 
 const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
@@ -11,7 +12,7 @@ describe("KubernetesSecretStore", () => {
     let recorded: Registration[];
     before(async () => {
         recorded = await registrations(() => {
-            const externalSecrets = new ExternalSecrets("external-secrets", {});
+            const externalSecrets = new ExternalSecrets("external-secrets", ONE_REDUCED);
             new KubernetesSecretStore("secret-store", {
                 externalSecrets,
                 applications: [

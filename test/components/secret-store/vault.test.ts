@@ -1,12 +1,14 @@
 import * as assert from "node:assert/strict";
 import { ExternalSecrets } from "../../../components/external-secrets";
 import { applicationPolicy, VaultSecretStore, VaultSecretStoreArgs } from "../../../components/secret-store/vault";
+import { ONE_REDUCED } from "../../fixtures";
 import { CLUSTER_CA, names, only, REVIEWER_JWT, Registration, registrations } from "../../harness";
 
 const ARGS: Omit<VaultSecretStoreArgs, "externalSecrets"> = {
     address: "https://vault.home.arpa:8200",
     authMount: "kubernetes-production",
     kvMount: "homelab/production",
+    createKvMount: true,
     kubernetesHost: "https://192.168.30.11:6443",
     environment: "production",
     applications: [
@@ -19,7 +21,7 @@ const ROLE = "vault:kubernetes/authBackendRole:AuthBackendRole";
 
 async function build(args: Partial<VaultSecretStoreArgs> = {}): Promise<Registration[]> {
     return registrations(() => {
-        const externalSecrets = new ExternalSecrets("external-secrets", {});
+        const externalSecrets = new ExternalSecrets("external-secrets", ONE_REDUCED);
         new VaultSecretStore("secret-store", { externalSecrets, ...ARGS, ...args });
     }, "production");
 }

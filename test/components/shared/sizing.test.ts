@@ -47,12 +47,15 @@ describe("sizing", () => {
 });
 
 describe("replicatedWorkload", () => {
-    it("runs one replica of the reduced preset, without a budget, where the args say nothing", () => {
-        assert.deepEqual(replicatedWorkload({}, "small"), {
-            replicaCount: 1,
-            podDisruptionBudget: { enabled: false },
-            resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
-        });
+    it("runs one replica without a budget, which would block every drain, even where budgets are wanted", () => {
+        assert.deepEqual(
+            replicatedWorkload({ replicas: 1, podDisruptionBudgets: true, resources: "reduced" }, "small"),
+            {
+                replicaCount: 1,
+                podDisruptionBudget: { enabled: false },
+                resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+            },
+        );
     });
 
     it("keeps one pod through a drain where several run and budgets are wanted", () => {
