@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { K3sCluster } from "../components/k3s/cluster";
-import { StackConfig } from "./config/load";
+import { StackConfig } from "./config/stack-config";
 
 /** How the stack reaches its cluster: the kubeconfig, and the K3s it installed (nodes mode). */
 export interface ClusterAccess {

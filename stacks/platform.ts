@@ -14,10 +14,8 @@ import {
     CertManager,
     certManagerServiceMonitor,
     clusterIssuerName,
-    IssuerArgs,
 } from "../components/cert-manager";
 import { EXTERNAL_SECRETS_NAMESPACE, ExternalSecrets } from "../components/external-secrets";
-import { Guards } from "../components/shared/chart";
 import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/secret-store/kubernetes";
 import { NetworkPolicies } from "../components/network-policies";
 import { METALLB_NAMESPACE, MetalLb, metallbServiceMonitor } from "../components/metallb";
@@ -26,22 +24,7 @@ import { K3sMetrics } from "../components/monitoring/k3s-scrapes";
 import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring/monitoring";
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/secret-store/vault";
-import { StackConfig } from "./config/load";
-
-/** The ClusterIssuer the environment's TLS settings ask for, with the solver's credentials. */
-function issuerFor(config: StackConfig): IssuerArgs {
-    const tls = config.tls;
-    if (tls.kind === "privateCa") {
-        return tls;
-    }
-    return {
-        ...tls,
-        solver:
-            tls.solver.kind === "cloudflare"
-                ? { cloudflare: { apiToken: tls.solver.apiToken } }
-                : { http01: { ingressClass: config.ingressClass } },
-    };
-}
+import { StackConfig } from "./config/stack-config";
 
 /** The secret store of the profile: Vault (production) or plain Kubernetes secrets. Both are
  *  the same-named ClusterSecretStore, so an application's ExternalSecret works everywhere. */
@@ -50,8 +33,8 @@ function profileSecretStore(
     externalSecrets: ExternalSecrets,
     provider: k8s.Provider,
     apiServer: pulumi.Input<string>,
-    guards: Guards,
 ) {
+    const guards = config.guards;
     // Each application reads its own secrets only, through a store its namespace alone may use.
     const applications = config.applications;
     if (config.secretStore.backend === "kubernetes") {
@@ -93,44 +76,32 @@ export function platform(
     apiServer: pulumi.Input<string>,
     k3sMetrics?: K3sMetrics,
 ) {
-    const profile = config.profile;
-    const shape = { resources: profile.resources, replicas: profile.controllerReplicas };
-    const issuer = issuerFor(config);
-    const clusterIssuer = clusterIssuerName(issuer);
-    const components = config.components;
-    const guards: Guards = { podSecurity: profile.podSecurity === "enforced", protect: profile.deletionProtection };
+    const { profile, guards, workloads, components } = config;
+    const clusterIssuer = clusterIssuerName(config.issuer);
+    // What both UIs share: their sizing, guards, and an ingress with a certificate.
+    const ui = { ...guards, ...workloads, clusterIssuer, ingressClass: config.ingressClass };
 
     const monitoringCrds = new PrometheusOperatorCrds(
         "prometheus-operator-crds",
-        { protect: profile.deletionProtection },
+        { protect: guards.protect },
         { provider },
     );
     const metallb = new MetalLb(
         "metallb",
-        { ...guards, pools: config.metallb.pools, resources: profile.resources, values: components.metallb?.values },
+        { ...guards, pools: config.metallb.pools, resources: workloads.resources, values: components.metallb?.values },
         { provider },
     );
     const certManager = new CertManager(
         "cert-manager",
-        {
-            ...guards,
-            ...shape,
-            issuer,
-            podDisruptionBudgets: profile.podDisruptionBudgets,
-            values: components.certManager?.values,
-        },
+        { ...guards, ...workloads, issuer: config.issuer, values: components.certManager?.values },
         { provider },
     );
     const argocd = new ArgoCd(
         "argocd",
         {
-            ...guards,
-            ...shape,
+            ...ui,
             host: `argocd.${config.domain}`,
-            clusterIssuer,
-            ingressClass: config.ingressClass,
             highAvailability: profile.highAvailability,
-            podDisruptionBudgets: profile.podDisruptionBudgets,
             serviceMonitors: { crds: monitoringCrds },
             values: components.argocd?.values,
         },
@@ -139,24 +110,15 @@ export function platform(
     const monitoring = new Monitoring(
         "monitoring",
         {
-            ...guards,
-            ...shape,
+            ...ui,
             host: `grafana.${config.domain}`,
-            clusterIssuer,
-            ingressClass: config.ingressClass,
             retention: profile.monitoring.retention,
-            storage: profile.monitoring.persistentStorage
-                ? { storageClass: config.storageClass, size: profile.monitoring.storageSize }
-                : undefined,
+            storage: config.monitoringStorage,
             // K3s serves its control-plane metrics off localhost only where the program installed it
             // (with the flags that expose them); on an existing cluster those scrapes stay off, so
             // there is no false TargetDown.
             k3s: k3sMetrics,
-            alerts: config.alerting && {
-                kind: config.alerting.receiver,
-                channel: config.alerting.channel,
-                url: config.alerting.url,
-            },
+            alerts: config.alerts,
             certManager,
             crds: monitoringCrds,
             additionalServiceMonitors: [certManagerServiceMonitor(), metallbServiceMonitor()],
@@ -177,14 +139,13 @@ export function platform(
         "external-secrets",
         {
             ...guards,
-            ...shape,
-            podDisruptionBudgets: profile.podDisruptionBudgets,
+            ...workloads,
             serviceMonitors: { crds: monitoringCrds },
             values: components.externalSecrets?.values,
         },
         { provider },
     );
-    const store = profileSecretStore(config, externalSecrets, provider, apiServer, guards);
+    const store = profileSecretStore(config, externalSecrets, provider, apiServer);
 
     if (profile.networkPolicies === "default-deny") {
         const namespaces = {

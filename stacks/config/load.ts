@@ -5,16 +5,11 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { summarizeKubeconfig } from "./kubeconfig";
-import { Application } from "../../components/shared/application";
 import { readApplications } from "./applications";
 import { parsePlainSecrets, readSecretFiles } from "./plain-secrets";
 import { SECRET_KEYS } from "./schema";
-import { SettingsWithSecrets, withSecrets } from "./secrets";
+import { StackConfig, stackConfig } from "./stack-config";
 import { validateConfig } from "./validate";
-
-/** The validated settings with their secrets, which stay Pulumi secrets, and the applications
- *  of gitops/applications/. */
-export type StackConfig = SettingsWithSecrets & { readonly applications: readonly Application[] };
 
 /** The project's root folder, where Pulumi.yaml and gitops/ live, and where Pulumi runs the program
  *  and its providers. */
@@ -104,8 +99,5 @@ export function loadConfig(): StackConfig {
         void pulumi.log.warn(warning);
     }
     // Read with getSecret, so that each value stays a secret wherever it flows.
-    return {
-        ...withSecrets(result.settings, (key) => config.getSecret(key), plain.secrets),
-        applications,
-    };
+    return stackConfig(result.settings, (key) => config.getSecret(key), { applications, plainSecrets: plain.secrets });
 }

@@ -2,6 +2,7 @@
 // it sees neither Pulumi nor secret values (only which secret keys are set, and how, and what
 // the kubeconfig's check found), so it is tested directly and can never leak a secret into an
 // error message.
+import { IssuerArgs } from "../../components/cert-manager";
 import { IngressControllerPeer, K3S_TRAEFIK } from "../../components/network-policies";
 import { K3S_VERSION } from "../../components/shared/versions";
 import { KubeconfigSummary } from "./kubeconfig";
@@ -39,17 +40,12 @@ export type ClusterAccessSettings =
           readonly server: string;
       };
 
-/** How the platform's certificates are issued, resolved from the profile and `tls.acme`. */
+/** How the platform's certificates are issued, resolved from the profile and `tls.acme`: the
+ *  issuer cert-manager takes, with its ACME solver only named (Cloudflare's token is a secret).
+ *  An ACME issuer's name is `letsencrypt-<stage>` for Let's Encrypt, else `acme-<stage>`. */
 export type TlsSettings =
-    | { readonly kind: "privateCa" }
-    | {
-          readonly kind: "acme";
-          /** ClusterIssuer name: `letsencrypt-<stage>` for Let's Encrypt, else `acme-<stage>`. */
-          readonly issuerName: string;
-          readonly server: string;
-          readonly email: string;
-          readonly solver: "http01" | "cloudflare";
-      };
+    | Extract<IssuerArgs, { kind: "privateCa" }>
+    | (Omit<Extract<IssuerArgs, { kind: "acme" }>, "solver"> & { readonly solver: "http01" | "cloudflare" });
 
 /** Where workloads' secrets come from: plain Kubernetes Secrets, or Vault. */
 export type SecretStoreSettings = { readonly backend: "kubernetes" } | ({ readonly backend: "vault" } & VaultSettings);

@@ -1,8 +1,9 @@
-// Each secret attached to the setting that uses it, in one pass, still a Pulumi secret.
+// The stack config: each secret attached to the setting that uses it, in one pass, still a
+// Pulumi secret; and the profile's choices in the components' own argument types.
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { PlainSecret } from "../../../components/secret-store/kubernetes";
-import { withSecrets } from "../../../stacks/config/secrets";
+import { stackConfig } from "../../../stacks/config/stack-config";
 import { SecretKey } from "../../../stacks/config/schema";
 import { validateConfig } from "../../../stacks/config/validate";
 import { input, secrets, values } from "../../fixtures";
@@ -14,10 +15,10 @@ function production(keys: SecretKey[], change: (v: any) => void = () => {}) {
         input("production", values("production", change), secrets(Object.fromEntries(keys.map((k) => [k, "secure"])))),
     );
     assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
-    return withSecrets(result.settings, (key) => (keys.includes(key) ? pulumi.secret(`value-${key}`) : undefined));
+    return stackConfig(result.settings, (key) => (keys.includes(key) ? pulumi.secret(`value-${key}`) : undefined));
 }
 
-describe("withSecrets", () => {
+describe("stackConfig", () => {
     before(() => useStack("production", { config: {}, secretKeys: [] }));
 
     it("gives the etcd S3 target its keys and the nodes the SSH key, as secrets", async () => {
@@ -39,9 +40,43 @@ describe("withSecrets", () => {
             v.tls = { acme: { email: "admin@example.com", solver: "cloudflare" } };
             v.alerting = { receiver: "discord" };
         });
-        assert.ok(settings.tls.kind === "acme" && settings.tls.solver.kind === "cloudflare");
-        assert.equal(await unwrap(settings.tls.solver.apiToken), "value-cloudflareApiToken");
-        assert.equal(await unwrap(settings.alerting!.url), "value-alertingUrl");
+        assert.ok(settings.issuer.kind === "acme" && "cloudflare" in settings.issuer.solver);
+        assert.equal(
+            await unwrap(pulumi.output(settings.issuer.solver.cloudflare.apiToken)),
+            "value-cloudflareApiToken",
+        );
+        assert.deepEqual(Object.keys(settings.alerts!), ["kind", "url"]);
+        assert.equal(settings.alerts!.kind, "discord");
+        assert.equal(await unwrap(pulumi.output(settings.alerts!.url)), "value-alertingUrl");
+    });
+
+    it("answers HTTP-01 challenges through the platform's ingress class, and takes Slack's channel", () => {
+        const settings = production(["alertingUrl"], (v) => {
+            v.tls = { acme: { email: "admin@example.com", solver: "http01" } };
+            v.ingressClass = "nginx";
+            v.ingressController = { namespace: "ingress-nginx", pods: { "app.kubernetes.io/name": "ingress-nginx" } };
+            v.alerting = { receiver: "slack", channel: "#homelab" };
+        });
+        assert.ok(settings.issuer.kind === "acme");
+        assert.deepEqual(settings.issuer.solver, { http01: { ingressClass: "nginx" } });
+        assert.deepEqual([settings.alerts!.kind, settings.alerts!.channel], ["slack", "#homelab"]);
+    });
+
+    it("sizes, replicates and guards production's components, and keeps its monitoring data", () => {
+        const settings = production([], (v) => (v.storageClass = "longhorn"));
+        assert.deepEqual(settings.workloads, { replicas: 2, podDisruptionBudgets: true, resources: "full" });
+        assert.deepEqual(settings.guards, { podSecurity: true, protect: true });
+        assert.deepEqual(settings.monitoringStorage, { storageClass: "longhorn", size: "50Gi" });
+    });
+
+    it("runs dev's components once each, reduced and unguarded, and keeps no monitoring data", () => {
+        const result = validateConfig(input("dev", values("dev")));
+        assert.ok(result.ok);
+        const settings = stackConfig(result.settings, () => undefined);
+        assert.deepEqual(settings.workloads, { replicas: 1, podDisruptionBudgets: false, resources: "reduced" });
+        assert.deepEqual(settings.guards, { podSecurity: false, protect: false });
+        assert.equal(settings.monitoringStorage, undefined);
+        assert.equal(settings.alerts, undefined);
     });
 
     it("gives Vault the token Pulumi uses, or none, so the provider reads VAULT_TOKEN", async () => {
@@ -58,7 +93,8 @@ describe("withSecrets", () => {
         const result = validateConfig(input("dev", values("dev")));
         assert.ok(result.ok);
         const dummy = { name: "example-app", data: { password: "dummy" } } as unknown as PlainSecret;
-        assert.deepEqual(withSecrets(result.settings, () => undefined, [dummy]).secretStore, {
+        const tree = { applications: [], plainSecrets: [dummy] };
+        assert.deepEqual(stackConfig(result.settings, () => undefined, tree).secretStore, {
             backend: "kubernetes",
             plainSecrets: [dummy],
         });

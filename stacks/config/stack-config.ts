@@ -1,0 +1,125 @@
+// The one conversion from config to what the components take: the validated settings with each
+// secret value attached where it is used (the rules have already required every one a setting
+// needs, so no caller checks for presence again; they stay Pulumi secrets wherever they flow),
+// and the profile's choices in the components' own argument types.
+import * as pulumi from "@pulumi/pulumi";
+import { RepoCredentials } from "../../components/application-sets";
+import { Application } from "../../components/shared/application";
+import { PlainSecret } from "../../components/secret-store/kubernetes";
+import { SecretKey } from "./schema";
+import { IssuerArgs } from "../../components/cert-manager";
+import { AlertReceiver, MonitoringStorage } from "../../components/monitoring/monitoring";
+import { Guards } from "../../components/shared/chart";
+import { Replication } from "../../components/shared/sizing";
+import { ClusterAccessSettings, checked, Settings, VaultSettings } from "./validate";
+
+type Secret = pulumi.Output<string>;
+type NodesSettings = Extract<ClusterAccessSettings, { mode: "nodes" }>;
+type EtcdS3 = NonNullable<NodesSettings["etcdS3"]>;
+
+/** How the program reaches the cluster, with the credentials it uses. */
+export type ClusterConnection =
+    | (Omit<NodesSettings, "etcdS3"> & {
+          /** Default: the SSH agent. */
+          readonly sshPrivateKey?: Secret;
+          readonly etcdS3?: EtcdS3 & { readonly accessKey: Secret; readonly secretKey: Secret };
+      })
+    | (Extract<ClusterAccessSettings, { mode: "kubeconfig" }> & { readonly kubeconfig: Secret });
+
+/** The secret store, with what it serves: dev's and staging's dummy secrets from Git, or Vault
+ *  with the token Pulumi uses (default: VAULT_TOKEN from the environment). */
+export type SecretStore =
+    | { readonly backend: "kubernetes"; readonly plainSecrets: readonly PlainSecret[] }
+    | ({ readonly backend: "vault" } & VaultSettings & { readonly token?: Secret });
+
+/** What the program runs on: every setting with its secrets, and what the components take in
+ *  their own argument types, each decided here once. */
+export interface StackConfig extends Omit<Settings, "cluster" | "tls" | "alerting" | "secretStore"> {
+    readonly cluster: ClusterConnection;
+    /** The ClusterIssuer that signs the platform's certificates, with the DNS-01 token where
+     *  Cloudflare answers challenges. */
+    readonly issuer: IssuerArgs;
+    /** Where Alertmanager sends alerts, with the receiver's URL; none where the profile keeps
+     *  alerts in Alertmanager. */
+    readonly alerts?: AlertReceiver;
+    readonly secretStore: SecretStore;
+    /** Credentials of a private GitOps repository. */
+    readonly gitopsCredentials?: RepoCredentials;
+    /** How the profile sizes and replicates the platform's workloads. */
+    readonly workloads: Replication;
+    /** How the profile guards each component's namespace. */
+    readonly guards: Guards;
+    /** Prometheus's and Alertmanager's volumes, where the profile keeps their data. */
+    readonly monitoringStorage?: MonitoringStorage;
+    /** The applications of gitops/applications/. */
+    readonly applications: readonly Application[];
+}
+
+/** What the program reads from the GitOps tree: the applications, and the dummy secrets a plain
+ *  store serves. */
+export interface GitopsTree {
+    readonly applications: readonly Application[];
+    readonly plainSecrets: readonly PlainSecret[];
+}
+
+/** The stack config: `settings` with each secret, read by `secret`, where it is used, the dummy
+ *  secrets a plain store serves, and the components' arguments. */
+export function stackConfig(
+    settings: Settings,
+    secret: (key: SecretKey) => Secret | undefined,
+    tree: GitopsTree = { applications: [], plainSecrets: [] },
+): StackConfig {
+    const required = (key: SecretKey) => checked(secret(key), key);
+    const { cluster, tls, alerting, secretStore, profile } = settings;
+    const sshKey = secret("gitopsSshKey");
+    const token = secret("gitopsToken");
+    return {
+        ...settings,
+        cluster:
+            cluster.mode === "kubeconfig"
+                ? { ...cluster, kubeconfig: required("kubeconfig") }
+                : {
+                      ...cluster,
+                      sshPrivateKey: secret("sshPrivateKey"),
+                      etcdS3: cluster.etcdS3 && {
+                          ...cluster.etcdS3,
+                          accessKey: required("etcdS3AccessKey"),
+                          secretKey: required("etcdS3SecretKey"),
+                      },
+                  },
+        issuer:
+            tls.kind === "privateCa"
+                ? tls
+                : {
+                      ...tls,
+                      solver:
+                          tls.solver === "cloudflare"
+                              ? { cloudflare: { apiToken: required("cloudflareApiToken") } }
+                              : { http01: { ingressClass: settings.ingressClass } },
+                  },
+        alerts: alerting && {
+            kind: alerting.receiver,
+            ...(alerting.channel === undefined ? {} : { channel: alerting.channel }),
+            url: required("alertingUrl"),
+        },
+        secretStore:
+            secretStore.backend === "vault"
+                ? { ...secretStore, token: secret("vaultToken") }
+                : { ...secretStore, plainSecrets: tree.plainSecrets },
+        gitopsCredentials: sshKey
+            ? { sshPrivateKey: sshKey }
+            : token
+              ? { username: settings.gitops.username, password: token }
+              : undefined,
+        workloads: {
+            replicas: profile.controllerReplicas,
+            podDisruptionBudgets: profile.podDisruptionBudgets,
+            resources: profile.resources,
+        },
+        guards: { podSecurity: profile.podSecurity === "enforced", protect: profile.deletionProtection },
+        monitoringStorage: profile.monitoring.persistentStorage
+            ? { storageClass: settings.storageClass, size: profile.monitoring.storageSize }
+            : undefined,
+        applications: tree.applications,
+    };
+}
