@@ -50,3 +50,13 @@ export function carriesCredentials(url: string): boolean {
     if (userinfo === undefined) return false;
     return userinfo.includes(":") || /^https?:/i.test(url);
 }
+
+/** The first check of a URL the stack file holds: no credentials in it (the problem names not the
+ *  value, which would show them), and `instead`, how the credential reaches its user. */
+export function withoutCredentials(instead: string) {
+    return {
+        test: (v: string) => !carriesCredentials(v),
+        problem: `carries credentials: the stack file would hold them in plain text; ${instead}`,
+        quote: false,
+    };
+}

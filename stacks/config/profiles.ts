@@ -198,54 +198,44 @@ const dev: EnvironmentProfile = {
     footprint: { cpuRequests: "2", memoryRequests: "4Gi", volumes: "2Gi" },
 };
 
+/** Staging: dev's sizing, with what production enforces, so a change that breaks under it
+ *  fails here first. */
 const staging: EnvironmentProfile = {
-    resources: "reduced",
-    highAvailability: false,
-    controllerReplicas: 1,
-    minServers: 1,
-    podDisruptionBudgets: false,
+    ...dev,
     podSecurity: "enforced",
-    hardening: false,
-    pinnedHostKeys: true,
-    // A restart in staging may interrupt its workloads; the drain's wait is production's.
-    drainNodes: false,
-    deletionProtection: false,
     networkPolicies: "default-deny",
-    storage: "local",
-    etcdSnapshots: { enabled: true, schedule: "0 */12 * * *", retention: 10, alertAfter: "25h" },
+    pinnedHostKeys: true,
     secretsEncryption: true,
-    secrets: "kubernetes",
     // Let's Encrypt's staging CA has generous rate limits, so a staging rebuild never locks out production.
     tlsIssuer: "acme-staging",
+    etcdSnapshots: { enabled: true, schedule: "0 */12 * * *", retention: 10, alertAfter: "25h" },
     monitoring: { retention: "7d", persistentStorage: true, storageSize: "10Gi", alertRouting: false },
     namespaceSuffix: "-staging",
-    applicationsSync: "automated",
     // Sized like dev's lab (two small nodes, the reduced preset): dev's requests plus a DaemonSet
     // pod on the second node. Volumes: Prometheus' 10Gi and Alertmanager's 1Gi; doubling
     // Prometheus' volume still fits.
     footprint: { cpuRequests: "2", memoryRequests: "4Gi", volumes: "24Gi" },
 };
 
+/** Production: staging's guards, made highly available, hardened, protected and kept. */
 const production: EnvironmentProfile = {
+    ...staging,
     resources: "full",
     highAvailability: true,
     controllerReplicas: 2,
     minServers: 3,
     podDisruptionBudgets: true,
-    podSecurity: "enforced",
+    storage: "distributed",
+    monitoring: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true },
+    etcdSnapshots: { enabled: true, schedule: "0 */6 * * *", retention: 28, alertAfter: "13h" },
     hardening: true,
-    pinnedHostKeys: true,
+    // Only here: a restart in dev or staging may interrupt their workloads rather than wait.
     drainNodes: true,
     deletionProtection: true,
-    networkPolicies: "default-deny",
-    storage: "distributed",
-    etcdSnapshots: { enabled: true, schedule: "0 */6 * * *", retention: 28, alertAfter: "13h" },
-    secretsEncryption: true,
     secrets: "vault",
     tlsIssuer: "acme-production",
-    monitoring: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true },
-    namespaceSuffix: "",
     applicationsSync: "manual",
+    namespaceSuffix: "",
     // Five nodes, the full preset and two replicas of every controller (Argo CD's redis-ha and
     // Prometheus take half of the memory), with about 30% to spare: a component may grow, a new
     // heavy one is a decision made here.

@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import { z } from "zod";
 import { K3S_INGRESS_CLASS } from "../../components/k3s/config";
-import { carriesCredentials, checkedInOrder, DNS_LABEL, matching, pemCertificate } from "./fields";
+import { checkedInOrder, withoutCredentials, DNS_LABEL, matching, pemCertificate } from "./fields";
 import { parseBlock, parseIPv4 } from "./ipv4";
 import { profileOverridesSchema } from "./profiles";
 
@@ -181,12 +181,7 @@ const tlsSchema = z.strictObject({
 const gitopsSchema = z.strictObject({
     /** Git repository ArgoCD reads, https or ssh. Required. */
     repoUrl: checkedInOrder([
-        {
-            test: (v) => !carriesCredentials(v),
-            problem:
-                "carries credentials: the stack file would hold them in plain text; set the secret gitopsToken (https) or gitopsSshKey (ssh) instead",
-            quote: false,
-        },
+        withoutCredentials("set the secret gitopsToken (https) or gitopsSshKey (ssh) instead"),
         {
             test: (v) => /^(https:\/\/|ssh:\/\/)[^\s]+$/.test(v) || /^[\w.-]+@[\w.-]+:[^\s]+$/.test(v),
             problem: "is not an https or ssh Git URL",
@@ -226,12 +221,9 @@ function isGitRevision(value: string): boolean {
 const vaultSchema = z.strictObject({
     /** Vault API address. Required where the profile's secrets come from Vault. */
     address: checkedInOrder([
-        {
-            test: (v) => !carriesCredentials(v),
-            problem:
-                "carries credentials: the stack file would hold them in plain text; Pulumi logs in with the secret vaultToken, External Secrets with the Kubernetes auth backend",
-            quote: false,
-        },
+        withoutCredentials(
+            "Pulumi logs in with the secret vaultToken, External Secrets with the Kubernetes auth backend",
+        ),
         {
             test: (v) => /^https?:\/\/[^/?#\s]+\/?$/.test(v),
             problem: "is not an http(s) URL of scheme, host and port only",
@@ -285,12 +277,7 @@ const vaultSchema = z.strictObject({
     /** The Kubernetes API's URL as Vault reaches it: Vault reviews External Secrets' login tokens
      *  there. Default: the cluster's API address (`https://<apiAddress>:6443`, or the kubeconfig's server). */
     kubernetesHost: checkedInOrder([
-        {
-            test: (v) => !carriesCredentials(v),
-            problem:
-                "carries credentials: the stack file would hold them in plain text; Vault authenticates to the API with the token reviewer's JWT",
-            quote: false,
-        },
+        withoutCredentials("Vault authenticates to the API with the token reviewer's JWT"),
         {
             test: (v) => /^https:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(v),
             problem: "is not an https URL of the Kubernetes API (host, port and path only)",
