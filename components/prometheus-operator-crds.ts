@@ -16,7 +16,7 @@ const RELEASE = "prometheus-operator-crds";
 const RELEASE_NAMESPACE = KUBE_SYSTEM;
 
 /** kube-prometheus-stack with only its `crds` subchart rendered. */
-export const CRDS_ONLY_VALUES: Record<string, unknown> = {
+const CRDS_ONLY_VALUES: Record<string, unknown> = {
     crds: { enabled: true },
     defaultRules: { create: false },
     windowsMonitoring: { enabled: false },

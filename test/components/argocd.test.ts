@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { ArgoCd, argocdValues } from "../../components/argocd";
-import { CHARTS } from "../../components/shared/versions";
 import { ONE_REDUCED } from "../fixtures";
 import { names, only, Registration, registrations } from "../harness";
 
@@ -10,14 +9,6 @@ describe("ArgoCd", () => {
     let recorded: Registration[];
     before(async () => {
         recorded = await registrations(() => new ArgoCd("argocd", BASE));
-    });
-
-    it("installs the pinned chart into argocd", () => {
-        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "argocd-chart").inputs;
-        assert.deepEqual(
-            [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
-            ["argo-cd", CHARTS.argocd.version, { repo: "https://argoproj.github.io/argo-helm" }, "argocd", "argocd"],
-        );
     });
 
     it("creates the argocd-redis secret from a generated password, as a secret", () => {

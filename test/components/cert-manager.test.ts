@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { CertManager, certManagerValues, IssuerArgs } from "../../components/cert-manager";
-import { CHARTS } from "../../components/shared/versions";
 import { ONE_REDUCED } from "../fixtures";
 import { names, only, Registration, registrations } from "../harness";
 
@@ -17,20 +16,6 @@ describe("CertManager with a private CA", () => {
     before(async () => {
         recorded = await registrations(
             () => new CertManager("cert-manager", { ...ONE_REDUCED, issuer: { kind: "privateCa" } }),
-        );
-    });
-
-    it("installs the pinned chart into cert-manager", () => {
-        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "cert-manager-chart").inputs;
-        assert.deepEqual(
-            [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
-            [
-                "cert-manager",
-                CHARTS.certManager.version,
-                { repo: "https://charts.jetstack.io" },
-                "cert-manager",
-                "cert-manager",
-            ],
         );
     });
 

@@ -1,25 +1,9 @@
 import * as assert from "node:assert/strict";
 import { ExternalSecrets, externalSecretsValues } from "../../components/external-secrets";
-import { CHARTS } from "../../components/shared/versions";
 import { ONE_REDUCED } from "../fixtures";
 import { names, only, registrations } from "../harness";
 
 describe("ExternalSecrets", () => {
-    it("installs the pinned chart into external-secrets", async () => {
-        const recorded = await registrations(() => new ExternalSecrets("external-secrets", ONE_REDUCED));
-        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "external-secrets-chart").inputs;
-        assert.deepEqual(
-            [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
-            [
-                "external-secrets",
-                CHARTS.externalSecrets.version,
-                { repo: "https://charts.external-secrets.io" },
-                "external-secrets",
-                "external-secrets",
-            ],
-        );
-    });
-
     it("waits for the Prometheus Operator's CRDs when it renders ServiceMonitors", async () => {
         const recorded = await registrations(() => {
             const crds = new ExternalSecrets("crds-stand-in", ONE_REDUCED);

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { MetalLb, metallbServiceMonitor, metallbValues } from "../../components/metallb";
-import { CHARTS } from "../../components/shared/versions";
 import { names, only, Registration, registrations } from "../harness";
 
 const POOLS = [
@@ -12,21 +11,6 @@ describe("MetalLb", () => {
     let recorded: Registration[];
     before(async () => {
         recorded = await registrations(() => new MetalLb("metallb", { pools: POOLS, resources: "full" }));
-    });
-
-    it("installs the pinned chart into metallb-system", () => {
-        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "metallb-chart");
-        assert.deepEqual(
-            { ...chart.inputs, values: undefined },
-            {
-                chart: "metallb",
-                version: CHARTS.metallb.version,
-                repositoryOpts: { repo: "https://metallb.github.io/metallb" },
-                name: "metallb",
-                namespace: "metallb-system",
-                values: undefined,
-            },
-        );
     });
 
     it("deletes the chart's objects with it where state is not protected (dev, staging)", () => {

@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { alertmanagerConfig, Monitoring, monitoringValues } from "../../../components/monitoring/monitoring";
-import { CHARTS } from "../../../components/shared/versions";
 import { ONE_REDUCED } from "../../fixtures";
 import { isSecret, names, only, Registration, registrations, unwrap } from "../../harness";
 
@@ -28,20 +27,6 @@ describe("Monitoring", () => {
                 crds: crdsStandIn(),
             });
         });
-    });
-
-    it("installs the pinned chart into monitoring", () => {
-        const chart = only(recorded, "kubernetes:helm.sh/v4:Chart", "monitoring-chart").inputs;
-        assert.deepEqual(
-            [chart.chart, chart.version, chart.repositoryOpts, chart.namespace, chart.name],
-            [
-                "kube-prometheus-stack",
-                CHARTS.monitoring.version,
-                { repo: "https://prometheus-community.github.io/helm-charts" },
-                "monitoring",
-                "kube-prometheus-stack",
-            ],
-        );
     });
 
     it("installs the chart after cert-manager, the operator's CRDs and Grafana's admin secret", () => {
