@@ -4,63 +4,33 @@ import { k3sScrapeValues } from "../../../components/monitoring/k3s-scrapes";
 const APISERVER_FAMILIES =
     "(apiserver|aggregator|apiextensions|authenticated_user|authentication|authorization|field_validation|kube_apiserver|node_authorizer|serviceaccount|watch_cache)_.+|etcd_(bookmark|lease|request|requests)_.+";
 const ETCD_FAMILIES = "etcd_(cluster|debugging|disk|mvcc|network|server|snap|wal)_.+|grpc_server_.+";
-// The chart's defaults, first in the lists that replace them.
-const CHART_APISERVER_DROP = {
-    action: "drop",
-    regex: "(etcd_request|apiserver_request_slo|apiserver_request_sli|apiserver_request)_duration_seconds_bucket;(0\\.15|0\\.2|0\\.3|0\\.35|0\\.4|0\\.45|0\\.6|0\\.7|0\\.8|0\\.9|1\\.25|1\\.5|1\\.75|2|3|3\\.5|4|4\\.5|6|7|8|9|15|20|40|45|50)(\\.0)?",
-    sourceLabels: ["__name__", "le"],
-};
-const CHART_KUBELET_DROP = {
-    action: "drop",
-    sourceLabels: ["__name__", "le"],
-    regex: "(csi_operations|storage_operation_duration)_seconds_bucket;(0.25|2.5|15|25|120|600)(\\.0)?",
-};
-// The chart's KubeClientErrors, reading client-go's requests where K3s's scrapes keep them.
-const K3S_RULES = {
-    "homelab-k3s": {
-        groups: [
-            {
-                name: "homelab.k3s",
-                rules: [
-                    {
-                        alert: "KubeClientErrors",
-                        expr: '(sum(rate(rest_client_requests_total{job="kubelet", metrics_path="/metrics", code=~"5.."}[5m])) by (cluster, instance, job, namespace)\n  /\nsum(rate(rest_client_requests_total{job="kubelet", metrics_path="/metrics"}[5m])) by (cluster, instance, job, namespace))\n> 0.01',
-                        for: "15m",
-                        labels: { severity: "warning" },
-                        annotations: {
-                            summary: "Kubernetes API server client is experiencing errors.",
-                            description:
-                                "The K3s process on '{{ $labels.instance }}' is experiencing {{ $value | humanizePercentage }} errors in its requests to the API server.",
-                            runbook_url:
-                                "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubeclienterrors",
-                        },
-                    },
-                ],
-            },
-        ],
-    },
-};
+/** The values without what is the chart's: the one default relabeling that leads each of the two
+ *  lists the program replaces (rendered/monitoring/dedup.test.ts checks it against the pinned
+ *  chart), and the rule map, whose one rule the last test reads. */
+function programOwn(values: Record<string, unknown>): Record<string, unknown> {
+    const own = structuredClone(values) as any;
+    own.kubeApiServer.serviceMonitor.metricRelabelings.shift();
+    own.kubelet.serviceMonitor.metricRelabelings.shift();
+    delete own.additionalPrometheusRulesMap;
+    return own;
+}
 const keep = (regex: string) => [{ action: "keep", sourceLabels: ["__name__"], regex }];
 
 describe("k3sScrapeValues", () => {
     it("turns off the control-plane scrapes and their rule groups where K3s does not expose them", () => {
-        assert.deepEqual(k3sScrapeValues(undefined), {
+        assert.deepEqual(programOwn(k3sScrapeValues(undefined)), {
             kubeApiServer: {
-                serviceMonitor: { metricRelabelings: [CHART_APISERVER_DROP, ...keep(APISERVER_FAMILIES)] },
+                serviceMonitor: { metricRelabelings: keep(APISERVER_FAMILIES) },
             },
             kubelet: {
                 serviceMonitor: {
-                    metricRelabelings: [
-                        CHART_KUBELET_DROP,
-                        { action: "drop", sourceLabels: ["__name__"], regex: APISERVER_FAMILIES },
-                    ],
+                    metricRelabelings: [{ action: "drop", sourceLabels: ["__name__"], regex: APISERVER_FAMILIES }],
                 },
             },
             kubeControllerManager: { enabled: false },
             kubeScheduler: { enabled: false },
             kubeProxy: { enabled: false },
             kubeEtcd: { enabled: false },
-            additionalPrometheusRulesMap: K3S_RULES,
             defaultRules: {
                 disabled: { KubeClientErrors: true },
                 rules: {
@@ -77,16 +47,13 @@ describe("k3sScrapeValues", () => {
     it("scrapes K3s's servers and nodes, each metric family under one job", () => {
         const values = k3sScrapeValues({ servers: ["10.0.0.1"], nodes: ["10.0.0.1", "10.0.0.2"], etcd: true });
         const https = { https: true, insecureSkipVerify: true };
-        assert.deepEqual(values, {
+        assert.deepEqual(programOwn(values), {
             kubeApiServer: {
-                serviceMonitor: {
-                    metricRelabelings: [CHART_APISERVER_DROP, ...keep(APISERVER_FAMILIES)],
-                },
+                serviceMonitor: { metricRelabelings: keep(APISERVER_FAMILIES) },
             },
             kubelet: {
                 serviceMonitor: {
                     metricRelabelings: [
-                        CHART_KUBELET_DROP,
                         // The API server's families only from the servers' kubelets.
                         {
                             action: "drop",
@@ -128,7 +95,6 @@ describe("k3sScrapeValues", () => {
                 service: { port: 2381, targetPort: 2381 },
                 serviceMonitor: { bearerTokenFile: "", metricRelabelings: keep(ETCD_FAMILIES) },
             },
-            additionalPrometheusRulesMap: K3S_RULES,
             defaultRules: {
                 disabled: { KubeClientErrors: true },
                 rules: {
@@ -155,5 +121,19 @@ describe("k3sScrapeValues", () => {
             sourceLabels: ["__name__"],
             regex: "scheduler_.+|kubeproxy_.+",
         });
+    });
+
+    it("moves KubeClientErrors to the kubelet's job, where K3s's client-go requests are kept", () => {
+        for (const k3s of [undefined, { servers: ["10.0.0.1"], nodes: ["10.0.0.1"], etcd: true }]) {
+            const values = k3sScrapeValues(k3s) as any;
+            assert.deepEqual(values.defaultRules.disabled, { KubeClientErrors: true });
+            const groups = values.additionalPrometheusRulesMap["homelab-k3s"].groups;
+            assert.deepEqual(
+                groups.map((g: any) => [g.name, g.rules.map((r: any) => [r.alert, r.for, r.labels])]),
+                [["homelab.k3s", [["KubeClientErrors", "15m", { severity: "warning" }]]]],
+            );
+            const expr: string = groups[0].rules[0].expr;
+            assert.equal(expr.match(/rest_client_requests_total\{job="kubelet", metrics_path="\/metrics"/g)?.length, 2);
+        }
     });
 });
