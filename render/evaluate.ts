@@ -4,10 +4,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as mocksModule from "@pulumi/pulumi/runtime/mocks";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { parse } from "yaml";
+import { loadConfig } from "../stacks/config/load";
 import { homelab } from "../stacks/homelab";
+import { resolvedCluster, StackCluster, statedCluster } from "./cluster";
+import { recordRegistrations, Registration } from "./mock-monitor";
+
+export type { Registration } from "./mock-monitor";
 
 export const PROJECT = "homelab";
 export const ROOT = path.resolve(__dirname, "..");
@@ -39,28 +42,6 @@ export const REVIEWER_JWT = "eyJhbGciOiJSUzI1NiJ9.reviewer";
 export const CLUSTER_CA = "-----BEGIN CERTIFICATE-----\ncluster-ca\n-----END CERTIFICATE-----\n";
 const REVIEWER_JWT_BASE64 = Buffer.from(REVIEWER_JWT).toString("base64");
 const CLUSTER_CA_BASE64 = Buffer.from(CLUSTER_CA).toString("base64");
-
-/** One resource registration as the engine receives it. */
-export interface Registration {
-    /** The URN the engine gives it: `urn:pulumi:<stack>::<project>::<parent types $ type>::<name>`. */
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    readonly inputs: Record<string, unknown>;
-    readonly dependencies: string[];
-    /** Parent URN ("" for a root resource). */
-    readonly parent: string;
-    /** Provider reference (`<urn>::<id>`), "" for a default provider or a component. */
-    readonly provider: string;
-    readonly protect: boolean;
-    readonly retainOnDelete: boolean;
-    readonly deleteBeforeReplace: boolean;
-    /** The customTimeouts the program set (Go durations such as "20m"), "" where it set none. */
-    readonly customTimeouts: { readonly create: string; readonly update: string; readonly delete: string };
-    readonly additionalSecretOutputs: string[];
-    /** Paths of the inputs that carry a secret value (`connection`, `kubeconfig`, ...). */
-    readonly secretInputs: string[];
-}
 
 /** Stack config as the Pulumi CLI hands it to the program: `project:key` -> string. */
 export interface StackConfigFile {
@@ -103,79 +84,6 @@ export function stackConfigFile(stack: string): StackConfigFile {
 
 let recording: Registration[] = [];
 
-// The SDK's mock monitor passes a resource's inputs to the mocks but not its dependencies or
-// additionalSecretOutputs; wrapping it records the whole request, as the engine would see it.
-const monitor = mocksModule.MockMonitor.prototype as unknown as {
-    registerResource: (
-        this: unknown,
-        req: RegisterRequest,
-        callback: (err: unknown, resp: unknown) => void,
-    ) => Promise<void>;
-};
-type Struct = Parameters<typeof rpc.deserializeProperties>[0];
-interface RegisterRequest {
-    getType(): string;
-    getName(): string;
-    getObject(): Struct;
-    getDependenciesList(): string[];
-    getParent(): string;
-    getProvider(): string;
-    getProtect(): boolean;
-    getRetainondelete(): boolean;
-    getDeletebeforereplace(): boolean;
-    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
-    getAdditionalsecretoutputsList(): string[];
-}
-
-/** A deserialized value with its secret wrappers removed (secretness is recorded apart). */
-function reveal(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(reveal);
-    if (value === null || typeof value !== "object") return value;
-    const record = value as Record<string, unknown>;
-    if (record[rpc.specialSigKey] === rpc.specialSecretSig) return reveal(record.value);
-    return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, reveal(inner)]));
-}
-
-/** Dotted paths of the values marked secret in a serialized property struct. */
-function secretPaths(value: unknown, at: string): string[] {
-    if (value === null || typeof value !== "object") return [];
-    const record = value as Record<string, unknown>;
-    if (record[rpc.specialSigKey] === rpc.specialSecretSig) return [at];
-    return Object.entries(record).flatMap(([key, inner]) =>
-        secretPaths(inner, Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${key}` : key),
-    );
-}
-
-/** A child's URN qualifies its type with its parent's (`Parent$Child`), as the engine does. */
-function urnOf(type: string, name: string, parent: string): string {
-    const qualified = parent ? `${parent.slice(0, parent.lastIndexOf("::"))}$${type}` : undefined;
-    return `${qualified ?? `urn:pulumi:${pulumi.getStack()}::${PROJECT}::${type}`}::${name}`;
-}
-
-const originalRegister = monitor.registerResource;
-monitor.registerResource = function (this: unknown, req, callback) {
-    recording.push({
-        urn: urnOf(req.getType(), req.getName(), req.getParent()),
-        type: req.getType(),
-        name: req.getName(),
-        inputs: reveal(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
-        dependencies: req.getDependenciesList(),
-        parent: req.getParent(),
-        provider: req.getProvider(),
-        protect: req.getProtect(),
-        retainOnDelete: req.getRetainondelete(),
-        deleteBeforeReplace: req.getDeletebeforereplace(),
-        customTimeouts: {
-            create: req.getCustomtimeouts()?.getCreate() ?? "",
-            update: req.getCustomtimeouts()?.getUpdate() ?? "",
-            delete: req.getCustomtimeouts()?.getDelete() ?? "",
-        },
-        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        secretInputs: secretPaths(req.getObject().toJavaScript(), ""),
-    });
-    return originalRegister.call(this, req, callback);
-};
-
 /** What a mocked resource returns as its state: its inputs plus the outputs the program reads,
  *  with its additionalSecretOutputs marked secret as the engine would. */
 function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
@@ -201,6 +109,7 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
 /** Points the SDK at fresh mocks for `stack` with `file`'s config, and clears the recording. */
 export async function useStack(stack: string, file: StackConfigFile): Promise<Registration[]> {
     recording = [];
+    recordRegistrations(PROJECT, (registration) => recording.push(registration));
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args) }),
@@ -219,10 +128,21 @@ export async function settle(): Promise<void> {
     await pulumi.runtime.disconnect();
 }
 
-/** The program's registrations for `stack`, evaluated with its own `Pulumi.<stack>.yaml` or `file`. */
-export async function evaluateStack(stack: string, file = stackConfigFile(stack)): Promise<Registration[]> {
-    const recorded = await useStack(stack, file);
-    homelab();
+/** A stack as the program evaluated it: what it registers, and the cluster its config resolved to. */
+export interface EvaluatedStack {
+    readonly stack: string;
+    readonly registrations: Registration[];
+    readonly cluster: StackCluster;
+}
+
+/** `stack` evaluated with its own `Pulumi.<stack>.yaml` or `file`. */
+export async function evaluateStack(stack: string, file = stackConfigFile(stack)): Promise<EvaluatedStack> {
+    const registrations = await useStack(stack, file);
+    const config = loadConfig();
+    homelab(config);
     await settle();
-    return recorded;
+    // An older commit's program (the impact report's base) may resolve its config in another
+    // shape: its stack file then says what the render needs.
+    const cluster = resolvedCluster(config) ?? statedCluster(file.config[`${PROJECT}:cluster`]);
+    return { stack, registrations, cluster };
 }

@@ -3,7 +3,8 @@
 // profile's `footprint`). Renders the stack as `npm run render` does (Helm from HELM or PATH,
 // charts from --charts-dir or HOMELAB_CHARTS_DIR, else pulled by pin). Exits 1 over budget.
 import { commandArguments, requireStack } from "./arguments";
-import { stackNodes, ClusterNode, Footprint, LimitSum, Usage, stackFootprint } from "./footprint";
+import { ClusterNode } from "./cluster";
+import { Footprint, LimitSum, Usage, stackFootprint } from "./footprint";
 import { budgetLines, formatBudgeted, formatBytes, formatCpu, FootprintBudget } from "./footprint";
 import { helmSetup } from "./helm";
 import { renderStack } from "./stack";
@@ -83,8 +84,8 @@ export function footprintTable(
 async function main(): Promise<void> {
     const args = footprintArguments(process.argv.slice(2));
     const rendered = await renderStack(args.stack, helmSetup({ chartsDir: args.chartsDir }));
-    const nodes = stackNodes(args.stack);
-    const result = stackFootprint(rendered, nodes);
+    const nodes = rendered.cluster.nodes;
+    const result = stackFootprint(rendered);
     const environment = (ENVIRONMENTS as readonly string[]).includes(args.stack)
         ? (args.stack as Environment)
         : undefined;

@@ -25,7 +25,8 @@
 //   Argo CD deploys from gitops/ is not part of the render, so not of the footprint.
 import { RenderedStack } from "./stack";
 import { Manifest, kindRef } from "./kinds";
-import { Registration, PROJECT, stackConfigFile } from "./evaluate";
+import { ClusterNode } from "./cluster";
+import { Registration } from "./evaluate";
 import type { EnvironmentProfile } from "../stacks/config/profiles";
 
 const NANO = 1_000_000_000n;
@@ -111,21 +112,6 @@ function addUsage(a: Usage, b: Usage): Usage {
         memoryLimits: limits(a.memoryLimits, b.memoryLimits),
         volumes: a.volumes + b.volumes,
     };
-}
-
-/** A node of `homelab:cluster`, as the DaemonSets' selectors and tolerations see it. */
-export interface ClusterNode {
-    readonly name: string;
-    readonly role: "server" | "agent";
-    readonly labels?: Readonly<Record<string, string>>;
-    /** `key=value:Effect` or `key:Effect`. */
-    readonly taints?: readonly string[];
-}
-
-/** The stack's `cluster.nodes`, or undefined for a cluster reached by its kubeconfig. */
-export function stackNodes(stack: string): ClusterNode[] | undefined {
-    const raw = stackConfigFile(stack).config[`${PROJECT}:cluster`];
-    return raw ? (JSON.parse(raw) as { nodes?: ClusterNode[] }).nodes : undefined;
 }
 
 interface Resources {
@@ -375,7 +361,9 @@ function componentOf(registration: Registration, byUrn: ReadonlyMap<string, Regi
 }
 
 /** The footprint of everything a rendered stack sends to the cluster, per component. */
-export function stackFootprint(rendered: RenderedStack, nodes: readonly ClusterNode[] | undefined): Footprint {
+/** The stack's footprint, DaemonSets counted on the nodes of its cluster (once each where the
+ *  stack reaches its cluster by kubeconfig, without a node list). */
+export function stackFootprint(rendered: RenderedStack): Footprint {
     const byUrn = new Map(rendered.registrations.map((r) => [r.urn, r]));
     return footprint(
         [
@@ -384,7 +372,7 @@ export function stackFootprint(rendered: RenderedStack, nodes: readonly ClusterN
             ),
             ...rendered.program.map((o) => ({ component: componentOf(o.registration, byUrn), manifest: o.manifest })),
         ],
-        nodes,
+        rendered.cluster.nodes,
     );
 }
 

@@ -115,7 +115,9 @@ export async function renderApplications(
         c.objects.map((o) => customKindOf(o.manifest)).filter((k): k is CustomKind => k !== undefined),
     );
     const out = await Promise.all(
-        jobs.map(({ spec, params }) => renderApplication(spec, params, setup, tree, rendered.kubeVersion, known)),
+        jobs.map(({ spec, params }) =>
+            renderApplication(spec, params, setup, tree, rendered.cluster.kubeVersion, known),
+        ),
     );
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -7,8 +7,8 @@
 // nothing offline, as on a fresh cluster; the provider runs it against the live cluster.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { clusterOf, k3sKinds } from "./cluster";
-import { evaluateStack, Registration } from "./evaluate";
+import { k3sKinds } from "./cluster";
+import { EvaluatedStack, evaluateStack, Registration } from "./evaluate";
 import { ChartRef, chartDirectory, HelmSetup, helmTemplate } from "./helm";
 import { apiVersionsOf, CHART_TYPE, CustomKind, customKindOf, Manifest, objectRef, pulumiType } from "./kinds";
 import { ProgramObject, programObjects, secretValues } from "./program";
@@ -28,10 +28,7 @@ export interface RenderedChart {
     readonly firstInstall: { readonly missing: string[]; readonly extra: string[] };
 }
 
-export interface RenderedStack {
-    readonly stack: string;
-    readonly kubeVersion: string;
-    readonly registrations: Registration[];
+export interface RenderedStack extends EvaluatedStack {
     readonly charts: RenderedChart[];
     readonly program: ProgramObject[];
     /** Every secret value the program handles, to redact wherever it shows up. */
@@ -64,7 +61,7 @@ export function ancestors(registrations: readonly Registration[], urn: string): 
 
 /** Renders `stack` (see the header). */
 export async function renderStack(stack: string, setup: HelmSetup): Promise<RenderedStack> {
-    return renderRegistrations(stack, await evaluateStack(stack), setup);
+    return renderEvaluated(await evaluateStack(stack), setup);
 }
 
 /** One v4 Chart to render: how the program declared it and where its chart is. */
@@ -152,13 +149,9 @@ function crdReader(): (output: string) => CustomKind[] {
     };
 }
 
-/** Renders what `registrations` (the program's, or a variant of them) install on `stack`'s cluster. */
-export async function renderRegistrations(
-    stack: string,
-    registrations: Registration[],
-    setup: HelmSetup,
-): Promise<RenderedStack> {
-    const cluster = clusterOf(stack);
+/** Renders what an evaluated stack (the program's, or a variant of it) installs on its cluster. */
+export async function renderEvaluated(evaluated: EvaluatedStack, setup: HelmSetup): Promise<RenderedStack> {
+    const { registrations, cluster } = evaluated;
     const k3s = k3sKinds(cluster.traefik);
     const programCrds = registrations
         .filter((r) => r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")
@@ -194,9 +187,7 @@ export async function renderRegistrations(
     const later = await Promise.all(jobs.map((job) => render(job, served)));
 
     return {
-        stack,
-        kubeVersion: cluster.kubeVersion,
-        registrations,
+        ...evaluated,
         charts: jobs.map((job, i) => renderedChart(job, first[i], later[i], served)),
         program: programObjects(registrations, served),
         secrets: secretValues(registrations),

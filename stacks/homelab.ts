@@ -2,11 +2,11 @@
 // the cluster (K3s on the nodes, or an existing one) and its provider, then the platform on it.
 import { apiServerUrl, clusterAccess, kubernetesProvider } from "./cluster-access";
 import { loadConfig } from "./config/load";
+import { StackConfig } from "./config/stack-config";
 import { platform } from "./platform";
 
-/** Builds the stack and returns its outputs. */
-export function homelab() {
-    const config = loadConfig();
+/** Builds the stack from `config` (default: this stack's, read and validated) and returns its outputs. */
+export function homelab(config: StackConfig = loadConfig()) {
     const { kubeconfig, k3s } = clusterAccess(config);
     // Every component gets this provider explicitly, so nothing ever lands on whatever cluster
     // an ambient kubeconfig points at.

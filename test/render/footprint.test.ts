@@ -2,9 +2,9 @@
 // they request, the volumes they claim, and the environment's budget.
 import * as assert from "node:assert/strict";
 import { footprintArguments, footprintTable, USAGE } from "../../render/footprint-cli";
+import { ClusterNode } from "../../render/cluster";
 import {
     budgetProblems,
-    ClusterNode,
     configReloader,
     footprint,
     formatBytes,
@@ -40,6 +40,16 @@ const workload = (kind: string, name: string, pod: object, spec: object = {}): M
 });
 
 /** The footprint of one object (alone in its component) on `nodes`. */
+/** A node of the stack, unlabelled and untainted unless `extra` says otherwise. */
+const node = (name: string, role: "server" | "agent", extra: Partial<ClusterNode> = {}): ClusterNode => ({
+    name,
+    address: "10.0.0.1",
+    role,
+    labels: {},
+    taints: [],
+    ...extra,
+});
+
 const usageOf = (manifest: Manifest, nodes?: ClusterNode[], others: Manifest[] = []) =>
     shown(
         footprint(
@@ -154,9 +164,9 @@ describe("the footprint of rendered objects", () => {
 
     it("runs a DaemonSet's pod once on each node its selector and tolerations admit", () => {
         const nodes: ClusterNode[] = [
-            { name: "s1", role: "server" },
-            { name: "a1", role: "agent", taints: ["dedicated=storage:NoSchedule"] },
-            { name: "a2", role: "agent", labels: { disk: "ssd" }, taints: ["busy:PreferNoSchedule"] },
+            node("s1", "server"),
+            node("a1", "agent", { taints: ["dedicated=storage:NoSchedule"] }),
+            node("a2", "agent", { labels: { disk: "ssd" }, taints: ["busy:PreferNoSchedule"] }),
         ];
         const daemon = (pod: object) =>
             usageOf(workload("DaemonSet", "agent", { ...pod, containers: [container("agent", { cpu: "10m" })] }), nodes)
@@ -378,10 +388,10 @@ describe("npm run footprint", () => {
                 { component: "argocd", manifest: workload("Deployment", "app", pod) },
                 { component: "metallb", manifest: workload("DaemonSet", "speaker", pod) },
             ],
-            [{ name: "n1", role: "server" }],
+            [node("n1", "server")],
         );
         assert.equal(
-            footprintTable(result, [{ name: "n1", role: "server" }], {
+            footprintTable(result, [node("n1", "server")], {
                 environment: "dev",
                 budget: PROFILES.dev.footprint,
             }),

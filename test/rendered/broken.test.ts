@@ -54,7 +54,7 @@ describe("the checks over rendered objects, on broken cases", function () {
 
     it("rejects a ServiceMonitor created before its CRD, and a chart that renders less on the first up", async () => {
         const crds = rendered.registrations.find((r) => r.name === "prometheus-operator-crds-chart")!;
-        const early = await renderedVariant("production", rendered, (r) =>
+        const early = await renderedVariant(rendered, (r) =>
             ["argocd-chart", "external-secrets-chart"].includes(r.name)
                 ? { ...r, dependencies: r.dependencies.filter((d) => d !== crds.urn && d !== crds.parent) }
                 : r,
@@ -86,7 +86,7 @@ describe("the checks over rendered objects, on broken cases", function () {
         const blocked = (kind: string, from: string) =>
             `${kind} cert-manager-webhook webhook: ${from} cannot reach Deployment cert-manager/cert-manager-webhook on port https (default-deny-ingress, allow-same-namespace, allow-prometheus)`;
         const sources = ["192.168.30.11", "192.168.30.12", "192.168.30.13", "10.42.0.1"];
-        assert.deepEqual(reachabilityFindings(broken, trafficSources("production")), [
+        assert.deepEqual(reachabilityFindings(broken, trafficSources(rendered)), [
             ...sources.map((ip) => blocked("MutatingWebhookConfiguration", ip)),
             ...sources.map((ip) => blocked("ValidatingWebhookConfiguration", ip)),
         ]);
@@ -104,7 +104,7 @@ describe("the checks over rendered objects, on broken cases", function () {
         assert.equal(broken.length, objects.length - 2);
         const scrape = (name: string, deployment: string, allows: string) =>
             `ServiceMonitor external-secrets/${name} scrape: monitoring pods cannot reach Deployment external-secrets/${deployment} on port metrics (${allows})`;
-        assert.deepEqual(reachabilityFindings(broken, trafficSources("production")), [
+        assert.deepEqual(reachabilityFindings(broken, trafficSources(rendered)), [
             scrape("external-secrets-metrics", "external-secrets", "default-deny-ingress, allow-same-namespace"),
             scrape(
                 "external-secrets-webhook-metrics",
@@ -125,7 +125,7 @@ describe("the checks over rendered objects, on broken cases", function () {
             (o) => !(o.manifest.kind === "NetworkPolicy" && o.manifest.metadata.name === "allow-acme-http01"),
         );
         assert.equal(broken.length, objects.length - 2);
-        assert.deepEqual(reachabilityFindings(broken, trafficSources("production")), [
+        assert.deepEqual(reachabilityFindings(broken, trafficSources(rendered)), [
             "Ingress argocd/argocd-server ACME HTTP-01 solver: kube-system pods cannot reach solver pods in argocd on port 8089",
             "Ingress monitoring/kube-prometheus-stack-grafana ACME HTTP-01 solver: kube-system pods cannot reach solver pods in monitoring on port 8089",
         ]);

@@ -84,7 +84,7 @@ for (const environment of ENVIRONMENTS) {
         });
 
         it("lets through the traffic the platform needs: webhooks, scrapes, ingress backends, ACME solvers", () => {
-            assert.deepEqual(reachabilityFindings(objects, trafficSources(environment)), []);
+            assert.deepEqual(reachabilityFindings(objects, trafficSources(rendered)), []);
         });
 
         it("sends Argo CD only GitOps objects valid against the Kubernetes and CRD schemas", async () => {

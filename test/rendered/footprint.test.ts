@@ -1,7 +1,7 @@
 // Each environment's rendered platform within the footprint budget of its profile, as
 // `npm run footprint` prints it.
 import * as assert from "node:assert/strict";
-import { budgetProblems, stackFootprint, stackNodes } from "../../render/footprint";
+import { budgetProblems, stackFootprint } from "../../render/footprint";
 import { CHART_TYPE } from "../../render/kinds";
 import { ENVIRONMENTS, PROFILES } from "../../stacks/config/profiles";
 import { renderedStack, renderedVariant, requireHelm } from "./rendering";
@@ -13,7 +13,7 @@ for (const environment of ENVIRONMENTS) {
 
         before(async function () {
             await requireHelm(this);
-            footprint = stackFootprint(await renderedStack(environment), stackNodes(environment));
+            footprint = stackFootprint(await renderedStack(environment));
         });
 
         it("requests no more CPU, memory and volumes than the profile's budget", () => {
@@ -36,14 +36,14 @@ describe("dev's footprint budget", function () {
         await requireHelm(this);
         const dev = await renderedStack("dev");
         // Argo CD's application controller from 100m to 1600m: dev's 600m become 2100m.
-        const grown = await renderedVariant("dev", dev, (r) => {
+        const grown = await renderedVariant(dev, (r) => {
             if (r.type !== CHART_TYPE || r.name !== "argocd-chart") return r;
             const values = r.inputs.values as { controller: { resources: { requests: object } } };
             const controller = values.controller;
             const resources = { ...controller.resources, requests: { ...controller.resources.requests, cpu: "1600m" } };
             return { ...r, inputs: { ...r.inputs, values: { ...values, controller: { ...controller, resources } } } };
         });
-        const footprint = stackFootprint(grown, stackNodes("dev"));
+        const footprint = stackFootprint(grown);
         assert.deepEqual(budgetProblems(footprint.total, PROFILES.dev.footprint), [
             "CPU requests: 2100m, over the budget of 2",
         ]);

@@ -1,10 +1,10 @@
 // The stacks rendered once per test run with the real Helm, shared by the tests over rendered
 // objects. Without Helm or the charts those tests are skipped with the reason, except in CI
 // (CI=true), where that is a failure.
-import { Registration, stackConfigFile } from "../../render/evaluate";
+import { Registration } from "../../render/evaluate";
 import { renderApplications, RenderedApplication } from "../../render/gitops";
 import { chartDirectory, HelmSetup, helmSetup, helmVersion } from "../../render/helm";
-import { RenderedStack, renderRegistrations, renderStack } from "../../render/stack";
+import { RenderedStack, renderEvaluated, renderStack } from "../../render/stack";
 import { CHARTS } from "../../components/shared/versions";
 import { requireTool } from "../tools";
 import { K3S_TRAEFIK, TrafficSources } from "./traffic";
@@ -53,17 +53,15 @@ export function renderedApplications(stack: string): Promise<RenderedApplication
     return applications.get(stack)!;
 }
 
-/** What the stack renders when its registrations are changed by `change`. */
-export function renderedVariant(stack: string, base: RenderedStack, change: (r: Registration) => Registration) {
-    return renderRegistrations(stack, base.registrations.map(change), setup);
+/** What a rendered stack renders when its registrations are changed by `change`. */
+export function renderedVariant(base: RenderedStack, change: (r: Registration) => Registration) {
+    const { stack, cluster } = base;
+    return renderEvaluated({ stack, cluster, registrations: base.registrations.map(change) }, setup);
 }
 
 /** The API server calls webhooks from a server's address, or the CNI bridge's (K3s's default
  *  cluster CIDR 10.42.0.0/16) for a pod on its own node. */
-export function trafficSources(stack: string): TrafficSources {
-    const cluster = JSON.parse(stackConfigFile(stack).config["homelab:cluster"]) as {
-        nodes: { address: string; role: string }[];
-    };
-    const servers = cluster.nodes.filter((n) => n.role === "server").map((n) => n.address);
+export function trafficSources(rendered: RenderedStack): TrafficSources {
+    const servers = (rendered.cluster.nodes ?? []).filter((n) => n.role === "server").map((n) => n.address);
     return { apiServer: [...servers, "10.42.0.1"], ingressController: K3S_TRAEFIK };
 }

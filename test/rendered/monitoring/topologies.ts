@@ -1,15 +1,16 @@
 // The cluster shapes monitoring must tell the truth about, each rendered with an environment's
 // config: one server (SQLite, or etcd where the environment takes snapshots), three servers
 // with embedded etcd, and three servers with two agents. Production refuses one server.
+import { ClusterNode } from "../../../render/cluster";
 import {
+    EvaluatedStack,
     evaluateStack,
     K3S_KUBECONFIG,
-    Registration,
     stackConfigFile,
     StackConfigFile,
 } from "../../../render/evaluate";
 import { CHART_TYPE } from "../../../render/kinds";
-import { RenderedStack, renderRegistrations } from "../../../render/stack";
+import { RenderedStack, renderEvaluated } from "../../../render/stack";
 import { Environment } from "../../../stacks/config/profiles";
 import { renderedStack } from "../rendering";
 import { helmSetup } from "../../../render/helm";
@@ -33,12 +34,7 @@ export const TOPOLOGIES: readonly Topology[] = [
  *  unscraped parts must be off. */
 export const EXISTING_CLUSTER: Topology = { name: "an existing cluster", servers: 1, agents: 0, existing: true };
 
-/** A node as the stack config lists it. */
-export interface ClusterNode {
-    readonly name: string;
-    readonly address: string;
-    readonly role: "server" | "agent";
-}
+export type { ClusterNode } from "../../../render/cluster";
 
 /** Every topology an environment accepts. */
 export function topologiesOf(environment: Environment): Topology[] {
@@ -80,17 +76,18 @@ function topologyConfig(environment: Environment, topology: Topology): StackConf
     };
 }
 
-/** The nodes of a rendered topology: the config's, or the existing cluster's one server. */
-function nodesOf(environment: Environment, topology: Topology, file: StackConfigFile): ClusterNode[] {
-    if (!topology.existing) return (JSON.parse(file.config["homelab:cluster"]) as { nodes: ClusterNode[] }).nodes;
+/** The nodes of a rendered topology: the ones the program installs, or the existing cluster's
+ *  one server. */
+function nodesOf(environment: Environment, evaluated: EvaluatedStack, file: StackConfigFile): readonly ClusterNode[] {
+    if (evaluated.cluster.nodes) return evaluated.cluster.nodes;
     const server = new URL(/server: (\S+)/.exec(file.config["homelab:kubeconfig"])![1]).hostname;
-    return [{ name: `${environment}-server-1`, address: server, role: "server" }];
+    return [{ name: `${environment}-server-1`, address: server, role: "server", labels: {}, taints: [] }];
 }
 
 export interface RenderedTopology {
     readonly environment: Environment;
     readonly topology: Topology;
-    readonly nodes: ClusterNode[];
+    readonly nodes: readonly ClusterNode[];
     /** Whether the servers run embedded etcd: with more than one server, or for snapshots (staging, production). */
     readonly etcd: boolean;
     /** The monitoring chart rendered for the topology, every other chart as the environment's. */
@@ -100,7 +97,7 @@ export interface RenderedTopology {
 const MONITORING_CHART = "monitoring-chart";
 // The SDK's mocks are global: one program evaluation at a time.
 let evaluating: Promise<unknown> = Promise.resolve();
-function evaluated(environment: Environment, file: StackConfigFile): Promise<Registration[]> {
+function evaluated(environment: Environment, file: StackConfigFile): Promise<EvaluatedStack> {
     const next = evaluating.then(() => evaluateStack(environment, file));
     evaluating = next.catch(() => undefined);
     return next;
@@ -117,17 +114,17 @@ export function renderedTopology(environment: Environment, topology: Topology): 
             (async () => {
                 const file = topologyConfig(environment, topology);
                 const base = await renderedStack(environment);
-                const registrations = await evaluated(environment, file);
-                const monitoringOnly = registrations.filter(
+                const stack = await evaluated(environment, file);
+                const monitoringOnly = stack.registrations.filter(
                     (r) => r.type !== CHART_TYPE || r.name === MONITORING_CHART,
                 );
-                const variant = await renderRegistrations(environment, monitoringOnly, helmSetup());
+                const variant = await renderEvaluated({ ...stack, registrations: monitoringOnly }, helmSetup());
                 const rendered: RenderedStack = {
                     ...variant,
                     charts: [...base.charts.filter((c) => c.registration.name !== MONITORING_CHART), ...variant.charts],
                 };
                 const etcd = !topology.existing && (topology.servers > 1 || environment !== "dev");
-                return { environment, topology, nodes: nodesOf(environment, topology, file), etcd, rendered };
+                return { environment, topology, nodes: nodesOf(environment, stack, file), etcd, rendered };
             })(),
         );
     return cache.get(key)!;
