@@ -7,7 +7,7 @@ import { IngressControllerPeer, PROMETHEUS_PEER } from "./network-policies";
 import { storeName } from "./secret-store/store";
 import { Application } from "./shared/application";
 import { podSecurityLabels } from "./shared/chart";
-import { Manifest } from "./shared/webhook-gate";
+import { CustomObject } from "./shared/webhook-gate";
 
 /** The cluster Argo CD runs in, as Applications name it. */
 const IN_CLUSTER = "https://kubernetes.default.svc";
@@ -68,7 +68,7 @@ const APPLICATION_POD_SECURITY = "restricted";
 /** Retry of a failed sync: 5 times, 10 s doubling up to 5 min. */
 export const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } } as const;
 
-const argocdObject = (kind: string, name: string, spec: Record<string, unknown>): Manifest => ({
+const argocdObject = (kind: string, name: string, spec: Record<string, unknown>): CustomObject => ({
     apiVersion: "argoproj.io/v1alpha1",
     kind,
     metadata: { name, namespace: ARGOCD_NAMESPACE },
@@ -76,7 +76,7 @@ const argocdObject = (kind: string, name: string, spec: Record<string, unknown>)
 });
 
 /** The AppProject of the infrastructure add-ons: cluster-wide, from this repository only. */
-export function infrastructureProject(repoUrl: string): Manifest {
+export function infrastructureProject(repoUrl: string): CustomObject {
     return argocdObject("AppProject", "infrastructure", {
         description: "Cluster add-ons of gitops/infrastructure; may manage cluster-scoped resources",
         sourceRepos: [repoUrl],
@@ -89,7 +89,7 @@ export function infrastructureProject(repoUrl: string): Manifest {
  *  only, and that Namespace (CreateNamespace creates it), from this repository. Nothing of one
  *  application can land in another's namespace, where it could use that application's secret
  *  store or open its network policies. */
-export function applicationProject({ name, namespace }: Application, repoUrl: string): Manifest {
+export function applicationProject({ name, namespace }: Application, repoUrl: string): CustomObject {
     return argocdObject("AppProject", projectName(name), {
         description: `Workloads of gitops/applications/${name}, in ${namespace} only`,
         sourceRepos: [repoUrl],
@@ -110,7 +110,7 @@ export const projectName = (application: string) => `app-${application}`;
 const GO_TEMPLATE = { goTemplate: true, goTemplateOptions: ["missingkey=error"] };
 
 /** The ApplicationSet of the infrastructure umbrella chart, synced automatically everywhere. */
-export function infrastructureApplicationSet(args: ApplicationSetsArgs): Manifest {
+export function infrastructureApplicationSet(args: ApplicationSetsArgs): CustomObject {
     const root = args.path;
     return argocdObject("ApplicationSet", "infrastructure", {
         ...GO_TEMPLATE,
@@ -142,7 +142,7 @@ export function infrastructureApplicationSet(args: ApplicationSetsArgs): Manifes
 }
 
 /** The ApplicationSet of gitops/applications/*: one Application per folder. */
-export function applicationsApplicationSet(args: ApplicationSetsArgs): Manifest {
+export function applicationsApplicationSet(args: ApplicationSetsArgs): CustomObject {
     const root = args.path;
     const manual = args.applicationsSync === "manual";
     return argocdObject("ApplicationSet", "applications", {
@@ -271,7 +271,7 @@ export class ApplicationSets extends pulumi.ComponentResource {
                 ),
         );
         const [infrastructure, ...applications] = this.projects;
-        const set = (manifest: Manifest, dependsOn: pulumi.Resource[]) =>
+        const set = (manifest: CustomObject, dependsOn: pulumi.Resource[]) =>
             new k8s.apiextensions.CustomResource(`${name}-${(manifest.metadata as { name: string }).name}`, manifest, {
                 parent: this,
                 dependsOn: [...after, ...credentials, ...dependsOn],

@@ -8,6 +8,8 @@ import { disruptionBudget, Replication, sized } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 
 export const ARGOCD_NAMESPACE = "argocd";
+/** Helm release name; the chart's object names derive from it. */
+export const ARGOCD_RELEASE = "argocd";
 // Baseline, warning on restricted: not every container of redis-ha is known to pass restricted.
 const HOME: ComponentHome = { namespace: ARGOCD_NAMESPACE, podSecurity: "baseline" };
 /** The Redis password secret the chart's workloads read (name and key fixed by the chart). */
@@ -113,7 +115,7 @@ export class ArgoCd extends ChartComponent {
         });
         this.chart = this.installChart(
             name,
-            { pin: CHARTS.argocd, release: "argocd", values: argocdValues(args) },
+            { pin: CHARTS.argocd, release: ARGOCD_RELEASE, values: argocdValues(args) },
             // Redis and every component that talks to it read the password at start.
             { dependsOn: [redis.secret, ...(args.serviceMonitors ? [args.serviceMonitors.crds] : [])] },
         );

@@ -6,13 +6,13 @@ import { deepMerge } from "./shared/merge";
 import { replicatedWorkload, Replication } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
 import { AWAIT_READY } from "./shared/await-ready";
-import { Manifest, WebhookGate } from "./shared/webhook-gate";
+import { CustomObject, WebhookGate } from "./shared/webhook-gate";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 // cert-manager, its webhook, cainjector and the webhook gate all run restricted.
 const HOME: ComponentHome = { namespace: CERT_MANAGER_NAMESPACE, podSecurity: "restricted" };
 /** Helm release name; the chart's object names derive from it. */
-const RELEASE = "cert-manager";
+export const CERT_MANAGER_RELEASE = "cert-manager";
 
 /** ClusterIssuer names, fixed so ingresses can name them before the issuers exist. */
 const ISSUER_NAMES = {
@@ -79,7 +79,7 @@ export function certManagerValues(args: CertManagerArgs): Record<string, unknown
 export function certManagerServiceMonitor(): Record<string, unknown> {
     const selector = {
         "app.kubernetes.io/name": "cert-manager",
-        "app.kubernetes.io/instance": RELEASE,
+        "app.kubernetes.io/instance": CERT_MANAGER_RELEASE,
         "app.kubernetes.io/component": "controller",
     };
     return {
@@ -90,7 +90,7 @@ export function certManagerServiceMonitor(): Record<string, unknown> {
     };
 }
 
-const clusterIssuer = (name: string, spec: Record<string, unknown>, awaitReady = false): Manifest => ({
+const clusterIssuer = (name: string, spec: Record<string, unknown>, awaitReady = false): CustomObject => ({
     apiVersion: "cert-manager.io/v1",
     kind: "ClusterIssuer",
     metadata: { name, ...(awaitReady ? { annotations: AWAIT_READY } : {}) },
@@ -98,7 +98,7 @@ const clusterIssuer = (name: string, spec: Record<string, unknown>, awaitReady =
 });
 
 /** The issuer objects, in creation order. */
-function issuerObjects(issuer: IssuerArgs): Manifest[] {
+function issuerObjects(issuer: IssuerArgs): CustomObject[] {
     if (issuer.kind === "privateCa") {
         const issuerRef = { group: "cert-manager.io", kind: "ClusterIssuer", name: ISSUER_NAMES.selfSigned };
         return [
@@ -153,7 +153,7 @@ export class CertManager extends ChartComponent {
         const namespace = this.namespace;
         this.chart = this.installChart(name, {
             pin: CHARTS.certManager,
-            release: RELEASE,
+            release: CERT_MANAGER_RELEASE,
             values: certManagerValues(args),
         });
 

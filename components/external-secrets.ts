@@ -10,9 +10,12 @@ export const EXTERNAL_SECRETS_NAMESPACE = "external-secrets";
 // The controller, webhook, cert controller and the webhook gate all run restricted.
 const HOME: ComponentHome = { namespace: EXTERNAL_SECRETS_NAMESPACE, podSecurity: "restricted" };
 /** Helm release name; the controller's service account is named after it. */
-const RELEASE = "external-secrets";
+export const EXTERNAL_SECRETS_RELEASE = "external-secrets";
 /** The controller's service account, which a secret store authenticates as. */
-export const EXTERNAL_SECRETS_ACCOUNT = { name: RELEASE, namespace: EXTERNAL_SECRETS_NAMESPACE } as const;
+export const EXTERNAL_SECRETS_ACCOUNT = {
+    name: EXTERNAL_SECRETS_RELEASE,
+    namespace: EXTERNAL_SECRETS_NAMESPACE,
+} as const;
 
 /** `replicas`: of the controller, webhook and cert controller. */
 export interface ExternalSecretsArgs extends Guards, Replication {
@@ -51,7 +54,7 @@ export class ExternalSecrets extends ChartComponent {
         super("homelab:platform:ExternalSecrets", name, HOME, args, opts);
         this.chart = this.installChart(
             name,
-            { pin: CHARTS.externalSecrets, release: RELEASE, values: externalSecretsValues(args) },
+            { pin: CHARTS.externalSecrets, release: EXTERNAL_SECRETS_RELEASE, values: externalSecretsValues(args) },
             { dependsOn: args.serviceMonitors ? [args.serviceMonitors.crds] : [] },
         );
         this.registerOutputs({ chart: this.chart, namespace: this.namespace });

@@ -6,7 +6,7 @@ import { ChartComponent, ComponentHome, Guards } from "./shared/chart";
 import { deepMerge } from "./shared/merge";
 import { sized, SizingPreset } from "./shared/sizing";
 import { CHARTS } from "./shared/versions";
-import { Manifest, WebhookGate } from "./shared/webhook-gate";
+import { CustomObject, WebhookGate } from "./shared/webhook-gate";
 
 export const METALLB_NAMESPACE = "metallb-system";
 // The speaker answers ARP on the host network and needs NET_RAW: privileged.
@@ -52,7 +52,7 @@ export function metallbValues(args: MetalLbArgs): Record<string, unknown> {
     );
 }
 
-function poolObject(pool: AddressPool): Manifest {
+function poolObject(pool: AddressPool): CustomObject {
     return {
         apiVersion: "metallb.io/v1beta1",
         kind: "IPAddressPool",
@@ -61,7 +61,7 @@ function poolObject(pool: AddressPool): Manifest {
     };
 }
 
-function advertisementObject(pools: readonly AddressPool[]): Manifest {
+function advertisementObject(pools: readonly AddressPool[]): CustomObject {
     return {
         apiVersion: "metallb.io/v1beta1",
         kind: "L2Advertisement",
@@ -72,7 +72,7 @@ function advertisementObject(pools: readonly AddressPool[]): Manifest {
 
 /** The controller's metrics Service. The chart makes one only with its ServiceMonitor, whose CRD
  *  arrives with monitoring, later than the pools must. */
-const METRICS_SERVICE = "metallb-controller-metrics";
+export const METALLB_METRICS_SERVICE = "metallb-controller-metrics";
 const METRICS_LABELS = { "app.kubernetes.io/name": "metallb", "app.kubernetes.io/component": "controller-metrics" };
 
 /** The ServiceMonitor spec (kube-prometheus-stack's additionalServiceMonitors) for MetalLB's
@@ -132,7 +132,7 @@ export class MetalLb extends ChartComponent {
         this.metricsService = new k8s.core.v1.Service(
             `${name}-controller-metrics`,
             {
-                metadata: { name: METRICS_SERVICE, namespace: namespace.metadata.name, labels: METRICS_LABELS },
+                metadata: { name: METALLB_METRICS_SERVICE, namespace: namespace.metadata.name, labels: METRICS_LABELS },
                 spec: {
                     selector: {
                         "app.kubernetes.io/name": "metallb",

@@ -8,7 +8,7 @@ import { ARGOCD_NAMESPACE } from "./argocd";
 import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
 import { EXTERNAL_SECRETS_NAMESPACE } from "./external-secrets";
 import { METALLB_NAMESPACE } from "./metallb";
-import { MONITORING_NAMESPACE } from "./monitoring/monitoring";
+import { MONITORING_NAMESPACE, MONITORING_RELEASE } from "./monitoring/monitoring";
 import { PLAIN_SECRETS_NAMESPACE } from "./secret-store/kubernetes";
 import { KUBE_SYSTEM } from "./shared/chart";
 
@@ -104,7 +104,7 @@ export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>>
         {
             name: "operator-webhook",
             reason: "the API server calls the Prometheus Operator's webhook to validate PrometheusRules",
-            pods: { app: "kube-prometheus-stack-operator" },
+            pods: { app: `${MONITORING_RELEASE}-operator` },
             from: "api-server",
             ports: [10250],
         },

@@ -1,5 +1,6 @@
 // Which changes destroy something: a deletion that takes data or the cluster's workloads with it,
 // or a change the provider can only make by replacing the resource (delete, then create).
+import { ARGOCD_NAMESPACE } from "../components/argocd";
 import { SnapshotEntry } from "../render/snapshot";
 import { FieldChange } from "./diff";
 
@@ -12,7 +13,7 @@ export function removalDestroys(entry: SnapshotEntry): string | undefined {
     if (kind === "v1/PersistentVolumeClaim") return "deletes the volume claim and, by its reclaim policy, the data";
     if (/^argoproj\.io\/\w+\/ApplicationSet$/.test(kind)) return "stops Argo CD managing the applications it generates";
     if (/^argoproj\.io\/\w+\/Application$/.test(kind)) return "deletes the application's workloads where it prunes";
-    if (entry.origin === "argocd-chart" && /^apps\/v1\/(Deployment|StatefulSet)$/.test(kind))
+    if (/^apps\/v1\/(Deployment|StatefulSet)$/.test(kind) && entry.key.split(" ")[1].startsWith(`${ARGOCD_NAMESPACE}/`))
         return "removes part of Argo CD";
     if (kind === "command:remote:Command" && /k3s(-agent)?-uninstall\.sh/.test(String(entry.body.delete)))
         return "uninstalls K3s from the node";

@@ -1,6 +1,7 @@
 // The environment rules of docs/gitops.md and the profiles, as policies over every resource a preview or an
 // update registers (chart objects included: Helm v4 charts make each one a resource).
 import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { valueAt } from "../components/shared/paths";
 import { ChartPin, CHARTS } from "../components/shared/versions";
 
 /** The stack (environment) a resource belongs to, from its URN (`urn:pulumi:<stack>::...`). */
@@ -9,16 +10,6 @@ export function environmentOf(urn: string): string {
 }
 
 const inProduction = (args: ResourceValidationArgs) => environmentOf(args.urn) === "production";
-
-/** The value at a dotted path of an object, or undefined. */
-function valueAt(values: unknown, path: string): unknown {
-    return path
-        .split(".")
-        .reduce<unknown>(
-            (at, key) => (at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined),
-            values,
-        );
-}
 
 export const productionSecretStoreIsVault: ResourceValidationPolicy = {
     name: "production-secret-store-is-vault",

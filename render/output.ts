@@ -6,7 +6,8 @@ import { dump } from "js-yaml";
 import { Manifest } from "./kinds";
 import { allObjects, RenderedStack } from "./stack";
 
-const REDACTED = "<redacted>";
+/** What stands where a secret value was. */
+export const REDACTED = "<redacted>";
 /** Shorter secret values are not searched for in other strings: too likely to match by chance. */
 const MIN_SECRET_LENGTH = 8;
 

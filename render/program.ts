@@ -1,5 +1,6 @@
 // The program's own objects and secrets, from its registrations: what it creates besides the
 // charts, as the provider would send it, and every value it marks secret.
+import { valueAt } from "../components/shared/paths";
 import { Registration } from "./evaluate";
 import { CustomKind, isNamespaced, Manifest } from "./kinds";
 
@@ -36,17 +37,6 @@ function stringsIn(value: unknown): string[] {
     if (typeof value === "string") return [value];
     if (value === null || typeof value !== "object") return [];
     return Object.values(value).flatMap(stringsIn);
-}
-
-/** The keys of a path as the harness records secret inputs (`a.b[0].c`: a, b, 0, c). */
-export const pathKeys = (path: string): string[] => path.split(/\.|\[(\d+)\]/).filter((part) => part);
-
-/** The value at such a path. */
-function valueAt(value: unknown, path: string): unknown {
-    return pathKeys(path).reduce<unknown>(
-        (at, key) => (at !== null && typeof at === "object" ? (at as never)[key] : undefined),
-        value,
-    );
 }
 
 /** Every value the program marks secret, to redact wherever it shows up. */

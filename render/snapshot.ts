@@ -5,8 +5,8 @@ import { Registration } from "./evaluate";
 import { renderApplications } from "./gitops";
 import { HelmSetup } from "./helm";
 import { CHART_TYPE, objectRef } from "./kinds";
-import { redact } from "./output";
-import { pathKeys } from "./program";
+import { redact, REDACTED } from "./output";
+import { pathKeys } from "../components/shared/paths";
 import { allObjects, renderStack } from "./stack";
 
 /** One thing the stack declares, keyed so that the same thing in two snapshots matches. */
@@ -25,8 +25,6 @@ export interface Snapshot {
     /** Applications that could not be rendered, with the reason. */
     readonly unrendered: string[];
 }
-
-const REDACTED = "<redacted>";
 
 /** A resource's inputs with every secret path replaced. */
 function redactInputs(registration: Registration): Record<string, unknown> {

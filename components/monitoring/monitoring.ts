@@ -14,7 +14,7 @@ export const MONITORING_NAMESPACE = "monitoring";
 // node-exporter reads the host through hostNetwork, hostPID and hostPath: privileged.
 const HOME: ComponentHome = { namespace: MONITORING_NAMESPACE, podSecurity: "privileged" };
 /** Helm release name; the chart's object names derive from it. */
-const RELEASE = "kube-prometheus-stack";
+export const MONITORING_RELEASE = "kube-prometheus-stack";
 /** Secret holding Grafana's admin login, created by the program. */
 const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
@@ -204,7 +204,7 @@ export class Monitoring extends ChartComponent {
             : [];
         this.chart = this.installChart(
             name,
-            { pin: CHARTS.monitoring, release: RELEASE, values: monitoringValues(args) },
+            { pin: CHARTS.monitoring, release: MONITORING_RELEASE, values: monitoringValues(args) },
             { dependsOn: [admin.secret, ...receiverSecret, args.certManager, args.crds] },
         );
         this.grafanaUrl = `https://${args.host}`;

@@ -1,6 +1,10 @@
 // The platform's own alerts, for what kube-prometheus-stack's rules do not watch: certificates,
 // External Secrets, Argo CD applications, MetalLB's pools and etcd snapshots. Each alert links
 // its section of docs/runbooks/platform-alerts.md.
+import { ARGOCD_RELEASE } from "../argocd";
+import { CERT_MANAGER_RELEASE } from "../cert-manager";
+import { EXTERNAL_SECRETS_RELEASE } from "../external-secrets";
+import { METALLB_METRICS_SERVICE } from "../metallb";
 
 /** What the platform alerts watch, and where their runbook is. */
 export interface PlatformAlerts {
@@ -10,12 +14,13 @@ export interface PlatformAlerts {
     readonly snapshots?: { readonly maxAge: string };
 }
 
-/** Jobs the alerts read, as the ServiceMonitors name them (the Service names). */
+/** Jobs the alerts read, as the ServiceMonitors name them: the metrics Services, which the charts
+ *  name after their releases (and kube-state-metrics's relabeled job). */
 export const PLATFORM_JOBS = {
-    certManager: "cert-manager",
-    externalSecrets: "external-secrets-metrics",
-    argocd: "argocd-application-controller-metrics",
-    metallb: "metallb-controller-metrics",
+    certManager: CERT_MANAGER_RELEASE,
+    externalSecrets: `${EXTERNAL_SECRETS_RELEASE}-metrics`,
+    argocd: `${ARGOCD_RELEASE}-application-controller-metrics`,
+    metallb: METALLB_METRICS_SERVICE,
     kubeStateMetrics: "kube-state-metrics",
 } as const;
 

@@ -8,7 +8,7 @@ import { Guards, ownNamespace, PodSecurityLevel } from "../shared/chart";
 import { ExternalSecrets } from "../external-secrets";
 import { Application } from "../shared/application";
 import { createStores, storeManifest } from "./store";
-import { Manifest } from "../shared/webhook-gate";
+import { CustomObject } from "../shared/webhook-gate";
 
 /** The namespace holding the plain secrets the stores serve. */
 export const PLAIN_SECRETS_NAMESPACE = "homelab-secrets";
@@ -34,7 +34,7 @@ export interface KubernetesSecretStoreArgs extends Guards {
 export const readerName = (application: string) => `secret-store-${application}`;
 
 /** The application's ClusterSecretStore, reading the plain-secrets namespace as its reader. */
-export function kubernetesStore(application: Application): Manifest {
+export function kubernetesStore(application: Application): CustomObject {
     return storeManifest(application, {
         kubernetes: {
             remoteNamespace: PLAIN_SECRETS_NAMESPACE,

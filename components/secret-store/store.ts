@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExternalSecrets } from "../external-secrets";
 import { Application } from "../shared/application";
 import { AWAIT_READY } from "../shared/await-ready";
-import { Manifest, WebhookGate } from "../shared/webhook-gate";
+import { CustomObject, WebhookGate } from "../shared/webhook-gate";
 
 /** The ClusterSecretStore of an application, the same name in every environment, so its
  *  ExternalSecret is too (the ApplicationSet passes it as `platform.secretStore`). */
@@ -13,7 +13,7 @@ export const storeName = (application: string) => `homelab-${application}`;
 
 /** An application's ClusterSecretStore with the given provider (`{ vault: ... }` or
  *  `{ kubernetes: ... }`): only ExternalSecrets in its namespace may use it. */
-export function storeManifest(application: Application, provider: Record<string, unknown>): Manifest {
+export function storeManifest(application: Application, provider: Record<string, unknown>): CustomObject {
     return {
         apiVersion: "external-secrets.io/v1",
         kind: "ClusterSecretStore",
@@ -29,7 +29,11 @@ export function createStores(
     parent: pulumi.ComponentResource,
     name: string,
     externalSecrets: ExternalSecrets,
-    stores: readonly { readonly application: string; readonly manifest: Manifest; readonly after: pulumi.Resource[] }[],
+    stores: readonly {
+        readonly application: string;
+        readonly manifest: CustomObject;
+        readonly after: pulumi.Resource[];
+    }[],
 ): k8s.apiextensions.CustomResource[] {
     if (stores.length === 0) return [];
     const chart = externalSecrets.chart;

@@ -9,7 +9,7 @@ import * as vault from "@pulumi/vault";
 import { EXTERNAL_SECRETS_ACCOUNT, ExternalSecrets } from "../external-secrets";
 import { Application } from "../shared/application";
 import { createStores, storeManifest } from "./store";
-import { Manifest } from "../shared/webhook-gate";
+import { CustomObject } from "../shared/webhook-gate";
 
 /** The Vault role an application's store logs in with. */
 export const vaultRole = (application: string) => `external-secrets-${application}`;
@@ -58,7 +58,7 @@ export function applicationPolicy(kvMount: string, application: string): string 
 export function vaultStore(
     application: Application,
     args: Pick<VaultSecretStoreArgs, "address" | "authMount" | "kvMount" | "caCert">,
-): Manifest {
+): CustomObject {
     return storeManifest(application, {
         vault: {
             server: args.address,

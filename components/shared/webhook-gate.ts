@@ -9,14 +9,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KUBECTL_IMAGE } from "./versions";
 
-/** A Kubernetes object as plain data: what the gate dry-runs and a CustomResource creates. */
-export type Manifest = k8s.apiextensions.CustomResourceArgs;
+/** A custom resource as plain data: what the gate dry-runs and a CustomResource then creates. */
+export type CustomObject = k8s.apiextensions.CustomResourceArgs;
 
 export interface WebhookGateArgs {
     /** Namespace the gate's Job runs in. Required. */
     namespace: pulumi.Input<string>;
     /** The objects to dry-run, exactly as they are created after the gate. Required. */
-    objects: Manifest[];
+    objects: CustomObject[];
     /** API group and resources of the objects (the gate may get, create and patch them). Required. */
     access: { apiGroup: string; resources: string[] };
     /** The chart whose webhook admits the objects; the Job runs once it is installed. Required. */
