@@ -226,6 +226,7 @@ export function validateConfig(input: ConfigInput): ValidationResult {
             environment,
             profile,
             config: parsed.data,
+            nodes: parsed.data.cluster.nodes ?? [],
             secrets: input.secrets,
             kubeconfig: input.kubeconfig,
             projectFile: readOnce(input.projectFile ?? (() => undefined)),

@@ -3,7 +3,7 @@
 import { RuleContext } from "./rules";
 
 /** Settings that are valid but have no effect here: worth a warning, not a failure. */
-export function unusedSettings({ config, environment, profile, secrets }: RuleContext): string[] {
+export function unusedSettings({ config, nodes, environment, profile, secrets }: RuleContext): string[] {
     const warnings: string[] = [];
     if (profile.secrets !== "vault") {
         // The schema's defaults are not the admin's settings; only keys written in the stack count.
@@ -19,7 +19,7 @@ export function unusedSettings({ config, environment, profile, secrets }: RuleCo
             warnings.push(`vaultToken: set, but ${environment} uses plain Kubernetes secrets; it is not used`);
         }
     }
-    if (config.cluster.etcdS3 !== undefined && (config.cluster.nodes ?? []).length === 0) {
+    if (config.cluster.etcdS3 !== undefined && nodes.length === 0) {
         warnings.push(
             "cluster.etcdS3: set, but there are no cluster.nodes; the program takes no snapshots of an existing cluster",
         );
@@ -37,7 +37,7 @@ export function unusedSettings({ config, environment, profile, secrets }: RuleCo
             `alerting: set, but ${environment} does not route alerts (profile monitoring.alertRouting: false)`,
         );
     }
-    if ((config.cluster.nodes ?? []).length === 0) {
+    if (nodes.length === 0) {
         if (config.cluster.apiAddress !== undefined) {
             warnings.push(
                 "cluster.apiAddress: set, but there are no cluster.nodes; the cluster's API is where the kubeconfig points",
@@ -62,7 +62,7 @@ export function unusedSettings({ config, environment, profile, secrets }: RuleCo
             `alerting.channel: set, but the receiver is ${config.alerting.receiver}; only a Slack webhook takes a channel`,
         );
     }
-    if (secrets.has("sshPrivateKey") && (config.cluster.nodes ?? []).length === 0) {
+    if (secrets.has("sshPrivateKey") && nodes.length === 0) {
         warnings.push("sshPrivateKey: set, but there are no cluster.nodes to connect to; it is not used");
     }
     if (profile.tlsIssuer === "privateCa" && config.tls.acme !== undefined) {

@@ -1,7 +1,7 @@
 // Node settings K3s or the kubelet would refuse at start, or that collide with K3s's own
 // networks: caught before anything is installed, each with what K3s would do.
-import { AddressBlock, hostBlock, overlaps, parseBlock, parseIPv4 } from "./ipv4";
-import type { Problem, RuleContext } from "./rules";
+import { AddressBlock, hostBlock, overlaps, parseBlock, parseIPv4 } from "../ipv4";
+import type { Problem, RuleContext } from "./context";
 
 /** Labels the kubelet may set on its own Node (k8s.io/kubelet `IsKubeletLabel`): any other
  *  label in the kubernetes.io or k8s.io namespaces makes it refuse `--node-labels` and exit. */
@@ -30,8 +30,8 @@ function kubeletRefuses(key: string): boolean {
     return !KUBELET_NAMESPACES.some((ns) => prefix === ns || prefix.endsWith(`.${ns}`));
 }
 
-const nodeLabels = ({ config }: RuleContext): Problem[] =>
-    (config.cluster.nodes ?? []).flatMap((node, i) =>
+const nodeLabels = ({ nodes }: RuleContext): Problem[] =>
+    nodes.flatMap((node, i) =>
         Object.keys(node.labels)
             .filter(kubeletRefuses)
             .map((key) => ({
@@ -71,8 +71,8 @@ function addressProblems(key: string, text: string, what: string, example = NODE
     }));
 }
 
-const nodeAddresses = ({ config }: RuleContext): Problem[] =>
-    (config.cluster.nodes ?? []).flatMap((node, i) =>
+const nodeAddresses = ({ nodes }: RuleContext): Problem[] =>
+    nodes.flatMap((node, i) =>
         addressProblems(
             `cluster.nodes[${i}].address`,
             node.address,
@@ -80,10 +80,10 @@ const nodeAddresses = ({ config }: RuleContext): Problem[] =>
         ),
     );
 
-const apiAddress = ({ config }: RuleContext): Problem[] => {
+const apiAddress = ({ config, nodes }: RuleContext): Problem[] => {
     const address = config.cluster.apiAddress;
     if (address === undefined) return [];
-    const agent = (config.cluster.nodes ?? []).find((n) => n.role === "agent" && n.address === address);
+    const agent = nodes.find((n) => n.role === "agent" && n.address === address);
     if (agent)
         return [
             {
@@ -95,10 +95,10 @@ const apiAddress = ({ config }: RuleContext): Problem[] => {
     return addressProblems("cluster.apiAddress", address, "clients cannot reach the API there", API_EXAMPLE);
 };
 
-const vipAddress = ({ config }: RuleContext): Problem[] => {
+const vipAddress = ({ config, nodes }: RuleContext): Problem[] => {
     const vip = config.cluster.vip;
     if (vip === undefined) return [];
-    const node = (config.cluster.nodes ?? []).find((n) => n.address === vip.address);
+    const node = nodes.find((n) => n.address === vip.address);
     if (node)
         return [
             {
@@ -110,9 +110,9 @@ const vipAddress = ({ config }: RuleContext): Problem[] => {
     return addressProblems("cluster.vip.address", vip.address, "kube-vip cannot announce it", API_EXAMPLE);
 };
 
-const hostKeys = ({ config, environment, profile }: RuleContext): Problem[] =>
+const hostKeys = ({ nodes, environment, profile }: RuleContext): Problem[] =>
     profile.pinnedHostKeys
-        ? (config.cluster.nodes ?? []).flatMap((node, i) =>
+        ? nodes.flatMap((node, i) =>
               node.hostKey === undefined
                   ? [
                         {
