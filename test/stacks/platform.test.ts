@@ -8,7 +8,6 @@ import { ENVIRONMENTS } from "../../stacks/config/profiles";
 import { isSecret, names, only, Registration, ROOT, settle, stackConfigFile, useStack, withConfig } from "../harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
-const REPO = "https://github.com/example/homelab.git";
 
 /** The custom resources that make up each environment's issuer. */
 const ISSUER_OBJECTS = {
@@ -21,56 +20,55 @@ const ISSUER_OBJECTS = {
     production: [["kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-letsencrypt-production"]],
 };
 
-const EXPECTED = {
-    dev: {
-        domain: "dev.home.arpa",
-        revision: "env/dev",
-        issuer: "homelab-ca",
-        replicas: 1,
-        ha: false,
-        preset: "reduced",
-        pool: "192.168.10.200-192.168.10.219",
-        nodes: { "dev-k3s-1": "192.168.10.11" },
-        agents: [] as string[],
-        servers: ["192.168.10.11"],
-        etcd: false,
-        drained: false,
-    },
+/** What each environment's profile makes of the platform, whatever homelab its stack file describes. */
+const PROFILE_FACTS = {
+    dev: { issuer: "homelab-ca", replicas: 1, ha: false, preset: "reduced", drained: false, snapshots: false },
     staging: {
-        domain: "staging.lab.example.com",
-        revision: "env/staging",
         issuer: "letsencrypt-staging",
         replicas: 1,
         ha: false,
         preset: "reduced",
-        pool: "192.168.20.200-192.168.20.219",
-        nodes: { "staging-k3s-1": "192.168.20.11", "staging-k3s-2": "192.168.20.21" },
-        agents: ["staging-k3s-2"],
-        servers: ["192.168.20.11"],
-        etcd: true,
         drained: false,
+        snapshots: true,
     },
     production: {
-        domain: "lab.example.com",
-        revision: "env/production",
         issuer: "letsencrypt-production",
         replicas: 2,
         ha: true,
         preset: "full",
-        pool: "192.168.30.200-192.168.30.239",
-        nodes: {
-            "prod-k3s-1": "192.168.30.11",
-            "prod-k3s-2": "192.168.30.12",
-            "prod-k3s-3": "192.168.30.13",
-            "prod-k3s-4": "192.168.30.21",
-            "prod-k3s-5": "192.168.30.22",
-        },
-        agents: ["prod-k3s-4", "prod-k3s-5"],
-        servers: ["192.168.30.11", "192.168.30.12", "192.168.30.13"],
-        etcd: true,
         drained: true,
+        snapshots: true,
     },
-};
+} as const;
+
+interface StackNode {
+    readonly name: string;
+    readonly address: string;
+    readonly role: "server" | "agent";
+}
+
+/** The homelab the environment's stack file describes: its domain, repository and revision, its
+ *  MetalLB pools and its nodes. The platform tests follow it, so a stack file edited to another
+ *  homelab keeps them meaningful. */
+function homelabOf(environment: keyof typeof PROFILE_FACTS) {
+    const { config } = stackConfigFile(environment);
+    const json = <T>(key: string) => JSON.parse(config[`homelab:${key}`]) as T;
+    const nodes = json<{ nodes: StackNode[] }>("cluster").nodes;
+    const gitops = json<{ repoUrl: string; revision?: string }>("gitops");
+    const servers = nodes.filter((n) => n.role === "server").map((n) => n.address);
+    return {
+        ...PROFILE_FACTS[environment],
+        domain: config["homelab:domain"],
+        repo: gitops.repoUrl,
+        revision: gitops.revision ?? "main",
+        pools: json<{ pools: { name: string; addresses: string[] }[] }>("metallb").pools,
+        nodes,
+        agents: nodes.filter((n) => n.role === "agent").map((n) => n.name),
+        servers,
+        // Embedded etcd with more than one server, or where snapshots are taken.
+        etcd: servers.length > 1 || PROFILE_FACTS[environment].snapshots,
+    };
+}
 
 const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
 
@@ -113,7 +111,6 @@ const COMMON = [
     ["homelab:platform:MetalLb", "metallb"],
     ["kubernetes:core/v1:Namespace", "metallb-namespace"],
     [CHART, "metallb-chart"],
-    ["kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool-default"],
     ["kubernetes:metallb.io/v1beta1:L2Advertisement", "metallb-l2"],
     ["kubernetes:core/v1:Service", "metallb-controller-metrics"],
     ["homelab:platform:CertManager", "cert-manager"],
@@ -191,7 +188,7 @@ function k3sObjects(nodes: readonly string[], agents: readonly string[], drained
 const byKey = (a: string[], b: string[]) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`);
 
 for (const environment of ENVIRONMENTS) {
-    const expected = EXPECTED[environment];
+    const expected = homelabOf(environment);
 
     describe(`${environment} platform`, () => {
         let registered: Registration[];
@@ -211,7 +208,15 @@ for (const environment of ENVIRONMENTS) {
                     ...COMMON,
                     ...ISSUER_OBJECTS[environment],
                     ...STORE_OBJECTS[environment],
-                    ...k3sObjects(Object.keys(expected.nodes), expected.agents, expected.drained),
+                    ...expected.pools.map((p) => [
+                        "kubernetes:metallb.io/v1beta1:IPAddressPool",
+                        `metallb-pool-${p.name}`,
+                    ]),
+                    ...k3sObjects(
+                        expected.nodes.map((n) => n.name),
+                        expected.agents,
+                        expected.drained,
+                    ),
                     ...networkPolicies(environment),
                 ].sort(byKey),
             );
@@ -265,15 +270,21 @@ for (const environment of ENVIRONMENTS) {
             }
         });
 
-        it("creates the MetalLB pool and advertisement after the MetalLB chart", () => {
-            for (const name of ["metallb-pool-default", "metallb-l2"]) {
+        it("creates the MetalLB pools and advertisement after the MetalLB chart", () => {
+            for (const name of [...expected.pools.map((p) => `metallb-pool-${p.name}`), "metallb-l2"]) {
                 assert.ok(names(registered.find((r) => r.name === name)!.dependencies).includes("metallb-chart"), name);
             }
         });
 
-        it("advertises the configured pool", () => {
-            const pool = registered.find((r) => r.name === "metallb-pool-default")!;
-            assert.deepEqual((pool.inputs.spec as any).addresses, [expected.pool]);
+        it("creates the configured pools", () => {
+            for (const pool of expected.pools) {
+                const registration = only(
+                    registered,
+                    "kubernetes:metallb.io/v1beta1:IPAddressPool",
+                    `metallb-pool-${pool.name}`,
+                );
+                assert.deepEqual((registration.inputs.spec as any).addresses, pool.addresses);
+            }
         });
 
         it("creates the profile's issuer after the cert-manager chart", () => {
@@ -347,7 +358,7 @@ for (const environment of ENVIRONMENTS) {
                 [
                     { endpoints: expected.servers, port: 10257 },
                     { endpoints: expected.servers, port: 10259 },
-                    { endpoints: Object.values(expected.nodes), port: 10249 },
+                    { endpoints: expected.nodes.map((n) => n.address), port: 10249 },
                     expected.etcd ? { endpoints: expected.servers, port: 2381 } : "off",
                 ],
             );
@@ -358,7 +369,10 @@ for (const environment of ENVIRONMENTS) {
             assert.equal(outputs.argocdUrl, `https://argocd.${expected.domain}`);
             assert.equal(outputs.grafanaUrl, `https://grafana.${expected.domain}`);
             assert.equal(outputs.clusterIssuer, expected.issuer);
-            assert.deepEqual(outputs.metallbPools, [{ name: "default", addresses: [expected.pool] }]);
+            assert.deepEqual(
+                outputs.metallbPools,
+                expected.pools.map((p) => ({ name: p.name, addresses: p.addresses })),
+            );
         });
 
         it("gives gitops/applications/example-app its own ClusterSecretStore, for its namespace only", () => {
@@ -419,7 +433,7 @@ for (const environment of ENVIRONMENTS) {
                 generators: [
                     {
                         git: {
-                            repoURL: REPO,
+                            repoURL: expected.repo,
                             revision: expected.revision,
                             directories: [{ path: "gitops/applications/*" }],
                         },
@@ -431,7 +445,7 @@ for (const environment of ENVIRONMENTS) {
                         project: "app-{{.path.basename}}",
                         sources: [
                             {
-                                repoURL: REPO,
+                                repoURL: expected.repo,
                                 targetRevision: expected.revision,
                                 path: "{{.path.path}}",
                                 helm: {
@@ -445,7 +459,7 @@ for (const environment of ENVIRONMENTS) {
                                 },
                             },
                             {
-                                repoURL: REPO,
+                                repoURL: expected.repo,
                                 targetRevision: expected.revision,
                                 path: "gitops/application-namespace",
                                 helm: {
@@ -523,7 +537,7 @@ for (const environment of ENVIRONMENTS) {
                 [
                     [{ server: "https://kubernetes.default.svc", namespace }],
                     [{ group: "", kind: "Namespace", name: namespace }],
-                    [REPO],
+                    [expected.repo],
                 ],
             );
         });
