@@ -272,7 +272,7 @@ const vaultSchema = z.strictObject({
     ])
         .optional()
         .meta({ example: "certs/vault-ca.pem" }),
-    /** Replaced by caCertFile; rules.ts says so to a stack that still sets it. */
+    /** Replaced by caCertFile; rules/vault.ts says so to a stack that still sets it. */
     caCert: z.unknown().optional().meta({ example: "(replaced by caCertFile)" }),
     /** The Kubernetes API's URL as Vault reaches it: Vault reviews External Secrets' login tokens
      *  there. Default: the cluster's API address (`https://<apiAddress>:6443`, or the kubeconfig's server). */
