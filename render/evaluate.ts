@@ -135,8 +135,18 @@ export interface EvaluatedStack {
     readonly cluster: StackCluster;
 }
 
-/** `stack` evaluated with its own `Pulumi.<stack>.yaml` or `file`. */
-export async function evaluateStack(stack: string, file = stackConfigFile(stack)): Promise<EvaluatedStack> {
+// The SDK's mocks are global: one evaluation at a time, however many a process starts at once.
+let evaluations: Promise<unknown> = Promise.resolve();
+
+/** `stack` evaluated with its own `Pulumi.<stack>.yaml` or `file`, once every evaluation started
+ *  before it has finished. */
+export function evaluateStack(stack: string, file = stackConfigFile(stack)): Promise<EvaluatedStack> {
+    const next = evaluations.then(() => evaluate(stack, file));
+    evaluations = next.catch(() => undefined);
+    return next;
+}
+
+async function evaluate(stack: string, file: StackConfigFile): Promise<EvaluatedStack> {
     const registrations = await useStack(stack, file);
     const config = loadConfig();
     homelab(config);

@@ -98,6 +98,8 @@ describe("alerts under promtool", function () {
                 pending.set(`${environment}/${topology.name}`, running);
             }
     });
+    // Nothing of it may still run when the next file evaluates a stack under the same mocks.
+    after(() => Promise.allSettled(pending.values()));
 
     for (const environment of ENVIRONMENTS) {
         for (const topology of topologiesOf(environment)) {

@@ -95,13 +95,6 @@ export interface RenderedTopology {
 }
 
 const MONITORING_CHART = "monitoring-chart";
-// The SDK's mocks are global: one program evaluation at a time.
-let evaluating: Promise<unknown> = Promise.resolve();
-function evaluated(environment: Environment, file: StackConfigFile): Promise<EvaluatedStack> {
-    const next = evaluating.then(() => evaluateStack(environment, file));
-    evaluating = next.catch(() => undefined);
-    return next;
-}
 const cache = new Map<string, Promise<RenderedTopology>>();
 
 /** `environment` on `topology`; only the monitoring chart depends on the topology, so only it is
@@ -114,7 +107,7 @@ export function renderedTopology(environment: Environment, topology: Topology): 
             (async () => {
                 const file = topologyConfig(environment, topology);
                 const base = await renderedStack(environment);
-                const stack = await evaluated(environment, file);
+                const stack = await evaluateStack(environment, file);
                 const monitoringOnly = stack.registrations.filter(
                     (r) => r.type !== CHART_TYPE || r.name === MONITORING_CHART,
                 );
