@@ -46,9 +46,11 @@ const stacksOf = (dir: string) =>
 const absolute = (name: string, value: string | undefined): Record<string, string> =>
     value === undefined ? {} : { [name]: value.includes("/") ? path.resolve(value) : value };
 
-/** Snapshots of `stacks` in `tree`, taken by a process of their own (each needs fresh mocks). */
+/** Snapshots of `stacks` in `tree` (which holds `ref`), taken by a process of their own (each
+ *  needs fresh mocks). */
 async function snapshotsIn(
     tree: string,
+    ref: string,
     stacks: readonly string[],
     chartsDir: string | undefined,
 ): Promise<Snapshot[]> {
@@ -72,7 +74,7 @@ async function snapshotsIn(
         child.on("error", reject);
         child.on("close", resolve);
     });
-    if (code !== 0) throw new Error(`the snapshot of ${path.basename(tree)} failed (exit ${code})`);
+    if (code !== 0) throw new Error(`the snapshot of ${ref} failed (exit ${code}); its error is above`);
     const snapshots = JSON.parse(Buffer.concat(chunks).toString()) as Snapshot[];
     // A stack the commit does not have yet compares as empty.
     return stacks.map((s) => snapshots.find((x) => x.stack === s) ?? { stack: s, entries: [], unrendered: [] });
@@ -98,13 +100,23 @@ async function withCheckout<T>(ref: string, use: (tree: string) => Promise<T>): 
     }
 }
 
+/** Snapshots of `stacks` at `ref`, rendered with this checkout's render/; without a ref, of the
+ *  working tree. */
+export function snapshotsAt(
+    ref: string | undefined,
+    stacks: readonly string[],
+    chartsDir: string | undefined,
+): Promise<Snapshot[]> {
+    if (ref === undefined) return snapshotsIn(ROOT, "the working tree", stacks, chartsDir);
+    return withCheckout(ref, (tree) => snapshotsIn(tree, ref, stacks, chartsDir));
+}
+
 async function main(): Promise<void> {
     const options = parseImpactArguments(process.argv.slice(2));
-    const snapshots = (tree: string) => snapshotsIn(tree, options.stacks, options.chartsDir);
     // Both sides at once: each is a process of its own, mostly waiting for Helm.
     const [base, head] = await Promise.all([
-        withCheckout(options.base, snapshots),
-        options.head ? withCheckout(options.head, snapshots) : snapshots(ROOT),
+        snapshotsAt(options.base, options.stacks, options.chartsDir),
+        snapshotsAt(options.head, options.stacks, options.chartsDir),
     ]);
     const report = impactReport(
         options.stacks.map((_, i) => diffSnapshots(base[i], head[i])),

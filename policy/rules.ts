@@ -1,7 +1,7 @@
 // The environment rules of docs/gitops.md and the profiles, as policies over every resource a preview or an
 // update registers (chart objects included: Helm v4 charts make each one a resource).
 import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { valueAt } from "../components/shared/paths";
+import { valueAt } from "../render/paths";
 import { ChartPin, CHARTS } from "../components/shared/versions";
 
 /** The stack (environment) a resource belongs to, from its URN (`urn:pulumi:<stack>::...`). */

@@ -2,8 +2,8 @@
 // version (the K3s release), the APIs K3s itself serves, and its nodes.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { K3sNode } from "../components/k3s/config";
-import { ClusterConnection } from "../stacks/config/stack-config";
+import type { K3sNode } from "../components/k3s/config";
+import type { ClusterConnection } from "../stacks/config/stack-config";
 import { CustomKind } from "./kinds";
 
 /** APIs a K3s server serves besides Kubernetes' own: its packaged CRDs, metrics-server and,

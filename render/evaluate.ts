@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { loadConfig } from "../stacks/config/load";
+import type { StackConfig } from "../stacks/config/stack-config";
 import { homelab } from "../stacks/homelab";
 import { resolvedCluster, StackCluster, statedCluster } from "./cluster";
 import { recordRegistrations, Registration } from "./mock-monitor";
@@ -135,6 +135,20 @@ export interface EvaluatedStack {
     readonly cluster: StackCluster;
 }
 
+/** The checkout's config loader, or undefined in a commit from before it had one. */
+function configLoader(): (() => StackConfig) | undefined {
+    try {
+        // Required, not imported: in such a commit the module is missing, and its render must still run.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return (require("../stacks/config/load") as typeof import("../stacks/config/load")).loadConfig;
+    } catch (error) {
+        // Missing itself, not something it needs.
+        const { code, requireStack } = error as { code?: string; requireStack?: string[] };
+        if (code === "MODULE_NOT_FOUND" && requireStack?.[0] === __filename) return undefined;
+        throw error;
+    }
+}
+
 // The SDK's mocks are global: one evaluation at a time, however many a process starts at once.
 let evaluations: Promise<unknown> = Promise.resolve();
 
@@ -148,11 +162,12 @@ export function evaluateStack(stack: string, file = stackConfigFile(stack)): Pro
 
 async function evaluate(stack: string, file: StackConfigFile): Promise<EvaluatedStack> {
     const registrations = await useStack(stack, file);
-    const config = loadConfig();
+    // The impact report runs this render in older commits too: one without the config loader
+    // reads its config inside homelab(), and one whose loader resolves another shape has its
+    // stack file say what the render needs.
+    const config = configLoader()?.();
     homelab(config);
     await settle();
-    // An older commit's program (the impact report's base) may resolve its config in another
-    // shape: its stack file then says what the render needs.
     const cluster = resolvedCluster(config) ?? statedCluster(file.config[`${PROJECT}:cluster`]);
     return { stack, registrations, cluster };
 }

@@ -1,6 +1,6 @@
 // The program's own objects and secrets, from its registrations: what it creates besides the
 // charts, as the provider would send it, and every value it marks secret.
-import { valueAt } from "../components/shared/paths";
+import { valueAt } from "./paths";
 import { Registration } from "./evaluate";
 import { CustomKind, isNamespaced, Manifest } from "./kinds";
 

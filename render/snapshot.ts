@@ -6,7 +6,7 @@ import { renderApplications } from "./gitops";
 import { HelmSetup } from "./helm";
 import { CHART_TYPE, objectRef } from "./kinds";
 import { redact, REDACTED } from "./output";
-import { pathKeys } from "../components/shared/paths";
+import { pathKeys } from "./paths";
 import { allObjects, renderStack } from "./stack";
 
 /** One thing the stack declares, keyed so that the same thing in two snapshots matches. */

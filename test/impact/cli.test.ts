@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseImpactArguments } from "../../impact/cli";
+import { parseImpactArguments, snapshotsAt } from "../../impact/cli";
 import { ROOT } from "../../render/evaluate";
 import { requireHelm } from "../rendered/rendering";
 import { git } from "../tools";
@@ -89,6 +89,29 @@ describe("npm run impact", function () {
     });
 });
 
+describe("a base from before this render's layout", function () {
+    this.timeout(180_000);
+
+    it("is rendered with this checkout's render/, from its own program and stack files", async function () {
+        await requireHelm(this);
+        // The last commit whose render/ had no mock-monitor.ts, nor its program the stack config
+        // this render reads the cluster from.
+        const added = git(ROOT, "log", "--diff-filter=A", "--format=%H", "--", "render/mock-monitor.ts").split("\n");
+        const base = `${added[added.length - 1]}^`;
+        const [dev] = await snapshotsAt(base, ["dev"], undefined);
+        assert.deepEqual(dev.unrendered, [
+            "infrastructure: its chart dependencies are not built (reloader, longhorn): helm dependency build",
+        ]);
+        const keys = new Set(dev.entries.map((e) => e.key));
+        for (const key of [
+            "kubernetes:helm.sh/v4:Chart argocd-chart",
+            "apps/v1/Deployment argocd/argocd-server",
+            "metallb.io/v1beta1/IPAddressPool metallb-system/default",
+        ])
+            assert.ok(keys.has(key), key);
+    });
+});
+
 describe("impact arguments", () => {
     it("needs a base, takes stacks that exist, and refuses anything else", () => {
         assert.deepEqual(parseImpactArguments(["--base", "main", "--stacks", "dev,production"]), {
@@ -107,5 +130,6 @@ describe("impact arguments", () => {
             () => parseImpactArguments(["--base", "main", "--force"]),
             /^Error: unknown option --force\nusage: npm run impact/,
         );
+        assert.throws(() => parseImpactArguments(["main"]), /^Error: unexpected argument main\nusage: npm run impact/);
     });
 });
