@@ -31,7 +31,9 @@ export function commandArguments<O extends string>(
     }
     for (const [name, value] of Object.entries(parsed.values))
         if (value === "") throw new Error(`--${name} needs a value\n${shape.usage}`);
-    if (parsed.positionals.length !== shape.positionals) throw new Error(shape.usage);
+    const extra = parsed.positionals[shape.positionals];
+    if (extra !== undefined) throw new Error(`unexpected argument ${extra}\n${shape.usage}`);
+    if (parsed.positionals.length < shape.positionals) throw new Error(shape.usage);
     return { positionals: parsed.positionals, options: parsed.values as Partial<Record<O, string>> };
 }
 

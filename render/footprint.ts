@@ -360,7 +360,6 @@ function componentOf(registration: Registration, byUrn: ReadonlyMap<string, Regi
     return at.name;
 }
 
-/** The footprint of everything a rendered stack sends to the cluster, per component. */
 /** The stack's footprint, DaemonSets counted on the nodes of its cluster (once each where the
  *  stack reaches its cluster by kubeconfig, without a node list). */
 export function stackFootprint(rendered: RenderedStack): Footprint {

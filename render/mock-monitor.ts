@@ -120,7 +120,7 @@ function registrationOf(project: string, req: RegisterRequest): Registration {
     };
 }
 
-let listener: ((registration: Registration) => void) | undefined;
+let listener: { readonly project: string; readonly record: (registration: Registration) => void } | undefined;
 
 /** Hands every registration the mocks receive to `record`, from now on (one listener at a time;
  *  the mocks are global too). */
@@ -132,9 +132,9 @@ export function recordRegistrations(project: string, record: (registration: Regi
         const original = monitor.registerResource;
         if (typeof original !== "function") throw changed("MockMonitor has no registerResource");
         monitor.registerResource = function (this: unknown, req, callback) {
-            listener?.(registrationOf(project, req));
+            if (listener) listener.record(registrationOf(listener.project, req));
             return original.call(this, req, callback);
         };
     }
-    listener = record;
+    listener = { project, record };
 }

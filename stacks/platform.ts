@@ -182,7 +182,7 @@ export function platform(
             credentials: config.gitopsCredentials,
             platformReady: [...store.stores, certManager.issuer],
             namespaceGuard: {
-                podSecurity: profile.podSecurity === "enforced",
+                podSecurity: guards.podSecurity,
                 networkPolicies:
                     profile.networkPolicies === "default-deny"
                         ? { ingressController: config.ingressController }

@@ -1,5 +1,5 @@
 // The shape of the project's `homelab:*` config keys, field by field. Every field carries an
-// example (zod `meta`) that error messages quote; rules that span fields live in rules.ts.
+// example (zod `meta`) that error messages quote; rules that span fields live in rules/.
 import * as path from "node:path";
 import { z } from "zod";
 import { K3S_INGRESS_CLASS } from "../../components/k3s/config";

@@ -48,7 +48,7 @@ export interface StackConfig extends Omit<Settings, "cluster" | "tls" | "alertin
     /** How the profile sizes and replicates the platform's workloads. */
     readonly workloads: Replication;
     /** How the profile guards each component's namespace. */
-    readonly guards: Guards;
+    readonly guards: Required<Guards>;
     /** Prometheus's and Alertmanager's volumes, where the profile keeps their data. */
     readonly monitoringStorage?: MonitoringStorage;
     /** The applications of gitops/applications/. */
@@ -70,11 +70,12 @@ export function stackConfig(
     tree: GitopsTree = { applications: [], plainSecrets: [] },
 ): StackConfig {
     const required = (key: SecretKey) => checked(secret(key), key);
-    const { cluster, tls, alerting, secretStore, profile } = settings;
+    const { cluster, tls, alerting, secretStore, ...unchanged } = settings;
+    const { profile } = settings;
     const sshKey = secret("gitopsSshKey");
     const token = secret("gitopsToken");
     return {
-        ...settings,
+        ...unchanged,
         cluster:
             cluster.mode === "kubeconfig"
                 ? { ...cluster, kubeconfig: required("kubeconfig") }

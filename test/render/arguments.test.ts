@@ -19,7 +19,7 @@ describe("render arguments", () => {
 
     it("refuses no stack, two stacks, an unknown option and an option without its directory", () => {
         assert.throws(() => parseArguments([]), { message: USAGE });
-        assert.throws(() => parseArguments(["dev", "staging"]), { message: USAGE });
+        assert.throws(() => parseArguments(["dev", "staging"]), { message: `unexpected argument staging\n${USAGE}` });
         assert.throws(() => parseArguments(["dev", "--output", "x"]), { message: `unknown option --output\n${USAGE}` });
         assert.throws(() => parseArguments(["dev", "--out"]), { message: `--out needs a value\n${USAGE}` });
         assert.throws(() => parseArguments(["dev", "--out="]), { message: `--out needs a value\n${USAGE}` });

@@ -39,7 +39,6 @@ const workload = (kind: string, name: string, pod: object, spec: object = {}): M
     spec: { ...spec, template: { spec: pod } },
 });
 
-/** The footprint of one object (alone in its component) on `nodes`. */
 /** A node of the stack, unlabelled and untainted unless `extra` says otherwise. */
 const node = (name: string, role: "server" | "agent", extra: Partial<ClusterNode> = {}): ClusterNode => ({
     name,
@@ -50,6 +49,7 @@ const node = (name: string, role: "server" | "agent", extra: Partial<ClusterNode
     ...extra,
 });
 
+/** The footprint of one object (alone in its component) on `nodes`. */
 const usageOf = (manifest: Manifest, nodes?: ClusterNode[], others: Manifest[] = []) =>
     shown(
         footprint(
