@@ -1,7 +1,6 @@
 // The environment rules of docs/gitops.md and the profiles, as policies over every resource a preview or an
 // update registers (chart objects included: Helm v4 charts make each one a resource).
 import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { valueAt } from "../render/paths";
 import { ChartPin, CHARTS } from "../components/shared/versions";
 
 /** The stack (environment) a resource belongs to, from its URN (`urn:pulumi:<stack>::...`). */
@@ -17,7 +16,7 @@ export const productionSecretStoreIsVault: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!inProduction(args) || !/^kubernetes:external-secrets\.io\/v\w+:(Cluster)?SecretStore$/.test(args.type))
             return;
-        const providers = Object.keys(valueAt(args.props, "spec.provider") ?? {});
+        const providers = Object.keys(propsOf(args).spec?.provider ?? {});
         const others = providers.filter((p) => p !== "vault");
         if (others.length > 0)
             reportViolation(`secret store uses ${others.join(", ")}; production secrets come from Vault`);
@@ -31,16 +30,34 @@ type Container = {
     resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
 };
 
+/** What the policies read of a Kubernetes object's properties; any part may be missing. */
+interface ObjectProps {
+    readonly metadata?: { readonly name?: unknown; readonly labels?: Record<string, unknown> };
+    readonly spec?: {
+        readonly provider?: Record<string, unknown>;
+        readonly replicas?: unknown;
+        readonly template?: { readonly spec?: PodSpec & ApplicationSpec };
+        readonly jobTemplate?: { readonly spec?: { readonly template?: { readonly spec?: PodSpec } } };
+    } & ApplicationSpec;
+}
+interface PodSpec {
+    readonly initContainers?: Container[];
+    readonly containers?: Container[];
+}
+interface ApplicationSpec {
+    readonly project?: unknown;
+    readonly syncPolicy?: { readonly automated?: unknown };
+}
+const propsOf = (args: { props: Record<string, unknown> }) => args.props as ObjectProps;
+
 export const workloadsSetResources: ResourceValidationPolicy = {
     name: "workloads-set-resources",
     description: "In staging and production every container requests CPU and memory and limits memory.",
     validateResource: (args, reportViolation) => {
         if (!["staging", "production"].includes(environmentOf(args.urn)) || !WORKLOADS.test(args.type)) return;
-        const pod = args.type.endsWith(":CronJob") ? "spec.jobTemplate.spec.template.spec" : "spec.template.spec";
-        const containers = [
-            ...((valueAt(args.props, `${pod}.initContainers`) as Container[] | undefined) ?? []),
-            ...((valueAt(args.props, `${pod}.containers`) as Container[] | undefined) ?? []),
-        ];
+        const spec = propsOf(args).spec;
+        const pod = args.type.endsWith(":CronJob") ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
+        const containers = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
         for (const container of containers) {
             const missing = [
                 container.resources?.requests?.cpu === undefined ? "requests.cpu" : undefined,
@@ -57,7 +74,7 @@ export const workloadsSetResources: ResourceValidationPolicy = {
  * `helm.sh/chart`, or the older `chart` label of charts that set no other (kube-prometheus-stack).
  */
 function chartLabelOf(props: Record<string, unknown>): string | undefined {
-    const labels = valueAt(props, "metadata.labels") as Record<string, unknown> | undefined;
+    const labels = (props as ObjectProps).metadata?.labels;
     const label = labels?.["helm.sh/chart"] ?? labels?.chart;
     return typeof label === "string" ? label : undefined;
 }
@@ -116,19 +133,19 @@ export const productionControllersReplicated: ResourceValidationPolicy = {
         const label = chartLabelOf(args.props);
         const chart = label === undefined ? undefined : pinnedChartOf(label)?.pin.chart;
         if (chart === undefined) return;
-        const labels = valueAt(args.props, "metadata.labels") as Record<string, unknown>;
+        const labels = propsOf(args).metadata?.labels ?? {};
         const controller = Object.entries(REPLICATED_CONTROLLERS[chart] ?? {}).find(([, selector]) =>
             Object.entries(selector).every(([key, value]) => labels[key] === value),
         )?.[0];
         if (controller === undefined) return;
-        const replicas = valueAt(args.props, "spec.replicas");
+        const replicas = propsOf(args).spec?.replicas;
         const count = replicas ?? 1; // Kubernetes' default
         if (typeof count === "number" && count >= 2) return;
         const runs =
             typeof count !== "number"
                 ? `sets replicas ${JSON.stringify(count)}`
                 : `runs ${count} replica${count === 1 ? "" : "s"}${replicas === undefined ? " (spec.replicas unset)" : ""}`;
-        const objectName = valueAt(args.props, "metadata.name");
+        const objectName = propsOf(args).metadata?.name;
         const name = typeof objectName === "string" ? objectName : args.name;
         reportViolation(`${chart} ${controller} Deployment ${name} ${runs}; production needs >= 2`);
     },
@@ -193,19 +210,16 @@ export const productionApplicationsManualSync: ResourceValidationPolicy = {
     description: "Production applications sync only when someone syncs them (manual approval, docs/gitops.md).",
     validateResource: (args, reportViolation) => {
         if (!inProduction(args)) return;
-        const spec =
+        const props = propsOf(args);
+        const spec: ApplicationSpec | undefined =
             args.type === "kubernetes:argoproj.io/v1alpha1:ApplicationSet"
-                ? valueAt(args.props, "spec.template.spec")
+                ? props.spec?.template?.spec
                 : args.type === "kubernetes:argoproj.io/v1alpha1:Application"
-                  ? valueAt(args.props, "spec")
+                  ? props.spec
                   : undefined;
         // Each application has its AppProject, app-<app> (components/application-sets.ts).
-        const project = valueAt(spec, "project");
-        if (
-            typeof project === "string" &&
-            project.startsWith("app-") &&
-            valueAt(spec, "syncPolicy.automated") !== undefined
-        ) {
+        const project = spec?.project;
+        if (typeof project === "string" && project.startsWith("app-") && spec?.syncPolicy?.automated !== undefined) {
             reportViolation("applications in production must not sync automatically");
         }
     },
