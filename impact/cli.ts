@@ -82,7 +82,7 @@ async function snapshotsIn(
 
 /** `ref` checked out in a temporary folder with this checkout's render/ and dependencies. The
  *  checkout is made at once (git takes one at a time); `use` may run alongside another's. */
-async function withCheckout<T>(ref: string, use: (tree: string) => Promise<T>): Promise<T> {
+export async function withCheckout<T>(ref: string, use: (tree: string) => Promise<T>): Promise<T> {
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-impact-"));
     try {
         execFileSync("git", ["worktree", "add", "--detach", tree, ref], {
@@ -102,7 +102,7 @@ async function withCheckout<T>(ref: string, use: (tree: string) => Promise<T>): 
 
 /** Snapshots of `stacks` at `ref`, rendered with this checkout's render/; without a ref, of the
  *  working tree. */
-export function snapshotsAt(
+function snapshotsAt(
     ref: string | undefined,
     stacks: readonly string[],
     chartsDir: string | undefined,
