@@ -15,7 +15,8 @@ fi
 
 # Every call, for the tests to read; a stand-in's own probe (FAKE_QUIET) is not one.
 record() { if [ -z "${FAKE_QUIET:-}" ]; then printf '%s %s\n' "$self" "$*" >>"$world/calls"; fi; }
-now() { cat "$world/clock"; }
+# The clock read with a builtin: the stand-ins read it on every call.
+now() { local t; read -r t <"$world/clock"; echo "$t"; }
 advance() { echo $(($(now) + $1)) >"$world/clock"; }
 iso() { /bin/date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 state_of() { echo "$world/state/$1"; }
