@@ -7,6 +7,7 @@
 // the webhook accepts them; Pulumi waits for the Job to succeed, and the objects depend on it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { RESTRICTED_CONTAINER } from "./security";
 import { KUBECTL_IMAGE } from "./versions";
 
 /** A custom resource as plain data: what the gate dry-runs and a CustomResource then creates. */
@@ -110,11 +111,7 @@ export class WebhookGate extends pulumi.ComponentResource {
                                         requests: { cpu: "10m", memory: "32Mi" },
                                         limits: { memory: "128Mi" },
                                     },
-                                    securityContext: {
-                                        allowPrivilegeEscalation: false,
-                                        readOnlyRootFilesystem: true,
-                                        capabilities: { drop: ["ALL"] },
-                                    },
+                                    securityContext: RESTRICTED_CONTAINER,
                                     volumeMounts: [
                                         { name: "objects", mountPath: "/gate", readOnly: true },
                                         { name: "tmp", mountPath: "/tmp" },
