@@ -11,6 +11,8 @@ import { METALLB_NAMESPACE } from "./metallb";
 import { MONITORING_NAMESPACE, MONITORING_RELEASE } from "./monitoring/monitoring";
 import { PLAIN_SECRETS_NAMESPACE } from "./secret-store/kubernetes";
 import { KUBE_SYSTEM } from "./shared/chart";
+import { CANARY_NAMESPACE } from "./velero/drill";
+import { VELERO_NAMESPACE } from "./velero/velero";
 
 /** Who may connect. */
 export type Peer =
@@ -123,6 +125,12 @@ export const PLATFORM_TRAFFIC: Readonly<Record<string, readonly IngressAllow[]>>
     ],
     // Only Secrets live here, read through the API; no pod receives traffic.
     [PLAIN_SECRETS_NAMESPACE]: [],
+    // The server and the node agents talk through the API and reach S3 outbound; only their
+    // metrics are scraped.
+    [VELERO_NAMESPACE]: [SCRAPES],
+    // The canary only writes its volume, and the drill reads its restored copy's log through the
+    // API; the scratch namespace it is restored into gets these same policies.
+    [CANARY_NAMESPACE]: [],
 };
 
 /** Where a peer's pods run (the ingress controller's, Prometheus's), and their labels. */

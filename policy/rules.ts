@@ -167,6 +167,7 @@ export const SUBCHARTS: Readonly<Record<string, readonly string[]>> = {
         "prometheus-windows-exporter",
     ],
     "external-secrets": ["bitwarden-sdk-server"],
+    velero: [],
 };
 
 /** The chart name in a `<name>-<version>` label. */

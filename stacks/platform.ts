@@ -24,7 +24,14 @@ import { K3sMetrics } from "../components/monitoring/k3s-scrapes";
 import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring/monitoring";
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/secret-store/vault";
-import { StackConfig } from "./config/stack-config";
+import { BackupDrill, CANARY_NAMESPACE } from "../components/velero/drill";
+import { S3Credentials, Velero, VELERO_NAMESPACE } from "../components/velero/velero";
+import { storeName } from "../components/secret-store/store";
+import { Application } from "../components/shared/application";
+import { StackConfig, VELERO_VAULT_KEY } from "./config/stack-config";
+
+/** Velero, as a consumer of Vault's secrets: the store of its own that reads `<kvMount>/velero`. */
+const VELERO_SECRETS: Application = { name: VELERO_VAULT_KEY, namespace: VELERO_NAMESPACE };
 
 /** The secret store of the profile: Vault (production) or plain Kubernetes secrets. Both are
  *  the same-named ClusterSecretStore, so an application's ExternalSecret works everywhere. */
@@ -35,7 +42,8 @@ function profileSecretStore(
     apiServer: pulumi.Input<string>,
 ) {
     const guards = config.guards;
-    // Each application reads its own secrets only, through a store its namespace alone may use.
+    // Each application reads its own secrets only, through a store its namespace alone may use;
+    // Velero reads its S3 keys from Vault the same way where the keys live there.
     const applications = config.applications;
     if (config.secretStore.backend === "kubernetes") {
         return new KubernetesSecretStore(
@@ -61,11 +69,67 @@ function profileSecretStore(
             caCert: settings.caCert?.pem,
             kubernetesHost: settings.kubernetesHost ?? apiServer,
             environment: config.environment,
-            applications,
+            applications: [
+                ...applications,
+                ...(config.backups && "vault" in config.backups.credentials ? [VELERO_SECRETS] : []),
+            ],
             protect: guards.protect,
         },
         { providers: { kubernetes: provider, vault: vaultProvider } },
     );
+}
+
+/** The store where the keys are in Vault; the profile that keeps them there has a Vault store. */
+function vaultStore(store: KubernetesSecretStore | VaultSecretStore): VaultSecretStore {
+    if (!(store instanceof VaultSecretStore))
+        throw new Error("internal: Velero's keys are in Vault, but the stack has no Vault store");
+    return store;
+}
+
+/** Velero with its keys (from Pulumi, or from Vault through its store) and the restore drill. */
+function backupComponents(
+    config: StackConfig,
+    backups: NonNullable<StackConfig["backups"]>,
+    crds: PrometheusOperatorCrds,
+    store: KubernetesSecretStore | VaultSecretStore,
+    provider: k8s.Provider,
+) {
+    const credentials: S3Credentials =
+        "accessKey" in backups.credentials
+            ? backups.credentials
+            : {
+                  store: {
+                      name: storeName(VELERO_SECRETS.name),
+                      resource: vaultStore(store).storeOf(VELERO_SECRETS.name),
+                  },
+                  key: backups.credentials.vault.key,
+              };
+    const velero = new Velero(
+        "velero",
+        {
+            ...config.guards,
+            target: backups.target,
+            credentials,
+            schedules: backups.schedules,
+            excludedNamespaces: backups.excludedNamespaces,
+            resources: config.workloads.resources,
+            serviceMonitors: { crds },
+            values: config.components.velero?.values,
+        },
+        { provider },
+    );
+    const drill = new BackupDrill(
+        "backup-drill",
+        {
+            veleroNamespace: velero.namespace.metadata.name,
+            velero: velero.chart,
+            schedule: backups.drill,
+            storageClass: config.storageClass,
+            podSecurity: config.guards.podSecurity,
+        },
+        { provider },
+    );
+    return { velero, drill };
 }
 
 /** Installs the platform components with `provider` and returns what admins need from them.
@@ -129,6 +193,12 @@ export function platform(
                     k3sMetrics?.etcd && profile.etcdSnapshots.enabled
                         ? { maxAge: profile.etcdSnapshots.alertAfter }
                         : undefined,
+                backups: config.backups && {
+                    schedules: Object.fromEntries(
+                        Object.entries(profile.backups.schedules).map(([name, s]) => [name, s.alertAfter]),
+                    ),
+                    drillMaxAge: profile.backups.drill.alertAfter,
+                },
             },
             values: components.monitoring?.values,
         },
@@ -146,6 +216,7 @@ export function platform(
         { provider },
     );
     const store = profileSecretStore(config, externalSecrets, provider, apiServer);
+    const backups = config.backups && backupComponents(config, config.backups, monitoringCrds, store, provider);
 
     if (profile.networkPolicies === "default-deny") {
         const namespaces = {
@@ -155,6 +226,9 @@ export function platform(
             [MONITORING_NAMESPACE]: monitoring.namespace,
             [EXTERNAL_SECRETS_NAMESPACE]: externalSecrets.namespace,
             ...(store instanceof KubernetesSecretStore ? { [PLAIN_SECRETS_NAMESPACE]: store.namespace } : {}),
+            ...(backups
+                ? { [VELERO_NAMESPACE]: backups.velero.namespace, [CANARY_NAMESPACE]: backups.drill.canaryNamespace }
+                : {}),
         };
         new NetworkPolicies(
             "network-policies",

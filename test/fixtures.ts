@@ -47,6 +47,7 @@ export const VALID: Readonly<Record<"dev" | "staging" | "production", Record<str
         gitops: { repoUrl: "https://github.com/example/homelab.git" },
         vault: { address: "https://vault.home.arpa:8200" },
         storageClass: "longhorn",
+        backups: { endpoint: "minio.home.arpa:9000", bucket: "velero" },
     },
 };
 

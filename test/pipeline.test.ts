@@ -5,7 +5,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { CHARTS, K3S_VERSION, KUBE_VIP_IMAGE, KUBECTL_IMAGE } from "../components/shared/versions";
+import {
+    CHARTS,
+    K3S_VERSION,
+    KUBECTL_IMAGE,
+    KUBE_VIP_IMAGE,
+    VELERO_AWS_PLUGIN_IMAGE,
+} from "../components/shared/versions";
 import { ROOT } from "./harness";
 import { missingCommand, requireTool } from "./tools";
 
@@ -603,6 +609,7 @@ describe("Renovate", () => {
                     ["k3s-io/k3s", K3S_VERSION],
                     ["registry.k8s.io/kubectl", KUBECTL_IMAGE.split(":")[1]],
                     ["ghcr.io/kube-vip/kube-vip", KUBE_VIP_IMAGE.split(":")[1]],
+                    ["velero/velero-plugin-for-aws", VELERO_AWS_PLUGIN_IMAGE.split(":")[1]],
                 ].sort(),
             ),
         );

@@ -143,6 +143,7 @@ const METALLB = `metallb-${CHARTS.metallb.version}`;
 const CERT_MANAGER = `cert-manager-${CHARTS.certManager.version}`;
 const KUBE_PROMETHEUS_STACK = `kube-prometheus-stack-${CHARTS.monitoring.version}`;
 const EXTERNAL_SECRETS = `external-secrets-${CHARTS.externalSecrets.version}`;
+const VELERO = `velero-${CHARTS.velero.version}`;
 
 /** Another version than the pin, whatever it is: the pinned one with its major version raised. */
 const notPinned = (version: string) => version.replace(/\d+/, (major) => String(Number(major) + 1));
@@ -246,8 +247,8 @@ describe("charts-pinned", () => {
         ]);
     });
     it("accepts objects labelled with each pinned chart version", () => {
-        const labelled = [ARGO_CD, METALLB, CERT_MANAGER, KUBE_PROMETHEUS_STACK, EXTERNAL_SECRETS].map((label) =>
-            configMap({ "helm.sh/chart": label }),
+        const labelled = [ARGO_CD, METALLB, CERT_MANAGER, KUBE_PROMETHEUS_STACK, EXTERNAL_SECRETS, VELERO].map(
+            (label) => configMap({ "helm.sh/chart": label }),
         );
         assert.deepEqual(
             labelled.flatMap((o) => renderedViolations(chartsPinned, "dev", o)),

@@ -1,10 +1,12 @@
 // The platform's own alerts, for what kube-prometheus-stack's rules do not watch: certificates,
-// External Secrets, Argo CD applications, MetalLB's pools and etcd snapshots. Each alert links
-// its section of docs/runbooks/platform-alerts.md.
+// External Secrets, Argo CD applications, MetalLB's pools, etcd snapshots, Velero's backups and
+// the restore drill. Each alert links its section of docs/runbooks/platform-alerts.md.
 import { ARGOCD_RELEASE } from "../argocd";
 import { CERT_MANAGER_RELEASE } from "../cert-manager";
 import { EXTERNAL_SECRETS_RELEASE } from "../external-secrets";
 import { METALLB_METRICS_SERVICE } from "../metallb";
+import { DRILL_CRONJOB } from "../velero/drill";
+import { VELERO_NAMESPACE, VELERO_RELEASE } from "../velero/velero";
 
 /** What the platform alerts watch, and where their runbook is. */
 export interface PlatformAlerts {
@@ -12,6 +14,9 @@ export interface PlatformAlerts {
     readonly runbook: string;
     /** Scheduled etcd snapshots, and how old the newest may get (Prometheus duration). */
     readonly snapshots?: { readonly maxAge: string };
+    /** Velero's schedules (by name, each with how old its newest successful backup may get) and
+     *  how old the last passed restore drill may get (Prometheus durations). */
+    readonly backups?: { readonly schedules: Readonly<Record<string, string>>; readonly drillMaxAge: string };
 }
 
 /** Jobs the alerts read, as the ServiceMonitors name them: the metrics Services, which the charts
@@ -21,6 +26,7 @@ export const PLATFORM_JOBS = {
     externalSecrets: `${EXTERNAL_SECRETS_RELEASE}-metrics`,
     argocd: `${ARGOCD_RELEASE}-application-controller-metrics`,
     metallb: METALLB_METRICS_SERVICE,
+    velero: VELERO_RELEASE,
     kubeStateMetrics: "kube-state-metrics",
 } as const;
 
@@ -169,6 +175,85 @@ export function platformRuleGroups(args: PlatformAlerts): Record<string, unknown
                   ]),
               ]
             : []),
+        ...(args.backups ? [group("homelab.backups", runbook, backupAlerts(args.backups, job))] : []),
+    ];
+}
+
+/** Velero's backups, its store and the restore drill (kube-state-metrics' series of its CronJob). */
+function backupAlerts(
+    backups: NonNullable<PlatformAlerts["backups"]>,
+    job: (name: keyof typeof PLATFORM_JOBS) => string,
+): Alert[] {
+    const drill = `${job("kubeStateMetrics")}, namespace="${VELERO_NAMESPACE}", cronjob="${DRILL_CRONJOB}"`;
+    const scheduled = (name: string) => `${job("velero")}, schedule="${VELERO_RELEASE}-${name}"`;
+    return [
+        ...Object.entries(backups.schedules).flatMap(([name, maxAge]): Alert[] => [
+            {
+                alert: "VeleroBackupStale",
+                expr: `time() - velero_backup_last_successful_timestamp{${scheduled(name)}} > ${durationSeconds(maxAge)}`,
+                for: "10m",
+                severity: "critical",
+                summary: "A backup schedule's newest successful backup is too old.",
+                description: `The newest successful backup of {{ $labels.schedule }} is {{ $value | humanizeDuration }} old, more than ${maxAge}: its backups fail or do not run.`,
+            },
+            {
+                // No successful backup at all: a new schedule backs up at once, so only one whose
+                // backups never succeeded (or a Velero that does not run) goes this long without.
+                alert: "VeleroBackupMissing",
+                expr: `absent(velero_backup_last_successful_timestamp{${scheduled(name)}})`,
+                for: maxAge,
+                severity: "critical",
+                summary: "A backup schedule has no successful backup.",
+                description: `No successful backup of {{ $labels.schedule }} has been seen for ${maxAge}.`,
+            },
+        ]),
+        {
+            // Velero sets the schedule's last status to 0 on a Failed, PartiallyFailed or
+            // FailedValidation backup, and to 1 on the next successful one.
+            alert: "VeleroBackupFailed",
+            expr: `velero_backup_last_status{${job("velero")}, schedule!=""} == 0`,
+            for: "5m",
+            severity: "warning",
+            summary: "A scheduled backup failed or partially failed.",
+            description:
+                "The newest backup of {{ $labels.schedule }} failed or left items out; the one before it is the newest complete one.",
+        },
+        {
+            alert: "VeleroBackupLocationUnavailable",
+            expr: `velero_backup_location_status_gauge{${job("velero")}} == 0`,
+            for: "15m",
+            severity: "critical",
+            summary: "Velero cannot reach its backup store.",
+            description:
+                "Backup storage location {{ $labels.backup_location_name }} has been unavailable for 15 minutes: no backup can be written or restored.",
+        },
+        {
+            // The last scheduled drill came after the last passed one and no drill is running: it
+            // failed (or the first drill failed, with none passed before it).
+            alert: "BackupDrillFailed",
+            expr: `((kube_cronjob_status_last_schedule_time{${drill}} > kube_cronjob_status_last_successful_time{${drill}}) or (kube_cronjob_status_last_schedule_time{${drill}} unless kube_cronjob_status_last_successful_time{${drill}})) and on (namespace, cronjob) (kube_cronjob_status_active{${drill}} == 0)`,
+            for: "5m",
+            severity: "critical",
+            summary: "The restore drill failed.",
+            description:
+                "The last restore drill did not restore the canary's newest backup with the value it held: the backups may not restore.",
+        },
+        {
+            alert: "BackupDrillStale",
+            expr: `time() - kube_cronjob_status_last_successful_time{${drill}} > ${durationSeconds(backups.drillMaxAge)}`,
+            for: "10m",
+            severity: "warning",
+            summary: "No restore drill has passed for too long.",
+            description: `The last passed restore drill is {{ $value | humanizeDuration }} old, more than ${backups.drillMaxAge}.`,
+        },
+        {
+            alert: "BackupDrillMissing",
+            expr: `absent(kube_cronjob_status_last_successful_time{${drill}})`,
+            for: backups.drillMaxAge,
+            severity: "warning",
+            summary: "No restore drill has ever passed.",
+            description: `No passed restore drill has been seen for ${backups.drillMaxAge}.`,
+        },
     ];
 }
 

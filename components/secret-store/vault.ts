@@ -86,6 +86,8 @@ export class VaultSecretStore extends pulumi.ComponentResource {
     readonly authBackend: vault.AuthBackend;
     /** Each application's ClusterSecretStore. */
     readonly stores: k8s.apiextensions.CustomResource[];
+    /** The ClusterSecretStore of one of the applications. */
+    readonly storeOf: (application: string) => k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: VaultSecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:VaultSecretStore", name, {}, opts);
@@ -179,6 +181,11 @@ export class VaultSecretStore extends pulumi.ComponentResource {
         });
 
         this.stores = createStores(this, name, args.externalSecrets, stores);
+        this.storeOf = (application) => {
+            const index = (args.applications ?? []).findIndex((a) => a.name === application);
+            if (index < 0) throw new pulumi.ResourceError(`no store for ${application}`, this);
+            return this.stores[index];
+        };
         this.registerOutputs({ authBackend: this.authBackend, stores: this.stores });
     }
 }

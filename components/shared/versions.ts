@@ -25,6 +25,8 @@ export const CHARTS = {
     },
     // renovate: datasource=helm depName=external-secrets registryUrl=https://charts.external-secrets.io
     externalSecrets: { chart: "external-secrets", version: "2.9.0", repo: "https://charts.external-secrets.io" },
+    // renovate: datasource=helm depName=velero registryUrl=https://vmware-tanzu.github.io/helm-charts
+    velero: { chart: "velero", version: "12.1.0", repo: "https://vmware-tanzu.github.io/helm-charts" },
 } as const satisfies Record<string, ChartPin>;
 
 /** K3s release installed on the nodes (homelab:cluster.k3sVersion overrides it). */
@@ -35,6 +37,13 @@ export const K3S_VERSION = "v1.34.2+k3s1";
 // renovate: datasource=docker depName=ghcr.io/kube-vip/kube-vip
 export const KUBE_VIP_IMAGE = "ghcr.io/kube-vip/kube-vip:v1.2.3";
 
-/** kubectl for the webhook gates' dry runs; within one minor version of the cluster's K3s. */
+/** kubectl for the webhook gates' dry runs and the restore drill; within one minor version of the
+ *  cluster's K3s. Its Debian base carries a shell and coreutils (kubernetes
+ *  `build/server-image/kubectl/Dockerfile`), which the drill and its canary run on. */
 // renovate: datasource=docker depName=registry.k8s.io/kubectl
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.2";
+
+/** Velero's object-store plugin for S3 and S3-compatible stores: the v1.14 releases are built
+ *  against Velero 1.18. */
+// renovate: datasource=docker depName=velero/velero-plugin-for-aws
+export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.2";

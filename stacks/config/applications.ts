@@ -12,6 +12,8 @@ import { MONITORING_NAMESPACE } from "../../components/monitoring/monitoring";
 import { PLAIN_SECRETS_NAMESPACE } from "../../components/secret-store/kubernetes";
 import { Application } from "../../components/shared/application";
 import { KUBE_SYSTEM } from "../../components/shared/chart";
+import { CANARY_NAMESPACE, DRILL_SCRATCH_NAMESPACE } from "../../components/velero/drill";
+import { VELERO_NAMESPACE } from "../../components/velero/velero";
 import { DNS_LABEL } from "./fields";
 
 /** Names no application may take, as its name (the infrastructure Application is one) or as its
@@ -28,6 +30,9 @@ export const RESERVED_NAMESPACES = [
     EXTERNAL_SECRETS_NAMESPACE,
     PLAIN_SECRETS_NAMESPACE,
     INFRASTRUCTURE_NAMESPACE,
+    VELERO_NAMESPACE,
+    CANARY_NAMESPACE,
+    DRILL_SCRATCH_NAMESPACE,
     "longhorn-system",
 ];
 

@@ -44,26 +44,82 @@ function isCronField(field: string, range: (typeof CRON_FIELDS)[number]): boolea
 }
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+/** Whether `v` is a duration Prometheus and the alerts take (s, m, h, d or w), above zero. */
+const isAlertDuration = (v: string) => /^(\d+[smhdw])+$/.test(v) && /[1-9]/.test(v);
+const alertDuration = () => matching(isAlertDuration, "is not a duration in s, m, h, d or w above zero");
+
+/** A cron schedule of robfig/cron's standard spec, which K3s, Velero and Kubernetes' CronJobs
+ *  parse; Kubernetes refuses a `TZ=` prefix (its CronJobs take spec.timeZone instead). */
+const cronSchedule = (what: string, timeZonePrefix = true) =>
+    matching(
+        (v) => isCronSchedule(v) && (timeZonePrefix || !/^(CRON_)?TZ=/.test(v.trim())),
+        `is not a cron schedule ${what} accepts (five fields in range, or @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>${timeZonePrefix ? "" : "; no TZ= prefix"})`,
+    );
+
 const etcdSnapshotsSchema = z
     .strictObject({
         /** Take scheduled K3s etcd snapshots. */
         enabled: z.boolean().meta({ example: true }),
         /** Cron schedule of the snapshots (K3s `--etcd-snapshot-schedule-cron`): five fields, or a
          *  descriptor such as `@daily` or `@every 6h`. */
-        schedule: matching(
-            isCronSchedule,
-            "is not a cron schedule K3s accepts (five fields in range, or @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>)",
-        ).meta({ example: "0 */6 * * *" }),
+        schedule: cronSchedule("K3s").meta({ example: "0 */6 * * *" }),
         /** Snapshots kept on each server (K3s `--etcd-snapshot-retention`). */
         retention: z.int().min(1).meta({ example: 28 }),
         /** Age of the newest ready snapshot past which `EtcdSnapshotStale` fires (s, m, h, d or w):
          *  two scheduled runs and a margin, so one missed run is not an alert. */
-        alertAfter: matching(
-            (v) => /^(\d+[smhdw])+$/.test(v) && /[1-9]/.test(v),
-            "is not a duration in s, m, h, d or w above zero",
-        ).meta({ example: "13h" }),
+        alertAfter: alertDuration().meta({ example: "13h" }),
     })
     .meta({ example: { enabled: true, schedule: "0 */6 * * *", retention: 28, alertAfter: "13h" } });
+
+const backupScheduleSchema = z
+    .strictObject({
+        /** When Velero backs up (robfig/cron, as K3s's snapshots). */
+        schedule: cronSchedule("Velero").meta({ example: "0 */4 * * *" }),
+        /** How long Velero keeps each backup: a Go duration in h, m and s (Velero's `ttl`). */
+        ttl: matching(
+            (v) => /^(\d+[hms])+$/.test(v) && /[1-9]/.test(v),
+            "is not a duration in h, m and s above zero (Velero's ttl takes no days: 168h is a week)",
+        ).meta({ example: "168h" }),
+        /** Age of the schedule's newest successful backup past which `VeleroBackupStale` fires:
+         *  two scheduled runs and a margin, so one missed run is not an alert. */
+        alertAfter: alertDuration().meta({ example: "9h" }),
+    })
+    .meta({ example: { schedule: "0 */4 * * *", ttl: "72h", alertAfter: "9h" } });
+
+const backupsSchema = z
+    .strictObject({
+        /** Whether a stack must name a backup target (`homelab:backups`): `required` refuses one
+         *  without, `recommended` warns, `optional` installs Velero only where one is named. */
+        target: z.enum(["optional", "recommended", "required"]).meta({ example: "required" }),
+        /** Velero's schedules by name (each the Schedule `velero-<name>`), every one backing up
+         *  everything outside the platform's own namespaces. At least one. */
+        schedules: z
+            .record(matching(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, "is not a short DNS label"), backupScheduleSchema)
+            .refine((schedules) => Object.keys(schedules).length > 0, { error: "names no schedule" })
+            .meta({ example: { daily: { schedule: "0 3 * * *", ttl: "168h", alertAfter: "49h" } } }),
+        /** The restore drill: when it restores the canary's newest backup, and the age of the last
+         *  passed drill past which `BackupDrillStale` fires. */
+        drill: z
+            .strictObject({
+                schedule: cronSchedule("a Kubernetes CronJob", false).meta({ example: "0 6 * * *" }),
+                alertAfter: alertDuration().meta({ example: "49h" }),
+            })
+            .meta({ example: { schedule: "0 6 * * *", alertAfter: "49h" } }),
+        /** Updates of the stack (`scripts/backup-gate.sh`) wait for a backup younger than this, or
+         *  `none`: not gated. */
+        maxAgeForUpdates: matching(
+            (v) => v === "none" || isAlertDuration(v),
+            "is not none or a duration in s, m, h, d or w above zero",
+        ).meta({ example: "6h" }),
+    })
+    .meta({
+        example: {
+            target: "required",
+            schedules: { daily: { schedule: "0 3 * * *", ttl: "168h", alertAfter: "49h" } },
+            drill: { schedule: "0 6 * * *", alertAfter: "49h" },
+            maxAgeForUpdates: "6h",
+        },
+    });
 
 /** A Kubernetes quantity above zero (`500m`, `4Gi`, `1.5`). */
 const positiveQuantity = () =>
@@ -130,6 +186,8 @@ export const profileSchema = z.strictObject({
     storage: z.enum(["local", "distributed"]).meta({ example: "distributed" }),
     /** K3s etcd snapshots. */
     etcdSnapshots: etcdSnapshotsSchema,
+    /** Velero's backups of volumes and objects, and the drill that restores them. */
+    backups: backupsSchema,
     /** Encrypt Secrets at rest in K3s (`--secrets-encryption`). */
     secretsEncryption: z.boolean().meta({ example: true }),
     /** Where workloads' secrets come from: plain `kubernetes` secrets or `vault` through ESO. */
@@ -164,6 +222,7 @@ export const profileOverridesSchema = profileSchema
     .extend({
         etcdSnapshots: etcdSnapshotsSchema.partial().meta({ example: { retention: 14 } }),
         monitoring: monitoringSchema.partial().meta({ example: { retention: "15d" } }),
+        backups: backupsSchema.partial().meta({ example: { maxAgeForUpdates: "12h" } }),
     })
     .partial();
 
@@ -184,6 +243,14 @@ const dev: EnvironmentProfile = {
     networkPolicies: "none",
     storage: "local",
     etcdSnapshots: { enabled: false, schedule: "0 */12 * * *", retention: 5, alertAfter: "25h" },
+    // Off unless the stack names a target: dev's data is what it is tried with. Where one is
+    // named, a nightly backup kept three days and the drill after it.
+    backups: {
+        target: "optional",
+        schedules: { daily: { schedule: "0 3 * * *", ttl: "72h", alertAfter: "49h" } },
+        drill: { schedule: "0 6 * * *", alertAfter: "49h" },
+        maxAgeForUpdates: "none",
+    },
     secretsEncryption: false,
     secrets: "kubernetes",
     tlsIssuer: "privateCa",
@@ -209,6 +276,14 @@ const staging: EnvironmentProfile = {
     // Let's Encrypt's staging CA has generous rate limits, so a staging rebuild never locks out production.
     tlsIssuer: "acme-staging",
     etcdSnapshots: { enabled: true, schedule: "0 */12 * * *", retention: 10, alertAfter: "25h" },
+    // A nightly backup kept a week, restored by the drill every morning; a stack without a target
+    // hears about it but still installs (staging's data is production's rehearsal, not its own).
+    backups: {
+        target: "recommended",
+        schedules: { daily: { schedule: "0 3 * * *", ttl: "168h", alertAfter: "49h" } },
+        drill: { schedule: "0 6 * * *", alertAfter: "49h" },
+        maxAgeForUpdates: "none",
+    },
     monitoring: { retention: "7d", persistentStorage: true, storageSize: "10Gi", alertRouting: false },
     namespaceSuffix: "-staging",
     // Sized like dev's lab (two small nodes, the reduced preset): dev's requests plus a DaemonSet
@@ -228,6 +303,18 @@ const production: EnvironmentProfile = {
     storage: "distributed",
     monitoring: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true },
     etcdSnapshots: { enabled: true, schedule: "0 */6 * * *", retention: 28, alertAfter: "13h" },
+    // Every four hours kept three days (at most four hours of data lost), and nightly kept a month
+    // (a mistake found late); the drill restores every morning, and an update waits for a backup
+    // at most one run and two hours old.
+    backups: {
+        target: "required",
+        schedules: {
+            frequent: { schedule: "0 */4 * * *", ttl: "72h", alertAfter: "9h" },
+            daily: { schedule: "30 2 * * *", ttl: "720h", alertAfter: "49h" },
+        },
+        drill: { schedule: "0 6 * * *", alertAfter: "49h" },
+        maxAgeForUpdates: "6h",
+    },
     hardening: true,
     // Only here: a restart in dev or staging may interrupt their workloads rather than wait.
     drainNodes: true,
@@ -253,5 +340,6 @@ export function applyOverrides(base: EnvironmentProfile, overrides: ProfileOverr
         ...overrides,
         etcdSnapshots: { ...base.etcdSnapshots, ...overrides.etcdSnapshots },
         monitoring: { ...base.monitoring, ...overrides.monitoring },
+        backups: { ...base.backups, ...overrides.backups },
     };
 }

@@ -68,35 +68,41 @@ const nodeSchema = z
 
 const NODES_EXAMPLE = [NODE_EXAMPLE];
 
-const etcdS3Schema = z
-    .strictObject({
-        /** Endpoint of the S3 API: a host, or `host:port` (a homelab MinIO). Required. */
-        endpoint: matching((v) => {
-            const [host, port, ...rest] = v.split(":");
-            const validPort =
-                port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
-            return rest.length === 0 && validPort && (parseIPv4(host) !== undefined || DNS_NAME.test(host));
-        }, "is not a host or host:port (no scheme)").meta({ example: "minio.home.arpa:9000" }),
-        /** Bucket for the snapshots. Required. */
-        bucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name").meta({
-            example: "k3s-snapshots",
-        }),
-        /** Folder inside the bucket. Default: the bucket's root. */
-        folder: matching((v) => !v.startsWith("/") && !v.split("/").includes(".."), "is not a relative folder")
-            .optional()
-            .meta({ example: "production" }),
-        /** Region of the bucket. Default: the endpoint's default. */
-        region: z.string().min(1).optional().meta({ example: "us-east-1" }),
-        /** Plain HTTP to the endpoint (`etcd-s3-insecure`), for a MinIO without TLS. Default false. */
-        insecure: z.boolean().default(false).meta({ example: true }),
-        /** Skip verifying the endpoint's certificate (`etcd-s3-skip-ssl-verify`), for a
-         *  self-signed MinIO. Default false. */
-        skipSslVerify: z.boolean().default(false).meta({ example: true }),
-        /** PEM CA certificate of the endpoint's TLS certificate, for a MinIO signed by a private
-         *  CA (`etcd-s3-endpoint-ca`). Default: the system's CAs. */
-        caCert: pemCertificate.optional(),
-    })
-    .meta({ example: { endpoint: "minio.home.arpa", bucket: "k3s-snapshots" } });
+/** An S3-compatible object store (a homelab MinIO, say), as K3s's snapshots and Velero reach it. */
+function s3TargetSchema(bucketExample: string) {
+    return z
+        .strictObject({
+            /** Endpoint of the S3 API: a host, or `host:port` (a homelab MinIO). Required. */
+            endpoint: matching((v) => {
+                const [host, port, ...rest] = v.split(":");
+                const validPort =
+                    port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
+                return rest.length === 0 && validPort && (parseIPv4(host) !== undefined || DNS_NAME.test(host));
+            }, "is not a host or host:port (no scheme)").meta({ example: "minio.home.arpa:9000" }),
+            /** The bucket. Required. */
+            bucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name").meta({
+                example: bucketExample,
+            }),
+            /** Folder inside the bucket. Default: the bucket's root. */
+            folder: matching((v) => !v.startsWith("/") && !v.split("/").includes(".."), "is not a relative folder")
+                .optional()
+                .meta({ example: "production" }),
+            /** Region of the bucket. Default: the endpoint's default. */
+            region: z.string().min(1).optional().meta({ example: "us-east-1" }),
+            /** Plain HTTP to the endpoint, for a MinIO without TLS. Default false. */
+            insecure: z.boolean().default(false).meta({ example: true }),
+            /** Skip verifying the endpoint's certificate, for a self-signed MinIO. Default false. */
+            skipSslVerify: z.boolean().default(false).meta({ example: true }),
+            /** PEM CA certificate of the endpoint's TLS certificate, for a MinIO signed by a private
+             *  CA. Default: the system's CAs. */
+            caCert: pemCertificate.optional(),
+        })
+        .meta({ example: { endpoint: "minio.home.arpa:9000", bucket: bucketExample } });
+}
+
+/** Where K3s also stores etcd snapshots (`etcd-s3-*`: insecure is `etcd-s3-insecure`,
+ *  skipSslVerify `etcd-s3-skip-ssl-verify`, caCert `etcd-s3-endpoint-ca`). */
+const etcdS3Schema = s3TargetSchema("k3s-snapshots");
 
 const clusterSchema = z.strictObject({
     /** Nodes to install K3s on over SSH; leave out to use the secret `kubeconfig` instead. */
@@ -312,6 +318,7 @@ const componentsSchema = z.strictObject({
     certManager: componentSchema.optional(),
     monitoring: componentSchema.optional(),
     externalSecrets: componentSchema.optional(),
+    velero: componentSchema.optional(),
 });
 
 /** The non-secret `homelab:*` keys. Secret keys are read separately (see SECRET_KEYS). */
@@ -353,6 +360,10 @@ export const configSchema = z.strictObject({
     storageClass: matching((v) => DNS_NAME.test(v) || DNS_LABEL.test(v), "is not a storage class name")
         .optional()
         .meta({ example: "longhorn" }),
+    /** Where Velero keeps backups of volumes and objects (keys: the secrets backupS3AccessKey and
+     *  backupS3SecretKey, or Vault's `<kvMount>/velero` where the profile's secrets come from
+     *  Vault). Required where the profile's backups.target is required. */
+    backups: s3TargetSchema("velero").optional(),
     /** Where Alertmanager sends alerts (URL: the secret alertingUrl), where the profile routes them. */
     alerting: alertingSchema.optional(),
     /** Overrides of the environment profile's knobs. */
@@ -373,6 +384,8 @@ export const SECRET_KEYS = [
     "gitopsSshKey",
     "etcdS3AccessKey",
     "etcdS3SecretKey",
+    "backupS3AccessKey",
+    "backupS3SecretKey",
     "alertingUrl",
 ] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -387,5 +400,7 @@ export const SECRET_EXAMPLES: Readonly<Record<SecretKey, string>> = {
     gitopsSshKey: "pulumi config set --secret gitopsSshKey < ~/.ssh/homelab_deploy_key",
     etcdS3AccessKey: "pulumi config set --secret etcdS3AccessKey <access key>",
     etcdS3SecretKey: "pulumi config set --secret etcdS3SecretKey <secret key>",
+    backupS3AccessKey: "pulumi config set --secret backupS3AccessKey <access key>",
+    backupS3SecretKey: "pulumi config set --secret backupS3SecretKey <secret key>",
     alertingUrl: "pulumi config set --secret alertingUrl https://discord.com/api/webhooks/<id>/<token>",
 };

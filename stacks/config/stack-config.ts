@@ -11,6 +11,10 @@ import { IssuerArgs } from "../../components/cert-manager";
 import { AlertReceiver, MonitoringStorage } from "../../components/monitoring/monitoring";
 import { Guards } from "../../components/shared/chart";
 import { Replication } from "../../components/shared/sizing";
+import { BackupSchedule, S3Target } from "../../components/velero/velero";
+import { CANARY_NAMESPACE } from "../../components/velero/drill";
+import { CERT_MANAGER_NAMESPACE } from "../../components/cert-manager";
+import { RESERVED_NAMESPACES } from "./applications";
 import { ClusterAccessSettings, checked, Settings, VaultSettings } from "./validate";
 
 type Secret = pulumi.Output<string>;
@@ -32,9 +36,34 @@ export type SecretStore =
     | { readonly backend: "kubernetes"; readonly plainSecrets: readonly PlainSecret[] }
     | ({ readonly backend: "vault" } & VaultSettings & { readonly token?: Secret });
 
+/** Velero's store with its keys (Pulumi secrets, or `<kvMount>/velero` of the Vault store), what
+ *  the profile schedules, and the drill. */
+export interface Backups {
+    readonly target: S3Target;
+    readonly credentials:
+        { readonly accessKey: Secret; readonly secretKey: Secret } | { readonly vault: { readonly key: string } };
+    readonly schedules: Readonly<Record<string, BackupSchedule>>;
+    /** Namespaces no schedule backs up. */
+    readonly excludedNamespaces: readonly string[];
+    /** When the drill runs (cron). */
+    readonly drill: string;
+}
+
+/** The Vault secret (under the KV mount) holding Velero's keys, `accessKey` and `secretKey`. */
+export const VELERO_VAULT_KEY = "velero";
+
+/** What the schedules leave out: what `pulumi up` and Argo CD rebuild (the platform's namespaces,
+ *  and K3s's own, whose state the etcd snapshots keep) and the drill's scratch copy. They keep the
+ *  applications, the canary, whatever an admin made by hand (in `default` too), and cert-manager's
+ *  namespace: the private CA's key, the ACME account and the issued certificates, which Let's
+ *  Encrypt's rate limits make costly to issue again. */
+export const NOT_BACKED_UP: readonly string[] = RESERVED_NAMESPACES.filter(
+    (namespace) => !["default", CERT_MANAGER_NAMESPACE, CANARY_NAMESPACE].includes(namespace),
+);
+
 /** What the program runs on: every setting with its secrets, and what the components take in
  *  their own argument types, each decided here once. */
-export interface StackConfig extends Omit<Settings, "cluster" | "tls" | "alerting" | "secretStore"> {
+export interface StackConfig extends Omit<Settings, "cluster" | "tls" | "alerting" | "secretStore" | "backups"> {
     readonly cluster: ClusterConnection;
     /** The ClusterIssuer that signs the platform's certificates, with the DNS-01 token where
      *  Cloudflare answers challenges. */
@@ -53,6 +82,8 @@ export interface StackConfig extends Omit<Settings, "cluster" | "tls" | "alertin
     readonly monitoringStorage?: MonitoringStorage;
     /** The applications of gitops/applications/. */
     readonly applications: readonly Application[];
+    /** Velero and its drill, where the stack names a store. */
+    readonly backups?: Backups;
 }
 
 /** What the program reads from the GitOps tree: the applications, and the dummy secrets a plain
@@ -70,7 +101,7 @@ export function stackConfig(
     tree: GitopsTree = { applications: [], plainSecrets: [] },
 ): StackConfig {
     const required = (key: SecretKey) => checked(secret(key), key);
-    const { cluster, tls, alerting, secretStore, ...unchanged } = settings;
+    const { cluster, tls, alerting, secretStore, backups, ...unchanged } = settings;
     const { profile } = settings;
     const sshKey = secret("gitopsSshKey");
     const token = secret("gitopsToken");
@@ -122,5 +153,17 @@ export function stackConfig(
             ? { storageClass: settings.storageClass, size: profile.monitoring.storageSize }
             : undefined,
         applications: tree.applications,
+        backups: backups && {
+            target: backups,
+            credentials:
+                profile.secrets === "vault"
+                    ? { vault: { key: VELERO_VAULT_KEY } }
+                    : { accessKey: required("backupS3AccessKey"), secretKey: required("backupS3SecretKey") },
+            schedules: Object.fromEntries(
+                Object.entries(profile.backups.schedules).map(([name, { schedule, ttl }]) => [name, { schedule, ttl }]),
+            ),
+            excludedNamespaces: NOT_BACKED_UP,
+            drill: profile.backups.drill.schedule,
+        },
     };
 }

@@ -83,6 +83,8 @@ export interface Settings {
     /** The profile's secret store. */
     readonly secretStore: SecretStoreSettings;
     readonly storageClass: string;
+    /** Velero's S3 store, where the stack names one. */
+    readonly backups?: ParsedConfig["backups"];
     readonly components: ParsedConfig["components"];
 }
 
@@ -191,6 +193,7 @@ function resolve(
                   }
                 : { backend: "kubernetes" },
         storageClass: config.storageClass ?? LOCAL_STORAGE_CLASS,
+        backups: config.backups,
         alerting: profile.monitoring.alertRouting ? config.alerting : undefined,
         components: config.components,
     };

@@ -28,6 +28,19 @@ export function unusedSettings({ config, nodes, environment, profile, secrets }:
             `cluster.etcdS3: set, but ${environment} takes no etcd snapshots (profile etcdSnapshots.enabled: false)`,
         );
     }
+    if (config.backups === undefined && profile.backups.target === "recommended") {
+        warnings.push(
+            `backups: not set, so ${environment}'s volumes and objects are not backed up; e.g. { endpoint: minio.home.arpa:9000, bucket: velero } and the secrets backupS3AccessKey and backupS3SecretKey`,
+        );
+    }
+    for (const key of ["backupS3AccessKey", "backupS3SecretKey"] as const) {
+        if (!secrets.has(key)) continue;
+        if (config.backups === undefined) warnings.push(`${key}: set, but backups names no store; it is not used`);
+        else if (profile.secrets === "vault")
+            warnings.push(
+                `${key}: set, but ${environment}'s secrets come from Vault, and Velero reads its keys there (<kvMount>/velero: accessKey, secretKey); it is not used`,
+            );
+    }
     if (profile.monitoring.alertRouting && config.alerting === undefined) {
         warnings.push(
             `alerting: not set, so ${environment}'s alerts show in Alertmanager only; e.g. { receiver: discord } and the secret alertingUrl`,

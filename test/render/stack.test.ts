@@ -28,7 +28,7 @@ describe("npm run render -- production", function () {
 
     it("says where it wrote, and nothing else: every chart renders the same on the first up", () => {
         assert.deepEqual(stdout, []);
-        assert.deepEqual(stderr, [`wrote 7 files to ${out}\n`]);
+        assert.deepEqual(stderr, [`wrote 8 files to ${out}\n`]);
     });
 
     it("writes one file per chart and one for the program's own objects", () => {
@@ -40,6 +40,7 @@ describe("npm run render -- production", function () {
             "monitoring-chart.yaml",
             "program.yaml",
             "prometheus-operator-crds-chart.yaml",
+            "velero-chart.yaml",
         ]);
     });
 

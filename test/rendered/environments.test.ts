@@ -31,6 +31,7 @@ for (const environment of ENVIRONMENTS) {
                 ["metallb-chart", true],
                 ["monitoring-chart", true],
                 ["prometheus-operator-crds-chart", true],
+                ["velero-chart", true],
             ]);
             const crdChart = rendered.charts.find((c) => c.registration.name === "prometheus-operator-crds-chart")!;
             assert.deepEqual(crdChart.registration.dependencies, []);
@@ -104,12 +105,12 @@ for (const environment of ENVIRONMENTS) {
             assert.deepEqual(policyFindings(environment, objects), []);
         });
 
-        it("keeps every chart's CRDs when the chart is removed, MetalLB's where state is protected", () => {
+        it("keeps every chart's CRDs when the chart is removed, MetalLB's and Velero's where state is protected", () => {
             const crds = objects.filter((o) => o.manifest.kind === "CustomResourceDefinition");
             const dropped = crds.filter((o) => !o.retainOnDelete);
             assert.deepEqual(
                 [...new Set(dropped.map((o) => o.origin))],
-                environment === "production" ? [] : ["metallb-chart"],
+                environment === "production" ? [] : ["metallb-chart", "velero-chart"],
             );
         });
     });

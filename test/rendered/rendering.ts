@@ -1,10 +1,11 @@
 // The stacks rendered once per test run with the real Helm, shared by the tests over rendered
 // objects. Without Helm or the charts those tests are skipped with the reason, except in CI
 // (CI=true), where that is a failure.
-import { Registration } from "../../render/evaluate";
+import { evaluateStack, PROJECT, Registration, stackConfigFile, StackConfigFile } from "../../render/evaluate";
 import { renderApplications, RenderedApplication } from "../../render/gitops";
 import { chartDirectory, HelmSetup, helmSetup, helmVersion } from "../../render/helm";
-import { RenderedStack, renderEvaluated, renderStack } from "../../render/stack";
+import { RenderedStack, renderEvaluated } from "../../render/stack";
+import { Environment, PROFILES } from "../../stacks/config/profiles";
 import { CHARTS } from "../../components/shared/versions";
 import { requireTool } from "../tools";
 import { K3S_TRAEFIK, TrafficSources } from "./traffic";
@@ -33,18 +34,44 @@ export async function requireHelm(context: Mocha.Context): Promise<HelmSetup> {
     return setup;
 }
 
+/** The S3 store the rendered stacks back up to where their stack file names none. */
+export const BACKUP_STORE = { endpoint: "minio.home.arpa:9000", bucket: "velero" };
+
+/** The environment's stack file, with a backup store where it names none (and its keys, as
+ *  secrets, where the profile keeps them in Pulumi), so every environment renders Velero and the
+ *  drill as it would with one. */
+export function renderedConfig(environment: Environment): StackConfigFile {
+    const file = stackConfigFile(environment);
+    if (file.config[`${PROJECT}:backups`] !== undefined) return file;
+    const keys = PROFILES[environment].secrets === "vault" ? [] : ["backupS3AccessKey", "backupS3SecretKey"];
+    return {
+        config: {
+            ...file.config,
+            [`${PROJECT}:backups`]: JSON.stringify(BACKUP_STORE),
+            ...Object.fromEntries(keys.map((key) => [`${PROJECT}:${key}`, `dummy-secret-${key}`])),
+        },
+        secretKeys: [...file.secretKeys, ...keys.map((key) => `${PROJECT}:${key}`)],
+    };
+}
+
 const rendered = new Map<string, Promise<RenderedStack>>();
 
-/** The stack rendered with its own config, once per run. */
-export function renderedStack(stack: string): Promise<RenderedStack> {
-    if (!rendered.has(stack)) rendered.set(stack, renderStack(stack, setup));
-    return rendered.get(stack)!;
+/** The environment's stack rendered with its config (and a backup store), once per run. */
+export function renderedStack(environment: Environment): Promise<RenderedStack> {
+    if (!rendered.has(environment))
+        rendered.set(
+            environment,
+            evaluateStack(environment, renderedConfig(environment)).then((evaluated) =>
+                renderEvaluated(evaluated, setup),
+            ),
+        );
+    return rendered.get(environment)!;
 }
 
 const applications = new Map<string, Promise<RenderedApplication[]>>();
 
 /** What Argo CD deploys from gitops/ for the stack's ApplicationSets, once per run. */
-export function renderedApplications(stack: string): Promise<RenderedApplication[]> {
+export function renderedApplications(stack: Environment): Promise<RenderedApplication[]> {
     if (!applications.has(stack))
         applications.set(
             stack,

@@ -67,7 +67,41 @@ function homelabOf(environment: keyof typeof PROFILE_FACTS) {
         servers,
         // Embedded etcd with more than one server, or where snapshots are taken.
         etcd: servers.length > 1 || PROFILE_FACTS[environment].snapshots,
+        backups: config["homelab:backups"] !== undefined,
     };
+}
+
+/** Velero and the drill, where the stack names a backup store: Velero's keys come through a store
+ *  of Vault's where the profile's secrets are there, else from Pulumi. */
+function backupObjects(environment: keyof typeof PROFILE_FACTS): string[][] {
+    const keys =
+        environment === "production"
+            ? [
+                  ["kubernetes:external-secrets.io/v1:ExternalSecret", "velero-credentials"],
+                  ["vault:index/policy:Policy", "secret-store-read-velero"],
+                  ["vault:kubernetes/authBackendRole:AuthBackendRole", "secret-store-role-velero"],
+                  [STORE, "secret-store-store-velero"],
+              ]
+            : [["kubernetes:core/v1:Secret", "velero-credentials"]];
+    return [
+        ["homelab:platform:Velero", "velero"],
+        ["kubernetes:core/v1:Namespace", "velero-namespace"],
+        [CHART, "velero-chart"],
+        ...keys,
+        ["homelab:platform:BackupDrill", "backup-drill"],
+        ["kubernetes:core/v1:Namespace", "backup-drill-canary-namespace"],
+        ["kubernetes:core/v1:PersistentVolumeClaim", "backup-drill-canary"],
+        ["kubernetes:apps/v1:Deployment", "backup-drill-canary"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:Role", "backup-drill-canary-reader"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "backup-drill-canary-reader"],
+        ["kubernetes:core/v1:ServiceAccount", "backup-drill"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:Role", "backup-drill"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "backup-drill"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "backup-drill-scratch"],
+        ["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "backup-drill-scratch"],
+        ["kubernetes:core/v1:ConfigMap", "backup-drill"],
+        ["kubernetes:batch/v1:CronJob", "backup-drill"],
+    ];
 }
 
 const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
@@ -145,7 +179,7 @@ const COMMON = [
 ];
 
 /** The NetworkPolicies of a stack whose profile denies ingress by default. */
-function networkPolicies(environment: string): string[][] {
+function networkPolicies(environment: string, backups: boolean): string[][] {
     if (environment === "dev") return [];
     const allows: Record<string, string[]> = {
         argocd: ["same-namespace", "prometheus", "ui", "acme-http01"],
@@ -154,6 +188,7 @@ function networkPolicies(environment: string): string[][] {
         monitoring: ["same-namespace", "prometheus", "grafana", "operator-webhook", "acme-http01"],
         "external-secrets": ["same-namespace", "prometheus", "webhook"],
         ...(environment === "production" ? {} : { "homelab-secrets": [] }),
+        ...(backups ? { velero: ["prometheus"], "backup-canary": [] } : {}),
     };
     return [
         ["homelab:platform:NetworkPolicies", "network-policies"],
@@ -217,12 +252,13 @@ for (const environment of ENVIRONMENTS) {
                         expected.agents,
                         expected.drained,
                     ),
-                    ...networkPolicies(environment),
+                    ...networkPolicies(environment, expected.backups),
+                    ...(expected.backups ? backupObjects(environment) : []),
                 ].sort(byKey),
             );
         });
 
-        it("installs the five pinned charts into their namespaces, and the operator's CRDs apart", () => {
+        it("installs the pinned charts into their namespaces, and the operator's CRDs apart", () => {
             const charts = registered
                 .filter((r) => r.type === CHART)
                 .map((r) => [r.inputs.chart, r.inputs.version, r.inputs.namespace, r.inputs.name])
@@ -234,6 +270,7 @@ for (const environment of ENVIRONMENTS) {
                 ["kube-prometheus-stack", CHARTS.monitoring.version, "kube-system", "prometheus-operator-crds"],
                 ["kube-prometheus-stack", CHARTS.monitoring.version, "monitoring", "kube-prometheus-stack"],
                 ["metallb", CHARTS.metallb.version, "metallb-system", "metallb"],
+                ...(expected.backups ? [["velero", CHARTS.velero.version, "velero", "velero"]] : []),
             ]);
         });
 
@@ -409,7 +446,9 @@ for (const environment of ENVIRONMENTS) {
                     return;
                 }
                 const provider = `urn:pulumi:production::homelab::pulumi:providers:vault::vault::vault-id`;
-                assert.equal(vaultResources.length, 5);
+                // The auth backend, its config and the KV mount; a policy and a role for the example
+                // application, and for Velero where it reads its keys from Vault.
+                assert.equal(vaultResources.length, expected.backups ? 7 : 5);
                 assert.deepEqual(
                     vaultResources.filter((r) => r.provider !== provider),
                     [],
@@ -618,16 +657,17 @@ for (const environment of ENVIRONMENTS) {
                 "Command k3s-prod-k3s-3",
                 "AuthBackend secret-store-auth",
                 "Mount secret-store-kv",
+                ...(expected.backups ? ["Namespace velero-namespace"] : []),
             ].sort();
             assert.deepEqual(protectedOnes, environment === "production" ? production : []);
         });
 
-        it("keeps the Prometheus Operator's CRDs when their chart is removed, and MetalLB's where state is protected", () => {
+        it("keeps the Prometheus Operator's CRDs when their chart is removed, and MetalLB's and Velero's where state is protected", () => {
             const retained = registered.filter((r) => r.retainOnDelete).map((r) => r.name);
             assert.deepEqual(
                 retained.sort(),
                 environment === "production"
-                    ? ["metallb-chart", "prometheus-operator-crds-chart"]
+                    ? ["metallb-chart", "prometheus-operator-crds-chart", ...(expected.backups ? ["velero-chart"] : [])]
                     : ["prometheus-operator-crds-chart"],
             );
         });

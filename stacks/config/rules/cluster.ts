@@ -83,18 +83,25 @@ export const snapshotTarget: Rule = ({ config, secrets }) =>
                   example: SECRET_EXAMPLES[key],
               }));
 
-// K3s reaches the endpoint one way: plain HTTP, TLS it does not verify, or TLS verified against
-// the CA; with skip-verify it ignores the CA, with plain HTTP both.
-export const snapshotTransport: Rule = ({ config }) => {
-    const s3 = config.cluster.etcdS3;
-    const ways = s3 ? (["insecure", "skipSslVerify", "caCert"] as const).filter((key) => s3[key]) : [];
+/** `who` reaches an S3 endpoint one way: plain HTTP, TLS it does not verify, or TLS verified
+ *  against the CA; with skip-verify it ignores the CA, with plain HTTP both. */
+export function oneTransport(
+    key: string,
+    target: { insecure: boolean; skipSslVerify: boolean; caCert?: string } | undefined,
+    who: string,
+    bucket: string,
+): Problem[] {
+    const ways = target ? (["insecure", "skipSslVerify", "caCert"] as const).filter((way) => target[way]) : [];
     return ways.length > 1
         ? [
               {
-                  key: "cluster.etcdS3",
-                  message: `sets ${ways.join(" and ")}, but K3s reaches the endpoint one way: plain HTTP (insecure), unverified TLS (skipSslVerify) or TLS verified against caCert`,
-                  example: "{ endpoint: minio.home.arpa:9000, bucket: k3s-snapshots, caCert: <PEM> }",
+                  key,
+                  message: `sets ${ways.join(" and ")}, but ${who} reaches the endpoint one way: plain HTTP (insecure), unverified TLS (skipSslVerify) or TLS verified against caCert`,
+                  example: `{ endpoint: minio.home.arpa:9000, bucket: ${bucket}, caCert: <PEM> }`,
               },
           ]
         : [];
-};
+}
+
+export const snapshotTransport: Rule = ({ config }) =>
+    oneTransport("cluster.etcdS3", config.cluster.etcdS3, "K3s", "k3s-snapshots");

@@ -9,6 +9,7 @@ import {
     snapshotTransport,
     uniqueNodes,
 } from "./cluster";
+import { backupKeys, backupTargetWhereNeeded, backupTransport } from "./backups";
 import { Problem, Rule, RuleContext } from "./context";
 import { NODE_RULES } from "./nodes";
 import { disjointPools, poolsAvoidNodes, privatePools, uniquePools } from "./pools";
@@ -42,6 +43,9 @@ const RULES: readonly Rule[] = [
     gitopsCredentials,
     snapshotTarget,
     snapshotTransport,
+    backupTargetWhereNeeded,
+    backupKeys,
+    backupTransport,
     alertReceiver,
     ingressServed,
     ingressControllerNamed,

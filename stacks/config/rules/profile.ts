@@ -133,6 +133,15 @@ const PRODUCTION_PROMISES: readonly {
         example: "3",
     },
     {
+        knob: "backups",
+        keeps: (v) => {
+            const backups = v as ParsedConfig["profile"]["backups"];
+            return (backups?.target ?? "required") === "required" && backups?.maxAgeForUpdates !== "none";
+        },
+        promise: "keeps backups of its data, and updates only after a fresh one",
+        example: '{ target: required, maxAgeForUpdates: "6h" }',
+    },
+    {
         knob: "storage",
         keeps: (v) => v === "distributed",
         promise: "keeps data on distributed storage, so a node's loss loses no volume",

@@ -7,7 +7,7 @@ import { Environment, ENVIRONMENTS, PROFILES } from "../../../stacks/config/prof
 import { requireTool } from "../../tools";
 import { requireHelm } from "../rendering";
 import { PromtoolTest, promtoolMissing, runPromtool } from "./promtool";
-import { FAULT_AT, faults, HEALTHY_MINUTES, healthySeries, selector, testGroup } from "./scenarios";
+import { BackupScenario, FAULT_AT, faults, HEALTHY_MINUTES, healthySeries, selector, testGroup } from "./scenarios";
 import { scrapeTargets } from "./scrapes";
 import { renderedTopology, topologiesOf, Topology } from "./topologies";
 
@@ -17,6 +17,19 @@ const RUNBOOKS = {
     staging: "https://github.com/example/homelab/blob/env/staging/docs/runbooks/platform-alerts.md",
     production: "https://github.com/example/homelab/blob/env/production/docs/runbooks/platform-alerts.md",
 };
+
+const minutes = (duration: string) => durationSeconds(duration) / 60;
+
+/** What the environment's profile backs up (every rendered stack names a backup store). The faults
+ *  that take an alert's whole window (days of series in dev and staging) are tested in production. */
+function backupScenario(environment: Environment, topology: Topology): BackupScenario {
+    const { schedules, drill } = PROFILES[environment].backups;
+    return {
+        schedules: Object.fromEntries(Object.entries(schedules).map(([name, s]) => [name, minutes(s.alertAfter)])),
+        drillMaxAgeMinutes: minutes(drill.alertAfter),
+        absences: environment === "production" && topologiesOf(environment)[0] === topology,
+    };
+}
 
 /** What promtool said of a topology's scenarios, and the faults it tested. */
 interface Verdicts {
@@ -32,7 +45,8 @@ async function verdicts(environment: Environment, topology: Topology): Promise<V
     const snapshots = profile.etcdSnapshots.enabled
         ? { maxAgeMinutes: durationSeconds(profile.etcdSnapshots.alertAfter) / 60 }
         : undefined;
-    const healthy = healthySeries(rendered, targets, snapshots !== undefined);
+    const backups = backupScenario(environment, topology);
+    const healthy = healthySeries(rendered, targets, snapshots !== undefined, backups);
     const tests: Record<string, PromtoolTest> = {
         healthy: {
             group: testGroup(healthy, HEALTHY_MINUTES, [
@@ -45,7 +59,9 @@ async function verdicts(environment: Environment, topology: Topology): Promise<V
             ]),
         },
     };
-    const list = faults(rendered, targets, RUNBOOKS[environment], snapshots);
+    // The backup alerts read no node: their faults are tested on the environment's first topology.
+    const first = topologiesOf(environment)[0] === topology;
+    const list = faults(rendered, targets, RUNBOOKS[environment], snapshots, first ? backups : undefined);
     for (const fault of list) {
         const firing = `max by (${Object.keys(fault.fires).join(", ")}) (${selector("ALERTS", { alertstate: "firing", ...fault.fires })})`;
         const due = FAULT_AT + fault.forMinutes + 1;
@@ -138,6 +154,8 @@ function expectedFaults(environment: string, topology: string): string[] {
     const etcd = topology !== "an existing cluster" && (topology !== "one server" || environment !== "dev");
     const snapshots = etcd && environment !== "dev";
     const first = `${environment}-server-1`;
+    const schedule = environment === "production" ? "velero-frequent" : "velero-daily";
+    const backups = topologiesOf(environment as Environment)[0].name === topology;
     return [
         `a server down (${lastServer})`,
         `a node NotReady (${lastNode})`,
@@ -159,6 +177,19 @@ function expectedFaults(environment: string, topology: string): string[] {
                   `every etcd snapshot of a store failed (${first})`,
                   "no etcd snapshot at all",
               ]
+            : []),
+        ...(backups
+            ? [
+                  `a backup schedule whose backups stopped succeeding (${schedule})`,
+                  `a failed or partially failed scheduled backup (${schedule})`,
+                  "the backup store unavailable",
+                  "a failed restore drill",
+                  "a failed first restore drill, none passed before",
+                  "a restore drill that stopped passing",
+              ]
+            : []),
+        ...(backups && environment === "production"
+            ? [`a backup schedule without any successful backup (${schedule})`, "no restore drill ever passed"]
             : []),
     ];
 }

@@ -53,7 +53,41 @@ const ALERTMANAGER = {
     container: "alertmanager",
     integration: "webhook",
 };
+const VELERO = { job: "velero", namespace: "velero", service: "velero" };
+const DRILL = { ...KSM, namespace: "velero", cronjob: "backup-drill" };
 const DAY = 86400;
+
+/** What the environment backs up: each schedule's name (the Schedule is `velero-<name>`) with the
+ *  age its newest successful backup may reach, and the age the last passed drill may reach. */
+export interface BackupScenario {
+    readonly schedules: Readonly<Record<string, number>>;
+    readonly drillMaxAgeMinutes: number;
+    /** Whether to test the faults that take the alert's whole window (hours to days of series). */
+    readonly absences: boolean;
+}
+
+/** A Unix time that keeps `ageSeconds` behind the series' clock (which starts at 0). */
+const keepsAge = (ageSeconds: number) => (minutes: number) => `${-ageSeconds}+60x${minutes}`;
+
+/** The series of the backup schedules, the store and the drill, all healthy. */
+function backupSeries(backups: BackupScenario): [string, (minutes: number) => string][] {
+    return [
+        ...Object.keys(backups.schedules).flatMap((name): [string, (minutes: number) => string][] => [
+            [
+                selector("velero_backup_last_successful_timestamp", { ...VELERO, schedule: `velero-${name}` }),
+                keepsAge(3600),
+            ],
+            [selector("velero_backup_last_status", { ...VELERO, schedule: `velero-${name}` }), steady(1)],
+        ]),
+        // Velero's series for backups made by hand, which carry no schedule.
+        [selector("velero_backup_last_status", { ...VELERO, schedule: "" }), steady(1)],
+        [selector("velero_backup_location_status_gauge", { ...VELERO, backup_location_name: "default" }), steady(1)],
+        // The last drill was scheduled two hours ago and passed 20 minutes later.
+        [selector("kube_cronjob_status_last_schedule_time", DRILL), keepsAge(7200)],
+        [selector("kube_cronjob_status_last_successful_time", DRILL), keepsAge(6000)],
+        [selector("kube_cronjob_status_active", DRILL), steady(0)],
+    ];
+}
 
 function nodeCondition(node: ClusterNode, status: "true" | "false" | "unknown") {
     return selector("kube_node_status_condition", { ...KSM, node: node.name, condition: "Ready", status });
@@ -69,8 +103,13 @@ function snapshotSeries(server: ClusterNode, name = `local-on-demand-${server.na
 }
 
 /** The healthy cluster: what every rule reads, at its healthy value. */
-export function healthySeries(topology: RenderedTopology, targets: Target[], snapshots: boolean): Series {
-    const series: Series = new Map();
+export function healthySeries(
+    topology: RenderedTopology,
+    targets: Target[],
+    snapshots: boolean,
+    backups?: BackupScenario,
+): Series {
+    const series: Series = new Map(backups ? backupSeries(backups) : []);
     // A control-plane target is up only where K3s runs its component: scraping etcd on SQLite
     // finds nothing to scrape.
     for (const target of targets)
@@ -138,6 +177,7 @@ export function faults(
     targets: Target[],
     runbook: string,
     snapshots: { readonly maxAgeMinutes: number } | undefined,
+    backups?: BackupScenario,
 ): Fault[] {
     const servers = topology.nodes.filter((n) => n.role === "server");
     const lastServer = servers[servers.length - 1];
@@ -310,6 +350,91 @@ export function faults(
             },
         );
     }
+    if (backups) list.push(...backupFaults(backups));
+    return list;
+}
+
+/** The faults of Velero's backups, its store and the restore drill. */
+function backupFaults(backups: BackupScenario): Fault[] {
+    const [name, maxAgeMinutes] = Object.entries(backups.schedules)[0];
+    const schedule = { ...VELERO, schedule: `velero-${name}` };
+    const lastSuccess = selector("velero_backup_last_successful_timestamp", schedule);
+    const drillPassed = selector("kube_cronjob_status_last_successful_time", DRILL);
+    const drillScheduled = selector("kube_cronjob_status_last_schedule_time", DRILL);
+    const drillActive = selector("kube_cronjob_status_active", DRILL);
+    /** A drill scheduled at FAULT_AT that runs ten minutes and does not pass. */
+    const failedDrill = (before: string): [string, (m: number) => string][] => [
+        [drillScheduled, (m) => `${before} ${FAULT_AT * 60}x${m - FAULT_AT}`],
+        [drillActive, (m) => `0x${FAULT_AT - 1} 1x9 0x${m - FAULT_AT - 10}`],
+    ];
+    /** From FAULT_AT on, a time `ageMinutes` (and an hour) older than the fault. */
+    const staleFrom = (ageMinutes: number) => (m: number) =>
+        `-3600+60x${FAULT_AT - 1} ${-(ageMinutes + 60) * 60}x${m - FAULT_AT}`;
+    const list: Fault[] = [
+        {
+            name: `a backup schedule whose backups stopped succeeding (velero-${name})`,
+            forMinutes: 10,
+            fires: { alertname: "VeleroBackupStale", schedule: `velero-${name}` },
+            series: (h) => changed(h, [[lastSuccess, staleFrom(maxAgeMinutes)]]),
+        },
+        {
+            name: `a failed or partially failed scheduled backup (velero-${name})`,
+            forMinutes: 5,
+            fires: { alertname: "VeleroBackupFailed", schedule: `velero-${name}` },
+            series: (h) => changed(h, [[selector("velero_backup_last_status", schedule), turns(1, 0)]]),
+        },
+        {
+            name: "the backup store unavailable",
+            forMinutes: 15,
+            fires: { alertname: "VeleroBackupLocationUnavailable", backup_location_name: "default" },
+            series: (h) =>
+                changed(h, [
+                    [
+                        selector("velero_backup_location_status_gauge", { ...VELERO, backup_location_name: "default" }),
+                        turns(1, 0),
+                    ],
+                ]),
+        },
+        {
+            name: "a failed restore drill",
+            // Pending once the drill's Job has ended, ten minutes after it was scheduled.
+            forMinutes: 15,
+            fires: { alertname: "BackupDrillFailed", cronjob: "backup-drill" },
+            series: (h) => changed(h, failedDrill(`-7200+60x${FAULT_AT - 1}`)),
+        },
+        {
+            name: "a failed first restore drill, none passed before",
+            forMinutes: 15,
+            fires: { alertname: "BackupDrillFailed", cronjob: "backup-drill" },
+            series: (h) => {
+                const series = changed(h, failedDrill(`_x${FAULT_AT - 1}`));
+                series.delete(drillPassed);
+                return series;
+            },
+        },
+        {
+            name: "a restore drill that stopped passing",
+            forMinutes: 10,
+            fires: { alertname: "BackupDrillStale", cronjob: "backup-drill" },
+            series: (h) => changed(h, [[drillPassed, staleFrom(backups.drillMaxAgeMinutes)]]),
+        },
+    ];
+    if (backups.absences)
+        list.push(
+            {
+                name: `a backup schedule without any successful backup (velero-${name})`,
+                // The last samples stay visible for Prometheus' five-minute lookback.
+                forMinutes: maxAgeMinutes + 5,
+                fires: { alertname: "VeleroBackupMissing", schedule: `velero-${name}` },
+                series: (h) => changed(h, [[lastSuccess, endsAtFault()]]),
+            },
+            {
+                name: "no restore drill ever passed",
+                forMinutes: backups.drillMaxAgeMinutes + 5,
+                fires: { alertname: "BackupDrillMissing", cronjob: "backup-drill" },
+                series: (h) => changed(h, [[drillPassed, endsAtFault()]]),
+            },
+        );
     return list;
 }
 

@@ -2,17 +2,11 @@
 // config: one server (SQLite, or etcd where the environment takes snapshots), three servers
 // with embedded etcd, and three servers with two agents. Production refuses one server.
 import { ClusterNode } from "../../../render/cluster";
-import {
-    EvaluatedStack,
-    evaluateStack,
-    K3S_KUBECONFIG,
-    stackConfigFile,
-    StackConfigFile,
-} from "../../../render/evaluate";
+import { EvaluatedStack, evaluateStack, K3S_KUBECONFIG, StackConfigFile } from "../../../render/evaluate";
 import { CHART_TYPE } from "../../../render/kinds";
 import { RenderedStack, renderEvaluated } from "../../../render/stack";
 import { Environment } from "../../../stacks/config/profiles";
-import { renderedStack } from "../rendering";
+import { renderedConfig, renderedStack } from "../rendering";
 import { helmSetup } from "../../../render/helm";
 
 export interface Topology {
@@ -46,7 +40,7 @@ export function topologiesOf(environment: Environment): Topology[] {
 
 /** The environment's cluster config with `topology`'s nodes, on the first node's /24. */
 function topologyConfig(environment: Environment, topology: Topology): StackConfigFile {
-    const file = stackConfigFile(environment);
+    const file = renderedConfig(environment);
     const cluster = JSON.parse(file.config["homelab:cluster"]) as { nodes: Record<string, string>[]; vip?: unknown };
     const template = cluster.nodes[0];
     const lan = template.address.split(".").slice(0, 3).join(".");

@@ -316,6 +316,9 @@ describe("cross-field rules", () => {
             stack: "production",
             values: values("production", (v) => (v.profile = { secrets: "kubernetes" })),
             expected: [
+                // Velero's keys would then be Pulumi's to hold.
+                "backupS3AccessKey: required: backups names Velero's S3 store, and this is one of its keys; e.g. pulumi config set --secret backupS3AccessKey <access key>",
+                "backupS3SecretKey: required: backups names Velero's S3 store, and this is one of its keys; e.g. pulumi config set --secret backupS3SecretKey <secret key>",
                 'profile.secrets: "kubernetes" is not allowed: production reads secrets from Vault only; e.g. "vault" (or remove the override)',
             ],
         },
@@ -349,6 +352,39 @@ describe("cross-field rules", () => {
             values: values("production", (v) => (v.profile = { storage: "local" })),
             expected: [
                 'profile.storage: "local" is not allowed: production keeps data on distributed storage, so a node\'s loss loses no volume; e.g. "distributed" (or remove the override)',
+            ],
+        },
+        {
+            rule: "production keeps its backups and the update gate",
+            stack: "production",
+            values: values("production", (v) => (v.profile = { backups: { maxAgeForUpdates: "none" } })),
+            expected: [
+                'profile.backups: {"maxAgeForUpdates":"none"} is not allowed: production keeps backups of its data, and updates only after a fresh one; e.g. { target: required, maxAgeForUpdates: "6h" } (or remove the override)',
+            ],
+        },
+        {
+            rule: "production names its backup store",
+            stack: "production",
+            values: values("production", (v) => delete v.backups),
+            expected: [
+                "backups: required: production backs up its volumes and objects with Velero to an S3-compatible store (profile backups.target: required), and its updates wait for a fresh backup; e.g. { endpoint: minio.home.arpa:9000, bucket: velero }",
+            ],
+        },
+        {
+            rule: "a backup store's keys are set where Pulumi holds them",
+            stack: "staging",
+            values: values("staging", (v) => (v.backups = { endpoint: "minio.home.arpa:9000", bucket: "velero" })),
+            secrets: secrets({ backupS3AccessKey: "secure" }),
+            expected: [
+                "backupS3SecretKey: required: backups names Velero's S3 store, and this is one of its keys; e.g. pulumi config set --secret backupS3SecretKey <secret key>",
+            ],
+        },
+        {
+            rule: "Velero reaches its store one way",
+            stack: "production",
+            values: values("production", (v) => (v.backups = { ...v.backups, insecure: true, skipSslVerify: true })),
+            expected: [
+                "backups: sets insecure and skipSslVerify, but Velero reaches the endpoint one way: plain HTTP (insecure), unverified TLS (skipSslVerify) or TLS verified against caCert; e.g. { endpoint: minio.home.arpa:9000, bucket: velero, caCert: <PEM> }",
             ],
         },
         {

@@ -61,7 +61,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.domian = "x")),
             expected: [
-                "domian: is not a known key (known: cluster, domain, ingressClass, ingressController, metallb, tls, gitops, vault, storageClass, alerting, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken, gitopsToken, gitopsSshKey, etcdS3AccessKey, etcdS3SecretKey, alertingUrl)",
+                "domian: is not a known key (known: cluster, domain, ingressClass, ingressController, metallb, tls, gitops, vault, storageClass, backups, alerting, profile, components, kubeconfig, sshPrivateKey, cloudflareApiToken, vaultToken, gitopsToken, gitopsSshKey, etcdS3AccessKey, etcdS3SecretKey, backupS3AccessKey, backupS3SecretKey, alertingUrl)",
             ],
         },
         {
@@ -474,7 +474,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.profile = { replicas: 2 })),
             expected: [
-                "profile.replicas: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, pinnedHostKeys, drainNodes, deletionProtection, networkPolicies, storage, etcdSnapshots, secretsEncryption, secrets, tlsIssuer, monitoring, namespaceSuffix, applicationsSync)",
+                "profile.replicas: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, pinnedHostKeys, drainNodes, deletionProtection, networkPolicies, storage, etcdSnapshots, backups, secretsEncryption, secrets, tlsIssuer, monitoring, namespaceSuffix, applicationsSync)",
             ],
         },
         {
@@ -546,11 +546,77 @@ describe("field rules", () => {
             ],
         },
         {
+            rule: "a backup's ttl is a Go duration, which takes no days",
+            stack: "dev",
+            values: values(
+                "dev",
+                (v) =>
+                    (v.profile = {
+                        backups: { schedules: { daily: { schedule: "0 3 * * *", ttl: "7d", alertAfter: "49h" } } },
+                    }),
+            ),
+            expected: [
+                'profile.backups.schedules.daily.ttl: "7d" is not a duration in h, m and s above zero (Velero\'s ttl takes no days: 168h is a week); e.g. "168h"',
+            ],
+        },
+        {
+            rule: "the backup schedules name at least one",
+            stack: "dev",
+            values: values("dev", (v) => (v.profile = { backups: { schedules: {} } })),
+            expected: [
+                'profile.backups.schedules: names no schedule; e.g. {"daily":{"schedule":"0 3 * * *","ttl":"168h","alertAfter":"49h"}}',
+            ],
+        },
+        {
+            rule: "a backup schedule's name makes a Schedule name",
+            stack: "dev",
+            values: values(
+                "dev",
+                (v) =>
+                    (v.profile = {
+                        backups: { schedules: { Daily: { schedule: "0 3 * * *", ttl: "72h", alertAfter: "49h" } } },
+                    }),
+            ),
+            expected: [
+                'profile.backups.schedules.Daily: "Daily" is not a short DNS label; e.g. {"daily":{"schedule":"0 3 * * *","ttl":"168h","alertAfter":"49h"}}',
+            ],
+        },
+        {
+            rule: "the drill's schedule takes no time zone prefix, which Kubernetes refuses in a CronJob",
+            stack: "dev",
+            values: values(
+                "dev",
+                (v) =>
+                    (v.profile = {
+                        backups: { drill: { schedule: "CRON_TZ=Europe/Berlin 0 6 * * *", alertAfter: "49h" } },
+                    }),
+            ),
+            expected: [
+                'profile.backups.drill.schedule: "CRON_TZ=Europe/Berlin 0 6 * * *" is not a cron schedule a Kubernetes CronJob accepts (five fields in range, or @hourly, @daily, @weekly, @monthly, @yearly, @every <duration>; no TZ= prefix); e.g. "0 6 * * *"',
+            ],
+        },
+        {
+            rule: "the update gate's age is a duration, or none",
+            stack: "dev",
+            values: values("dev", (v) => (v.profile = { backups: { maxAgeForUpdates: "off" } })),
+            expected: [
+                'profile.backups.maxAgeForUpdates: "off" is not none or a duration in s, m, h, d or w above zero; e.g. "6h"',
+            ],
+        },
+        {
+            rule: "the backup store's endpoint has no scheme",
+            stack: "dev",
+            values: values("dev", (v) => (v.backups = { endpoint: "https://minio.home.arpa:9000", bucket: "velero" })),
+            expected: [
+                'backups.endpoint: "https://minio.home.arpa:9000" is not a host or host:port (no scheme); e.g. "minio.home.arpa:9000"',
+            ],
+        },
+        {
             rule: "component overrides name a known component",
             stack: "dev",
             values: values("dev", (v) => (v.components = { traefik: { values: {} } })),
             expected: [
-                "components.traefik: is not a known key (known: argocd, metallb, certManager, monitoring, externalSecrets)",
+                "components.traefik: is not a known key (known: argocd, metallb, certManager, monitoring, externalSecrets, velero)",
             ],
         },
         {

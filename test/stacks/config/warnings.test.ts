@@ -13,11 +13,11 @@ describe("unused settings", () => {
         },
         {
             rule: "warns about every Vault setting where secrets are plain",
-            stack: "staging",
-            values: values("staging", (v) => (v.vault = { authMount: "kubernetes-lab", createKvMount: false })),
+            stack: "dev",
+            values: values("dev", (v) => (v.vault = { authMount: "kubernetes-lab", createKvMount: false })),
             expected: [
-                "vault.authMount: set, but staging uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured",
-                "vault.createKvMount: set, but staging uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured",
+                "vault.authMount: set, but dev uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured",
+                "vault.createKvMount: set, but dev uses plain Kubernetes secrets (profile secrets: kubernetes); Vault is not configured",
             ],
         },
         {
@@ -44,10 +44,35 @@ describe("unused settings", () => {
         },
         {
             rule: "warns that a receiver is unused where alerts are not routed",
-            stack: "staging",
-            values: values("staging", (v) => (v.alerting = { receiver: "webhook" })),
+            stack: "dev",
+            values: values("dev", (v) => (v.alerting = { receiver: "webhook" })),
             secrets: secrets({ alertingUrl: "secure" }),
-            expected: ["alerting: set, but staging does not route alerts (profile monitoring.alertRouting: false)"],
+            expected: ["alerting: set, but dev does not route alerts (profile monitoring.alertRouting: false)"],
+        },
+        {
+            rule: "warns that staging's data is not backed up without a backup store",
+            stack: "staging",
+            values: values("staging"),
+            expected: [
+                "backups: not set, so staging's volumes and objects are not backed up; e.g. { endpoint: minio.home.arpa:9000, bucket: velero } and the secrets backupS3AccessKey and backupS3SecretKey",
+            ],
+        },
+        {
+            rule: "warns that backup keys are unused without a backup store",
+            stack: "dev",
+            values: values("dev"),
+            secrets: secrets({ backupS3AccessKey: "secure" }),
+            expected: ["backupS3AccessKey: set, but backups names no store; it is not used"],
+        },
+        {
+            rule: "warns that backup keys in Pulumi are unused where Velero reads them from Vault",
+            stack: "production",
+            values: values("production"),
+            secrets: secrets({ backupS3SecretKey: "secure" }),
+            expected: [
+                "backupS3SecretKey: set, but production's secrets come from Vault, and Velero reads its keys there (<kvMount>/velero: accessKey, secretKey); it is not used",
+                "alerting: not set, so production's alerts show in Alertmanager only; e.g. { receiver: discord } and the secret alertingUrl",
+            ],
         },
         {
             rule: "warns that an SSH key is unused without nodes",
