@@ -25,7 +25,7 @@ import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring/monit
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/secret-store/vault";
 import { BackupDrill, CANARY_NAMESPACE } from "../components/velero/drill";
-import { S3Credentials, Velero, VELERO_NAMESPACE } from "../components/velero/velero";
+import { S3Credentials, Velero, VELERO_NAMESPACE, VELERO_RELEASE } from "../components/velero/velero";
 import { storeName } from "../components/secret-store/store";
 import { Application } from "../components/shared/application";
 import { StackConfig, VELERO_VAULT_KEY } from "./config/stack-config";
@@ -272,5 +272,15 @@ export function platform(
         grafanaAdminPassword: monitoring.grafanaAdminPassword,
         clusterIssuer,
         metallbPools: config.metallb.pools.map((pool) => ({ name: pool.name, addresses: pool.addresses })),
+        // What scripts/backup-gate.sh reads before an update, where the profile gates updates.
+        ...(backups && profile.backups.maxAgeForUpdates !== "none"
+            ? {
+                  backupGate: {
+                      maxAge: profile.backups.maxAgeForUpdates,
+                      namespace: VELERO_NAMESPACE,
+                      schedule: `${VELERO_RELEASE}-${Object.keys(profile.backups.schedules)[0]}`,
+                  },
+              }
+            : {}),
     };
 }

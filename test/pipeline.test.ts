@@ -393,6 +393,26 @@ describe("drift workflow", () => {
         assert.match(run, /gh issue close "\$issue"/);
     });
 
+    it("has every update wait for the backup gate first, with the stack's state credentials and its override", () => {
+        const steps = workflow("pulumi").jobs.pulumi.steps as any[];
+        const gate = steps.findIndex((s) => s.run === 'scripts/backup-gate.sh "$STACK"');
+        const update = steps.findIndex((s) => String(s.uses).startsWith("pulumi/actions@"));
+        assert.ok(gate >= 0 && gate < update, "the gate runs before pulumi up");
+        assert.deepEqual(
+            { if: steps[gate].if, env: steps[gate].env },
+            {
+                if: "inputs.command == 'up'",
+                env: {
+                    STACK: "${{ inputs.stack }}",
+                    BACKUP_GATE_OVERRIDE: "${{ vars.BACKUP_GATE_OVERRIDE }}",
+                    PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+                    PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+                    PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+                },
+            },
+        );
+    });
+
     it("has every update refresh first", () => {
         const step = workflow("pulumi").jobs.pulumi.steps.find((s: any) =>
             String(s.uses).startsWith("pulumi/actions@"),

@@ -672,6 +672,20 @@ for (const environment of ENVIRONMENTS) {
             );
         });
 
+        it(
+            environment === "production"
+                ? "exports the backup gate its updates wait at"
+                : "exports no backup gate: its updates wait for no backup",
+            () => {
+                assert.deepEqual(
+                    outputs.backupGate,
+                    environment === "production"
+                        ? { maxAge: "6h", namespace: "velero", schedule: "velero-frequent" }
+                        : undefined,
+                );
+            },
+        );
+
         it("exports Grafana's admin password as a secret", async () => {
             assert.equal(await isSecret(outputs.grafanaAdminPassword), true);
         });

@@ -6,16 +6,17 @@ import { oneTransport } from "./cluster";
 
 export const BACKUP_TARGET_EXAMPLE = "{ endpoint: minio.home.arpa:9000, bucket: velero }";
 
-export const backupTargetWhereNeeded: Rule = ({ config, environment, profile }) =>
-    profile.backups.target === "required" && config.backups === undefined
-        ? [
-              {
-                  key: "backups",
-                  message: `required: ${environment} backs up its volumes and objects with Velero to an S3-compatible store (profile backups.target: required), and its updates wait for a fresh backup`,
-                  example: BACKUP_TARGET_EXAMPLE,
-              },
-          ]
-        : [];
+export const backupTargetWhereNeeded: Rule = ({ config, environment, profile }) => {
+    if (config.backups !== undefined) return [];
+    const { target, maxAgeForUpdates } = profile.backups;
+    const why =
+        target === "required"
+            ? `${environment} backs up its volumes and objects with Velero to an S3-compatible store (profile backups.target: required)`
+            : maxAgeForUpdates !== "none"
+              ? `${environment}'s updates wait for a backup at most ${maxAgeForUpdates} old (profile backups.maxAgeForUpdates), which Velero takes to an S3-compatible store`
+              : undefined;
+    return why === undefined ? [] : [{ key: "backups", message: `required: ${why}`, example: BACKUP_TARGET_EXAMPLE }];
+};
 
 // Where secrets come from Vault, Velero's keys do too (<kvMount>/velero); elsewhere Pulumi holds them.
 export const backupKeys: Rule = ({ config, profile, secrets }) =>

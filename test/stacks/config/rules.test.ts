@@ -371,6 +371,14 @@ describe("cross-field rules", () => {
             ],
         },
         {
+            rule: "a stack whose updates wait for a fresh backup names a backup store",
+            stack: "staging",
+            values: values("staging", (v) => (v.profile = { backups: { maxAgeForUpdates: "26h" } })),
+            expected: [
+                "backups: required: staging's updates wait for a backup at most 26h old (profile backups.maxAgeForUpdates), which Velero takes to an S3-compatible store; e.g. { endpoint: minio.home.arpa:9000, bucket: velero }",
+            ],
+        },
+        {
             rule: "a backup store's keys are set where Pulumi holds them",
             stack: "staging",
             values: values("staging", (v) => (v.backups = { endpoint: "minio.home.arpa:9000", bucket: "velero" })),
