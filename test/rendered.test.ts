@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import "./render/gitops.test";
 import "./render/stack.test";
+import "./rendered/backups.test";
 import "./rendered/broken.test";
 import "./rendered/environments.test";
 import "./rendered/example-app.test";

@@ -6,6 +6,7 @@
 # completion: an empty, stale or foreign volume fails. The scratch namespace and the Restore are
 # removed whatever the outcome. The Job's success or failure is the drill's result, which
 # kube-state-metrics exports (kube_cronjob_status_last_successful_time).
+# Runs on the kubectl image (sh, kubectl, jq, GNU date), as the drill's service account.
 # Environment: VELERO_NAMESPACE, CANARY_NAMESPACE, SCRATCH_NAMESPACE, DRILL_TIMEOUT (seconds).
 set -eu
 
@@ -34,32 +35,26 @@ cleanup() {
 kubectl delete namespace "$scratch" --ignore-not-found --timeout=300s >/dev/null
 
 # The newest completed backup of any schedule (every schedule backs up the canary).
-newest=$(kubectl get backups.velero.io --namespace "$velero" --selector velero.io/schedule-name \
-    --output jsonpath='{range .items[?(@.status.phase=="Completed")]}{.status.completionTimestamp} {.metadata.name} {.status.startTimestamp}{"\n"}{end}' |
-    sort | tail -n 1)
+newest=$(kubectl get backups.velero.io --namespace "$velero" --selector velero.io/schedule-name --output json |
+    jq --raw-output '[.items[] | select(.status.phase == "Completed")] | max_by(.status.completionTimestamp) // empty
+      | "\(.metadata.name) \(.status.startTimestamp) \(.status.completionTimestamp)"')
 [ -n "$newest" ] || fail "no completed scheduled backup in $velero"
-# shellcheck disable=SC2086 # three words: completion, name, start
+# shellcheck disable=SC2086 # three words: name, start, completion
 set -- $newest
-completed=$1 backup=$2 started=$3
+backup=$1 started=$2 completed=$3
 echo "restoring $canary from $backup (started $started, completed $completed) into $scratch"
 
 trap cleanup EXIT
-kubectl create --filename - <<EOF
-apiVersion: velero.io/v1
-kind: Restore
-metadata:
-  name: $restore
-  namespace: $velero
-spec:
-  backupName: $backup
-  includedNamespaces: [$canary]
-  namespaceMapping:
-    $canary: $scratch
-EOF
+jq --null-input --arg name "$restore" --arg namespace "$velero" --arg backup "$backup" \
+    --arg canary "$canary" --arg scratch "$scratch" '{
+      apiVersion: "velero.io/v1", kind: "Restore",
+      metadata: { name: $name, namespace: $namespace },
+      spec: { backupName: $backup, includedNamespaces: [$canary], namespaceMapping: { ($canary): $scratch } }
+    }' | kubectl create --filename -
 
 deadline=$(($(date +%s) + timeout))
 while :; do
-    phase=$(kubectl get restores.velero.io "$restore" --namespace "$velero" --output 'jsonpath={.status.phase}')
+    phase=$(kubectl get restores.velero.io "$restore" --namespace "$velero" --output json | jq --raw-output '.status.phase // ""')
     case "$phase" in
     Completed) break ;;
     Failed | PartiallyFailed | FailedValidation) fail "restore $restore ended $phase" ;;
@@ -70,12 +65,14 @@ done
 
 # The restored canary prints the value it finds once Velero has written the volume back.
 while :; do
-    value=$(kubectl logs deployment/canary --namespace "$scratch" 2>/dev/null | sed -n 's/^restored value: //p' | head -n 1)
-    [ -z "$value" ] || break
+    line=$(kubectl logs deployment/canary --namespace "$scratch" 2>/dev/null | grep -m 1 '^restored value:' || true)
+    [ -z "$line" ] || break
     [ "$(date +%s)" -lt "$deadline" ] || fail "the restored canary showed no value after ${timeout}s"
     sleep 10
 done
 
+value=${line#restored value:}
+value=${value# }
 earliest=$(($(seconds "$started") - 60))
 latest=$(seconds "$completed")
 case "$value" in

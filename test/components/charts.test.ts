@@ -11,6 +11,7 @@ import { MetalLb } from "../../components/metallb";
 import { Monitoring } from "../../components/monitoring/monitoring";
 import { PrometheusOperatorCrds } from "../../components/prometheus-operator-crds";
 import { CHARTS } from "../../components/shared/versions";
+import { Velero } from "../../components/velero/velero";
 import { ONE_REDUCED } from "../fixtures";
 import { only, registrations } from "../harness";
 
@@ -58,6 +59,21 @@ const INSTALLS = [
         installs: { chart: "kube-prometheus-stack", repo: "https://prometheus-community.github.io/helm-charts" },
         release: "kube-prometheus-stack",
         namespace: "monitoring",
+    },
+    {
+        component: () =>
+            new Velero("velero", {
+                target: { endpoint: "minio.home.arpa:9000", bucket: "velero" },
+                credentials: { accessKey: "access", secretKey: "secret" },
+                schedules: { daily: { schedule: "0 3 * * *", ttl: "72h" } },
+                excludedNamespaces: [],
+                resources: "reduced",
+                serviceMonitors: { crds: new k8s.core.v1.Namespace("crds-stand-in", {}) },
+            }),
+        chart: "velero-chart",
+        installs: { chart: "velero", repo: "https://vmware-tanzu.github.io/helm-charts" },
+        release: "velero",
+        namespace: "velero",
     },
     {
         // The CRDs are cluster-wide; the namespace only holds the release's record.

@@ -5,8 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { renderCommand } from "../../render/cli";
 import { renderedYaml } from "../../render/output";
-import { RenderedStack } from "../../render/stack";
-import { renderedStack, requireHelm } from "../rendered/rendering";
+import { RenderedStack, renderStack } from "../../render/stack";
+import { requireHelm } from "../rendered/rendering";
 
 describe("npm run render -- production", function () {
     this.timeout(120_000);
@@ -16,8 +16,9 @@ describe("npm run render -- production", function () {
     const stderr: string[] = [];
 
     before(async function () {
-        await requireHelm(this);
-        rendered = await renderedStack("production");
+        const setup = await requireHelm(this);
+        // The stack file as it is, as the command reads it (the rendered tests' stacks add a backup store).
+        rendered = await renderStack("production", setup);
         out = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-render-"));
         await renderCommand(["production", "--out", out], {
             stdout: (text) => stdout.push(text),

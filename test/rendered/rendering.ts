@@ -34,15 +34,13 @@ export async function requireHelm(context: Mocha.Context): Promise<HelmSetup> {
     return setup;
 }
 
-/** The S3 store the rendered stacks back up to where their stack file names none. */
+/** The S3 store the rendered stacks back up to, whatever their stack file names. */
 export const BACKUP_STORE = { endpoint: "minio.home.arpa:9000", bucket: "velero" };
 
-/** The environment's stack file, with a backup store where it names none (and its keys, as
- *  secrets, where the profile keeps them in Pulumi), so every environment renders Velero and the
- *  drill as it would with one. */
+/** The environment's stack file with BACKUP_STORE as its backup store (and its keys, as secrets,
+ *  where the profile keeps them in Pulumi), so every environment renders Velero and the drill. */
 export function renderedConfig(environment: Environment): StackConfigFile {
     const file = stackConfigFile(environment);
-    if (file.config[`${PROJECT}:backups`] !== undefined) return file;
     const keys = PROFILES[environment].secrets === "vault" ? [] : ["backupS3AccessKey", "backupS3SecretKey"];
     return {
         config: {

@@ -62,8 +62,6 @@ const DAY = 86400;
 export interface BackupScenario {
     readonly schedules: Readonly<Record<string, number>>;
     readonly drillMaxAgeMinutes: number;
-    /** Whether to test the faults that take the alert's whole window (hours to days of series). */
-    readonly absences: boolean;
 }
 
 /** A Unix time that keeps `ageSeconds` behind the series' clock (which starts at 0). */
@@ -370,7 +368,7 @@ function backupFaults(backups: BackupScenario): Fault[] {
     /** From FAULT_AT on, a time `ageMinutes` (and an hour) older than the fault. */
     const staleFrom = (ageMinutes: number) => (m: number) =>
         `-3600+60x${FAULT_AT - 1} ${-(ageMinutes + 60) * 60}x${m - FAULT_AT}`;
-    const list: Fault[] = [
+    return [
         {
             name: `a backup schedule whose backups stopped succeeding (velero-${name})`,
             forMinutes: 10,
@@ -418,24 +416,20 @@ function backupFaults(backups: BackupScenario): Fault[] {
             fires: { alertname: "BackupDrillStale", cronjob: "backup-drill" },
             series: (h) => changed(h, [[drillPassed, staleFrom(backups.drillMaxAgeMinutes)]]),
         },
+        {
+            name: `a backup schedule without any successful backup (velero-${name})`,
+            // The last samples stay visible for Prometheus' five-minute lookback.
+            forMinutes: maxAgeMinutes + 5,
+            fires: { alertname: "VeleroBackupMissing", schedule: `velero-${name}` },
+            series: (h) => changed(h, [[lastSuccess, endsAtFault()]]),
+        },
+        {
+            name: "no restore drill ever passed",
+            forMinutes: backups.drillMaxAgeMinutes + 5,
+            fires: { alertname: "BackupDrillMissing", cronjob: "backup-drill" },
+            series: (h) => changed(h, [[drillPassed, endsAtFault()]]),
+        },
     ];
-    if (backups.absences)
-        list.push(
-            {
-                name: `a backup schedule without any successful backup (velero-${name})`,
-                // The last samples stay visible for Prometheus' five-minute lookback.
-                forMinutes: maxAgeMinutes + 5,
-                fires: { alertname: "VeleroBackupMissing", schedule: `velero-${name}` },
-                series: (h) => changed(h, [[lastSuccess, endsAtFault()]]),
-            },
-            {
-                name: "no restore drill ever passed",
-                forMinutes: backups.drillMaxAgeMinutes + 5,
-                fires: { alertname: "BackupDrillMissing", cronjob: "backup-drill" },
-                series: (h) => changed(h, [[drillPassed, endsAtFault()]]),
-            },
-        );
-    return list;
 }
 
 /** One promtool test group over `series` for `minutes`. */

@@ -367,7 +367,7 @@ describe("cross-field rules", () => {
             stack: "production",
             values: values("production", (v) => delete v.backups),
             expected: [
-                "backups: required: production backs up its volumes and objects with Velero to an S3-compatible store (profile backups.target: required), and its updates wait for a fresh backup; e.g. { endpoint: minio.home.arpa:9000, bucket: velero }",
+                "backups: required: production backs up its volumes and objects with Velero to an S3-compatible store (profile backups.target: required); e.g. { endpoint: minio.home.arpa:9000, bucket: velero }",
             ],
         },
         {

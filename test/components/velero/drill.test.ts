@@ -1,0 +1,134 @@
+// The restore drill's script, run for real (sh, jq, GNU date) against the kubectl stand-in of
+// test/stand-ins/workstation, which models the API server and Velero's restore controller.
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT } from "../../../render/evaluate";
+import { missingCommand, requireTool } from "../../tools";
+
+const SCRIPT = path.join(ROOT, "components", "velero", "drill.sh");
+const STAND_INS = path.join(ROOT, "test", "stand-ins", "workstation");
+
+/** A Velero Backup of a schedule, started and completed at these Unix seconds. */
+function backup(name: string, phase: string, started: number, completed: number) {
+    const time = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+    return {
+        apiVersion: "velero.io/v1",
+        kind: "Backup",
+        metadata: { name, namespace: "velero", labels: { "velero.io/schedule-name": name.replace(/-\d+$/, "") } },
+        status: { phase, startTimestamp: time(started), completionTimestamp: time(completed) },
+    };
+}
+
+const T = 1_796_277_600; // 2026-12-03T06:00:00Z
+const DAILY = backup("velero-daily-20261203030000", "Completed", T - 3 * 3600, T - 3 * 3600 + 300);
+const OLDER = backup("velero-daily-20261202030000", "Completed", T - 27 * 3600, T - 27 * 3600 + 300);
+
+interface Drill {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+    /** What is left in the cluster: kind and name of each object. */
+    readonly left: string[];
+}
+
+/** Runs the drill in a cluster holding `objects`, its restores ending as `env` says. */
+function drill(objects: unknown[], env: Record<string, string> = {}): Drill {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
+    const store = path.join(dir, "objects.json");
+    fs.writeFileSync(store, JSON.stringify(objects));
+    const result = spawnSync("sh", [SCRIPT], {
+        env: {
+            PATH: `${STAND_INS}:${process.env.PATH}`,
+            KUBERNETES_SERVICE_HOST: "10.43.0.1",
+            KUBECTL_OBJECTS: store,
+            VELERO_NAMESPACE: "velero",
+            CANARY_NAMESPACE: "backup-canary",
+            SCRATCH_NAMESPACE: "backup-drill",
+            DRILL_TIMEOUT: "60",
+            ...env,
+        },
+        encoding: "utf8",
+    });
+    const left = (JSON.parse(fs.readFileSync(store, "utf8")) as { kind: string; metadata: { name: string } }[]).map(
+        (o) => `${o.kind} ${o.metadata.name}`,
+    );
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, left };
+}
+
+const BACKUPS = ["Backup velero-daily-20261203030000", "Backup velero-daily-20261202030000"];
+const BOTH = [BACKUPS[1], BACKUPS[0]];
+
+describe("the restore drill (drill.sh)", function () {
+    before(function () {
+        requireTool(this, missingCommand("jq", "jq") ?? missingCommand("shellcheck", "shellcheck"));
+    });
+
+    it("passes ShellCheck as a POSIX sh script", () => {
+        const result = spawnSync("shellcheck", ["--shell=sh", "--format=gcc", SCRIPT], { encoding: "utf8" });
+        assert.equal(result.stdout, "");
+    });
+
+    it("passes when the newest backup restores the value the canary wrote while it ran, and cleans up", () => {
+        const value = T - 3 * 3600 + 120;
+        const run = drill([OLDER, DAILY], {
+            VELERO_CANARY_VALUES: JSON.stringify({
+                "velero-daily-20261203030000": value,
+                "velero-daily-20261202030000": 1,
+            }),
+        });
+        assert.equal(run.status, 0, run.stderr);
+        assert.match(
+            run.stdout,
+            /^restoring backup-canary from velero-daily-20261203030000 \(started 2026-12-03T03:00:00Z, completed 2026-12-03T03:05:00Z\) into backup-drill\n/,
+        );
+        assert.match(
+            run.stdout,
+            new RegExp(`drill passed: velero-daily-20261203030000 restored, its volume holds ${value}\\n$`),
+        );
+        assert.deepEqual(run.left, BOTH);
+    });
+
+    it("fails when the restored volume holds a value older than the backup", () => {
+        const stale = T - 3 * 3600 - 61;
+        const run = drill([DAILY], { VELERO_CANARY_VALUES: JSON.stringify({ "velero-daily-20261203030000": stale }) });
+        assert.equal(run.status, 1);
+        assert.equal(
+            run.stderr,
+            `drill failed: the restored volume holds ${stale}, written outside backup velero-daily-20261203030000 (${T - 3 * 3600 - 60} to ${T - 3 * 3600 + 300})\n`,
+        );
+        assert.deepEqual(run.left, [BACKUPS[0]]);
+    });
+
+    it("fails when the restored volume is empty", () => {
+        const run = drill([DAILY], { VELERO_CANARY_VALUES: JSON.stringify({ "velero-daily-20261203030000": "" }) });
+        assert.equal(run.status, 1);
+        assert.equal(run.stderr, 'drill failed: the restored volume holds "", not the canary\'s time\n');
+    });
+
+    it("fails when the restore partially fails, and cleans up", () => {
+        const run = drill([DAILY], { VELERO_RESTORE_PHASE: "PartiallyFailed" });
+        assert.equal(run.status, 1);
+        assert.match(run.stderr, /^drill failed: restore drill-\d{14} ended PartiallyFailed\n$/);
+        assert.deepEqual(run.left, [BACKUPS[0]]);
+    });
+
+    it("fails when no scheduled backup has completed; a failed or hand-made one does not count", () => {
+        const byHand = { ...DAILY, metadata: { ...DAILY.metadata, name: "by-hand", labels: {} } };
+        const run = drill([backup("velero-daily-20261203030000", "Failed", T - 3600, T - 3000), byHand]);
+        assert.equal(run.status, 1);
+        assert.equal(run.stderr, "drill failed: no completed scheduled backup in velero\n");
+    });
+
+    it("removes a scratch namespace an earlier drill left before restoring", () => {
+        const value = T - 3 * 3600 + 60;
+        const leftover = { apiVersion: "v1", kind: "Namespace", metadata: { name: "backup-drill" } };
+        const run = drill([DAILY, leftover], {
+            VELERO_CANARY_VALUES: JSON.stringify({ "velero-daily-20261203030000": value }),
+        });
+        assert.equal(run.status, 0, run.stderr);
+        assert.deepEqual(run.left, [BACKUPS[0]]);
+    });
+});
