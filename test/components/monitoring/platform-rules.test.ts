@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { durationSeconds, platformRuleGroups, runbookUrl } from "../../../components/monitoring/platform-rules";
 
 const RUNBOOK = "https://github.com/example/homelab/blob/main/docs/runbooks/platform-alerts.md";
@@ -48,6 +50,38 @@ describe("platformRuleGroups", () => {
             "EtcdSnapshotsMissing 13h",
         ]);
         assert.deepEqual(alerts(platformRuleGroups({ runbook: RUNBOOK })).at(-1), "MetalLBAddressPoolExhausted 5m");
+    });
+
+    const BACKUPS = { schedules: { frequent: "9h", daily: "49h" }, drillMaxAge: "49h" };
+
+    it("watches each backup schedule, the store and the restore drill where Velero backs up", () => {
+        assert.deepEqual(alerts(platformRuleGroups({ runbook: RUNBOOK, backups: BACKUPS })).slice(7), [
+            "VeleroBackupStale 10m",
+            "VeleroBackupMissing 9h",
+            "VeleroBackupStale 10m",
+            "VeleroBackupMissing 49h",
+            "VeleroBackupFailed 5m",
+            "VeleroBackupLocationUnavailable 15m",
+            "BackupDrillFailed 5m",
+            "BackupDrillStale 10m",
+            "BackupDrillMissing 49h",
+        ]);
+    });
+
+    it("has a runbook section for every alert", () => {
+        const runbook = fs.readFileSync(
+            path.join(__dirname, "..", "..", "..", "docs", "runbooks", "platform-alerts.md"),
+            "utf8",
+        );
+        const names = new Set(
+            alerts(platformRuleGroups({ runbook: RUNBOOK, snapshots: { maxAge: "13h" }, backups: BACKUPS })).map(
+                (a) => a.split(" ")[0],
+            ),
+        );
+        assert.deepEqual(
+            [...names].filter((name) => !runbook.includes(`\n## ${name}\n`)),
+            [],
+        );
     });
 
     it("links each alert's section of the runbook and compares snapshot age in seconds", () => {
