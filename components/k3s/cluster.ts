@@ -21,7 +21,8 @@ import {
     uninstallCommand,
     API_CREDENTIAL_SCRIPT,
 } from "./node-commands";
-import { agentConfig, K3sClusterSettings, K3sNode, serverConfig, ServerPlace, SnapshotTarget } from "./config";
+import { S3Target } from "../shared/s3-target";
+import { agentConfig, K3sClusterSettings, K3sNode, serverConfig, ServerPlace } from "./config";
 import { agentFiles, NodeFile, serverFiles, settingsDigest } from "./node-files";
 import { K3sMetrics } from "../monitoring/k3s-scrapes";
 
@@ -48,7 +49,7 @@ export interface K3sClusterArgs {
     snapshots?: {
         schedule: string;
         retention: number;
-        s3?: SnapshotTarget & { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> };
+        s3?: S3Target & { accessKey: pulumi.Input<string>; secretKey: pulumi.Input<string> };
     };
     /** Cordon and drain each node before its K3s restarts (a server drains itself, the first
      *  server drains an agent) and uncordon it once Ready again. Default false. */

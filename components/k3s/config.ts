@@ -5,6 +5,7 @@
 // defined"; k3s-io/k3s pkg/configfilearg/defaultparser.go, ValidFlags lists server and
 // etcd-snapshot only). An agent's keys are all in `NewAgentCommand`'s flags
 // (pkg/cli/cmds/agent.go at the pinned release).
+import { S3Target } from "../shared/s3-target";
 import { HARDENED_API_SERVER_ARGS, HARDENED_NODE } from "./hardening";
 
 /** The ingress class K3s's packaged Traefik serves. */
@@ -21,21 +22,6 @@ export interface K3sNode {
     readonly hostKey?: string;
     readonly labels: Readonly<Record<string, string>>;
     readonly taints: readonly string[];
-}
-
-/** An S3-compatible target for etcd snapshots; the keys are secrets, filled in separately. */
-export interface SnapshotTarget {
-    /** `host` or `host:port`. */
-    readonly endpoint: string;
-    readonly bucket: string;
-    readonly folder?: string;
-    readonly region?: string;
-    /** Plain HTTP. Default false. */
-    readonly insecure?: boolean;
-    /** Do not verify the endpoint's certificate. Default false. */
-    readonly skipSslVerify?: boolean;
-    /** PEM CA of the endpoint's certificate, for a private CA. Default: the system's CAs. */
-    readonly caCert?: string;
 }
 
 /** The settings every server shares (K3s refuses servers whose cluster-wide flags differ). */
@@ -55,7 +41,7 @@ export interface K3sClusterSettings {
     /** K3s's CIS hardening (docs.k3s.io/security/hardening-guide). Default false. */
     readonly hardening?: boolean;
     /** Scheduled etcd snapshots, when embedded etcd runs. */
-    readonly snapshots?: { readonly schedule: string; readonly retention: number; readonly s3?: SnapshotTarget };
+    readonly snapshots?: { readonly schedule: string; readonly retention: number; readonly s3?: S3Target };
 }
 
 /** Where a server stands in the cluster's formation. */

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AWAIT_READY } from "../shared/await-ready";
 import { ChartComponent, ComponentHome, Guards } from "../shared/chart";
 import { deepMerge } from "../shared/merge";
+import { S3Target } from "../shared/s3-target";
 import { RESTRICTED_CONTAINER, restrictedPod } from "../shared/security";
 import { sized, SizingPreset } from "../shared/sizing";
 import { CHARTS, VELERO_AWS_PLUGIN_IMAGE } from "../shared/versions";
@@ -24,23 +25,6 @@ const CREDENTIALS_KEY = "cloud";
 /** The velero image's user, `cnb`, by number (Pod Security restricted needs it numeric): its base
  *  image, Paketo's jammy-tiny run image, makes it uid 1002, gid 1000. */
 const VELERO_USER = { uid: 1002, gid: 1000 };
-
-/** An S3-compatible object store: a homelab MinIO, say. */
-export interface S3Target {
-    /** `host` or `host:port`, without a scheme. */
-    readonly endpoint: string;
-    readonly bucket: string;
-    /** Folder inside the bucket. Default: its root. */
-    readonly folder?: string;
-    /** The bucket's region; MinIO's default region where none is named. */
-    readonly region?: string;
-    /** Plain HTTP. Default false. */
-    readonly insecure?: boolean;
-    /** TLS without verifying the certificate. Default false. */
-    readonly skipSslVerify?: boolean;
-    /** PEM CA of the endpoint's certificate. Default: the system's CAs. */
-    readonly caCert?: string;
-}
 
 /** Where the S3 keys come from: Pulumi secrets, or an External Secrets store (Vault), under
  *  `accessKey` and `secretKey` of the store's `key`. */
