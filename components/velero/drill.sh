@@ -2,18 +2,20 @@
 # The restore drill, run by the backup-drill CronJob: restores the canary namespace from its
 # newest completed scheduled backup into a scratch namespace, and checks that the restored volume
 # holds what the canary wrote while that backup ran. The canary writes the time (Unix seconds)
-# every minute, so the restored value must lie between the backup's start less a minute and its
-# completion: an empty, stale or foreign volume fails. The scratch namespace and the Restore are
-# removed whatever the outcome. The Job's success or failure is the drill's result, which
-# kube-state-metrics exports (kube_cronjob_status_last_successful_time).
-# Runs on the kubectl image (sh, kubectl, jq, GNU date), as the drill's service account.
-# Environment: VELERO_NAMESPACE, CANARY_NAMESPACE, SCRATCH_NAMESPACE, DRILL_TIMEOUT (seconds).
+# about once a minute, so the restored value must lie between the backup's start less two minutes
+# and its completion: an empty, stale or foreign volume fails. The scratch namespace and the
+# Restore are removed whatever the outcome. The Job's success or failure is the drill's result,
+# which kube-state-metrics exports (kube_cronjob_status_last_successful_time).
+# Runs on the kubectl image (sh, kubectl, jq), as the drill's service account, whose rights are
+# exactly the calls below: no call waits on a watch (`kubectl delete` does unless --wait=false).
+# Environment: VELERO_NAMESPACE, CANARY_NAMESPACE, SCRATCH_NAMESPACE, DRILL_TIMEOUT (seconds, for
+# each of the waits: the old scratch namespace gone, the restore done, the restored value shown).
 set -eu
 
 velero=${VELERO_NAMESPACE:?}
 canary=${CANARY_NAMESPACE:?}
 scratch=${SCRATCH_NAMESPACE:?}
-timeout=${DRILL_TIMEOUT:-900}
+timeout=${DRILL_TIMEOUT:-600}
 restore="drill-$(date -u +%Y%m%d%H%M%S)"
 
 fail() {
@@ -21,28 +23,36 @@ fail() {
     exit 1
 }
 
-# Unix seconds of a Kubernetes timestamp (2026-12-03T06:00:00Z), by GNU date (the kubectl image's).
-seconds() {
-    date -u -d "$1" +%s
+# Whether the deadline of the current wait has passed.
+late() {
+    [ "$(date +%s)" -ge "$deadline" ]
 }
 
 cleanup() {
     kubectl delete namespace "$scratch" --ignore-not-found --wait=false >/dev/null || true
-    kubectl delete restores.velero.io "$restore" --namespace "$velero" --ignore-not-found >/dev/null || true
+    kubectl delete restores.velero.io "$restore" --namespace "$velero" --ignore-not-found --wait=false >/dev/null || true
 }
 
-# A scratch namespace left by a drill that was killed would make the restore skip what exists.
-kubectl delete namespace "$scratch" --ignore-not-found --timeout=300s >/dev/null
+# A scratch namespace left by a drill that was killed would make the restore skip what exists:
+# it goes first, and the drill waits until it is gone.
+kubectl delete namespace "$scratch" --ignore-not-found --wait=false >/dev/null
+deadline=$(($(date +%s) + timeout))
+while kubectl get namespace "$scratch" --ignore-not-found --output name | grep -q .; do
+    ! late || fail "namespace $scratch still there after ${timeout}s"
+    sleep 10
+done
 
-# The newest completed backup of any schedule (every schedule backs up the canary).
+# The newest completed backup of any schedule (every schedule backs up the canary): its name,
+# its start and completion, and those in Unix seconds.
 newest=$(kubectl get backups.velero.io --namespace "$velero" --selector velero.io/schedule-name --output json |
     jq --raw-output '[.items[] | select(.status.phase == "Completed")] | max_by(.status.completionTimestamp) // empty
-      | "\(.metadata.name) \(.status.startTimestamp) \(.status.completionTimestamp)"')
+      | .status as $s | "\(.metadata.name) \($s.startTimestamp) \($s.completionTimestamp)"
+        + " \($s.startTimestamp | fromdateiso8601) \($s.completionTimestamp | fromdateiso8601)"')
 [ -n "$newest" ] || fail "no completed scheduled backup in $velero"
-# shellcheck disable=SC2086 # three words: name, start, completion
+# shellcheck disable=SC2086 # five words
 set -- $newest
-backup=$1 started=$2 completed=$3
-echo "restoring $canary from $backup (started $started, completed $completed) into $scratch"
+backup=$1 started=$4 completed=$5
+echo "restoring $canary from $backup (started $2, completed $3) into $scratch"
 
 trap cleanup EXIT
 jq --null-input --arg name "$restore" --arg namespace "$velero" --arg backup "$backup" \
@@ -59,26 +69,27 @@ while :; do
     Completed) break ;;
     Failed | PartiallyFailed | FailedValidation) fail "restore $restore ended $phase" ;;
     esac
-    [ "$(date +%s)" -lt "$deadline" ] || fail "restore $restore still ${phase:-New} after ${timeout}s"
+    ! late || fail "restore $restore still ${phase:-New} after ${timeout}s"
     sleep 10
 done
 
 # The restored canary prints the value it finds once Velero has written the volume back.
+deadline=$(($(date +%s) + timeout))
 while :; do
     line=$(kubectl logs deployment/canary --namespace "$scratch" 2>/dev/null | grep -m 1 '^restored value:' || true)
     [ -z "$line" ] || break
-    [ "$(date +%s)" -lt "$deadline" ] || fail "the restored canary showed no value after ${timeout}s"
+    ! late || fail "the restored canary showed no value after ${timeout}s"
     sleep 10
 done
 
 value=${line#restored value:}
 value=${value# }
-earliest=$(($(seconds "$started") - 60))
-latest=$(seconds "$completed")
 case "$value" in
 '' | *[!0-9]*) fail "the restored volume holds \"$value\", not the canary's time" ;;
 esac
-if [ "$value" -lt "$earliest" ] || [ "$value" -gt "$latest" ]; then
-    fail "the restored volume holds $value, written outside backup $backup ($earliest to $latest)"
+# The canary's minute is a little longer than one (the write, then a minute's sleep).
+earliest=$((started - 120))
+if [ "$value" -lt "$earliest" ] || [ "$value" -gt "$completed" ]; then
+    fail "the restored volume holds $value, written outside backup $backup ($earliest to $completed)"
 fi
 echo "drill passed: $backup restored, its volume holds $value"

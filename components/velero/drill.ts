@@ -16,15 +16,17 @@ export const CANARY_NAMESPACE = "backup-canary";
 export const DRILL_SCRATCH_NAMESPACE = "backup-drill";
 /** The drill's CronJob, which kube-state-metrics' series name (`cronjob`). */
 export const DRILL_CRONJOB = "backup-drill";
-/** How long one drill may take, its restore included. */
-const DRILL_TIMEOUT_SECONDS = 900;
+/** How long each of the drill's waits may take: an earlier drill's scratch namespace gone, the
+ *  restore done, the restored canary's value shown. */
+const DRILL_WAIT_SECONDS = 600;
 /** nobody: the canary and the drill run as no one in particular. */
 const NOBODY = 65534;
 
 // In its own namespace the canary writes the time every minute (renamed into place, so a backup
-// never copies half a value); restored anywhere else it only shows the value it was restored with.
+// never copies half a value) and logs it; restored anywhere else it only shows the value it was
+// restored with.
 const CANARY_SCRIPT = `if [ "$POD_NAMESPACE" = "${CANARY_NAMESPACE}" ]; then
-  while :; do date +%s > /data/value.new && mv /data/value.new /data/value; sleep 60; done
+  while :; do date +%s > /data/value.new && mv /data/value.new /data/value && echo "wrote $(cat /data/value)"; sleep 60; done
 fi
 echo "restored value: $(cat /data/value)"
 while :; do sleep 3600; done
@@ -129,7 +131,8 @@ export class BackupDrill extends pulumi.ComponentResource {
                         spec: {
                             // A failed drill is the finding: it is not retried into a pass.
                             backoffLimit: 0,
-                            activeDeadlineSeconds: DRILL_TIMEOUT_SECONDS + 300,
+                            // Past its three waits, so the script says which one failed.
+                            activeDeadlineSeconds: 3 * DRILL_WAIT_SECONDS + 300,
                             template: {
                                 spec: {
                                     serviceAccountName: account.metadata.name,
@@ -144,7 +147,7 @@ export class BackupDrill extends pulumi.ComponentResource {
                                                 { name: "VELERO_NAMESPACE", value: args.veleroNamespace },
                                                 { name: "CANARY_NAMESPACE", value: canaryNs },
                                                 { name: "SCRATCH_NAMESPACE", value: DRILL_SCRATCH_NAMESPACE },
-                                                { name: "DRILL_TIMEOUT", value: `${DRILL_TIMEOUT_SECONDS}` },
+                                                { name: "DRILL_TIMEOUT", value: `${DRILL_WAIT_SECONDS}` },
                                                 { name: "HOME", value: "/tmp" },
                                             ],
                                             resources: tiny,

@@ -1,11 +1,17 @@
-// The restore drill's script, run for real (sh, jq, GNU date) against the kubectl stand-in of
-// test/stand-ins/workstation, which models the API server and Velero's restore controller.
+// The restore drill's script, run for real (sh, jq) as the drill's service account against the
+// kubectl stand-in of test/stand-ins/workstation, which models the API server (its RBAC
+// included) and Velero's restore controller, in a cluster holding what the BackupDrill component
+// creates: the canary, and the drill's rights.
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import { BackupDrill } from "../../../components/velero/drill";
 import { ROOT } from "../../../render/evaluate";
+import { programObjects } from "../../../render/program";
+import { registrations } from "../../harness";
 import { missingCommand, requireTool } from "../../tools";
 
 const SCRIPT = path.join(ROOT, "components", "velero", "drill.sh");
@@ -30,19 +36,27 @@ interface Drill {
     readonly status: number | null;
     readonly stdout: string;
     readonly stderr: string;
-    /** What is left in the cluster: kind and name of each object. */
+    /** What is left in the cluster besides the component's objects: kind and name of each. */
     readonly left: string[];
+    /** The component's objects the drill removed. */
+    readonly lost: string[];
 }
 
-/** Runs the drill in a cluster holding `objects`, its restores ending as `env` says. */
+/** What the BackupDrill component creates, as the cluster holds it. */
+let component: { kind: string; metadata: { name: string } }[] = [];
+const named = (objects: { kind: string; metadata: { name: string } }[]) =>
+    objects.map((o) => `${o.kind} ${o.metadata.name}`);
+
+/** Runs the drill in a cluster holding the component's objects and `objects`, its restores ending as `env` says. */
 function drill(objects: unknown[], env: Record<string, string> = {}): Drill {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
     const store = path.join(dir, "objects.json");
-    fs.writeFileSync(store, JSON.stringify(objects));
+    fs.writeFileSync(store, JSON.stringify([...component, ...objects]));
     const result = spawnSync("sh", [SCRIPT], {
         env: {
             PATH: `${STAND_INS}:${process.env.PATH}`,
             KUBERNETES_SERVICE_HOST: "10.43.0.1",
+            KUBECTL_USER: "system:serviceaccount:velero:backup-drill",
             KUBECTL_OBJECTS: store,
             VELERO_NAMESPACE: "velero",
             CANARY_NAMESPACE: "backup-canary",
@@ -52,23 +66,61 @@ function drill(objects: unknown[], env: Record<string, string> = {}): Drill {
         },
         encoding: "utf8",
     });
-    const left = (JSON.parse(fs.readFileSync(store, "utf8")) as { kind: string; metadata: { name: string } }[]).map(
-        (o) => `${o.kind} ${o.metadata.name}`,
-    );
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, left };
+    const after = named(JSON.parse(fs.readFileSync(store, "utf8")) as typeof component);
+    const before = named(component);
+    return {
+        status: result.status,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        left: after.filter((o) => !before.includes(o)),
+        lost: before.filter((o) => !after.includes(o)),
+    };
 }
 
 const BACKUPS = ["Backup velero-daily-20261203030000", "Backup velero-daily-20261202030000"];
 const BOTH = [BACKUPS[1], BACKUPS[0]];
 
 describe("the restore drill (drill.sh)", function () {
-    before(function () {
+    before(async function () {
         requireTool(this, missingCommand("jq", "jq") ?? missingCommand("shellcheck", "shellcheck"));
+        const recorded = await registrations(() => {
+            new BackupDrill("backup-drill", {
+                veleroNamespace: "velero",
+                velero: new k8s.core.v1.Namespace("velero-stand-in", {}),
+                schedule: "0 6 * * *",
+                storageClass: "local-path",
+                podSecurity: true,
+            });
+        });
+        component = programObjects(recorded, [])
+            .filter((o) => o.name !== "velero-stand-in")
+            .map((o) => o.manifest as unknown as (typeof component)[number]);
     });
 
     it("passes ShellCheck as a POSIX sh script", () => {
         const result = spawnSync("shellcheck", ["--shell=sh", "--format=gcc", SCRIPT], { encoding: "utf8" });
-        assert.equal(result.stdout, "");
+        assert.deepEqual([result.status, result.stdout], [0, ""]);
+    });
+
+    it("could not wait on a deletion: its account may not watch what it deletes", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
+        const store = path.join(dir, "objects.json");
+        const scratch = { apiVersion: "v1", kind: "Namespace", metadata: { name: "backup-drill" } };
+        fs.writeFileSync(store, JSON.stringify([...component, scratch]));
+        const env = {
+            PATH: process.env.PATH,
+            KUBERNETES_SERVICE_HOST: "10.43.0.1",
+            KUBECTL_USER: "system:serviceaccount:velero:backup-drill",
+            KUBECTL_OBJECTS: store,
+        };
+        const kubectl = (...args: string[]) =>
+            spawnSync(path.join(STAND_INS, "kubectl"), args, { env, encoding: "utf8" });
+        assert.equal(
+            kubectl("delete", "namespace", "backup-drill").stderr,
+            'Error from server (Forbidden): namespaces "backup-drill" is forbidden: User "system:serviceaccount:velero:backup-drill" cannot list resource "namespaces" in API group "" at the cluster scope\n',
+        );
+        assert.equal(kubectl("delete", "namespace", "backup-canary", "--wait=false").status, 1);
+        assert.equal(kubectl("delete", "namespace", "backup-drill", "--wait=false").status, 0);
     });
 
     it("passes when the newest backup restores the value the canary wrote while it ran, and cleans up", () => {
@@ -88,16 +140,16 @@ describe("the restore drill (drill.sh)", function () {
             run.stdout,
             new RegExp(`drill passed: velero-daily-20261203030000 restored, its volume holds ${value}\\n$`),
         );
-        assert.deepEqual(run.left, BOTH);
+        assert.deepEqual([run.left, run.lost], [BOTH, []]);
     });
 
     it("fails when the restored volume holds a value older than the backup", () => {
-        const stale = T - 3 * 3600 - 61;
+        const stale = T - 3 * 3600 - 121;
         const run = drill([DAILY], { VELERO_CANARY_VALUES: JSON.stringify({ "velero-daily-20261203030000": stale }) });
         assert.equal(run.status, 1);
         assert.equal(
             run.stderr,
-            `drill failed: the restored volume holds ${stale}, written outside backup velero-daily-20261203030000 (${T - 3 * 3600 - 60} to ${T - 3 * 3600 + 300})\n`,
+            `drill failed: the restored volume holds ${stale}, written outside backup velero-daily-20261203030000 (${T - 3 * 3600 - 120} to ${T - 3 * 3600 + 300})\n`,
         );
         assert.deepEqual(run.left, [BACKUPS[0]]);
     });
