@@ -52,20 +52,25 @@ refuse() {
 }
 
 kubeconfig=$(mktemp)
-trap 'rm -f "$kubeconfig"' EXIT
+errors=$(mktemp)
+trap 'rm -f "$kubeconfig" "$errors"' EXIT
 chmod 600 "$kubeconfig"
-pulumi stack output kubeconfig --show-secrets --stack "$stack" >"$kubeconfig"
+# A cluster the gate cannot read is refused like a stale backup, so that the override also lets
+# through an update that repairs the cluster.
+pulumi stack output kubeconfig --show-secrets --stack "$stack" >"$kubeconfig" 2>"$errors" ||
+    refuse "cannot read the stack's kubeconfig output: $(tail -n 1 "$errors")"
+backups=$(KUBECONFIG="$kubeconfig" kubectl get backups.velero.io --namespace "$namespace" \
+    --selector velero.io/schedule-name --output json 2>"$errors") ||
+    refuse "cannot read Velero's backups: $(tail -n 1 "$errors")"
 
-# The newest completed backup of any schedule: "<name> <completion time>", or nothing.
-newest=$(KUBECONFIG="$kubeconfig" kubectl get backups.velero.io --namespace "$namespace" \
-    --selector velero.io/schedule-name --output json |
-    jq --raw-output '[.items[] | select(.status.phase == "Completed")]
+# The newest completed backup of any schedule: "<name> <completion in Unix seconds>", or nothing.
+newest=$(jq --raw-output '[.items[] | select(.status.phase == "Completed")]
       | max_by(.status.completionTimestamp) // empty
-      | "\(.metadata.name) \(.status.completionTimestamp)"')
+      | "\(.metadata.name) \(.status.completionTimestamp | fromdateiso8601)"' <<<"$backups")
 [ -n "$newest" ] || refuse "Velero has no completed scheduled backup in $namespace, and its updates wait for one at most $max_age old"
 
 name=${newest% *}
-age=$(($(date +%s) - $(date -u -d "${newest#* }" +%s)))
+age=$(($(date +%s) - ${newest#* }))
 limit=$(seconds "$max_age")
 minutes=$((age / 60))
 [ "$age" -le "$limit" ] ||

@@ -57,7 +57,7 @@ describe("deploy workflow", () => {
 
     it("runs on merges to main", () => assert.deepEqual(flow.on, { push: { branches: ["main"] } }));
 
-    it("moves dev, then staging, then production, each after the one before is healthy and production after approval", () => {
+    it("moves dev, then staging, then production, each after the one before is healthy and production after its backup gate and approval", () => {
         assert.deepEqual(
             Object.entries<any>(jobs).map(([name, job]) => [name, job.needs ?? null]),
             [
@@ -73,13 +73,36 @@ describe("deploy workflow", () => {
                 ["staging-rollback", ["staging", "staging-healthy"]],
                 ["production-changes", "staging-healthy"],
                 ["production-preview", "production-changes"],
-                ["approve-production", "production-preview"],
+                ["production-backups", "production-preview"],
+                ["approve-production", "production-backups"],
                 ["production", "approve-production"],
                 ["production-healthy", "production"],
                 ["production-recorded", "production-healthy"],
                 ["production-rollback", ["production", "production-healthy"]],
             ],
         );
+    });
+
+    it("has production's backup gate read its state with the preview's credentials, and the override of its environment", () => {
+        assert.deepEqual(jobs["production-backups"], {
+            needs: "production-preview",
+            if: "vars.PRODUCTION_APPROVAL != 'dispatch'",
+            uses: "./.github/workflows/backup-gate.yml",
+            secrets: "inherit",
+            with: { stack: "production", environment: "production-preview" },
+        });
+        const step = workflow("backup-gate").jobs.gate.steps.at(-1);
+        assert.deepEqual(step, {
+            run: 'scripts/backup-gate.sh "$STACK"',
+            env: {
+                STACK: "${{ inputs.stack }}",
+                BACKUP_GATE_OVERRIDE: "${{ vars.BACKUP_GATE_OVERRIDE }}",
+                PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+                PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+                PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+            },
+        });
+        assert.doesNotMatch(JSON.stringify(workflow("rollback")), /backup-gate/);
     });
 
     it("records each environment's commit as its last healthy one after its gate passed", () => {
@@ -391,26 +414,6 @@ describe("drift workflow", () => {
         assert.match(run, /title="Drift in the homelab's stacks"/);
         assert.match(run, /gh issue create --repo "\$REPO" --title "\$title"/);
         assert.match(run, /gh issue close "\$issue"/);
-    });
-
-    it("has every update wait for the backup gate first, with the stack's state credentials and its override", () => {
-        const steps = workflow("pulumi").jobs.pulumi.steps as any[];
-        const gate = steps.findIndex((s) => s.run === 'scripts/backup-gate.sh "$STACK"');
-        const update = steps.findIndex((s) => String(s.uses).startsWith("pulumi/actions@"));
-        assert.ok(gate >= 0 && gate < update, "the gate runs before pulumi up");
-        assert.deepEqual(
-            { if: steps[gate].if, env: steps[gate].env },
-            {
-                if: "inputs.command == 'up'",
-                env: {
-                    STACK: "${{ inputs.stack }}",
-                    BACKUP_GATE_OVERRIDE: "${{ vars.BACKUP_GATE_OVERRIDE }}",
-                    PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
-                    PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
-                    PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
-                },
-            },
-        );
     });
 
     it("has every update refresh first", () => {

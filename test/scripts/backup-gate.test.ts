@@ -117,9 +117,21 @@ describe("scripts/backup-gate.sh", function () {
         assert.deepEqual(run, { status: 0, stdout: "", stderr: "production: its updates wait for no backup\n" });
     });
 
-    it("fails, refusing the update, when the cluster cannot be read", () => {
-        const run = gate(gated, [], { KUBECTL_CLUSTER: "another cluster" });
-        assert.equal(run.status, 1);
-        assert.match(run.stderr, /connection to the server localhost:8080 was refused/);
+    it("refuses the update when the cluster cannot be read, and lets the override through", () => {
+        const refused = gate(gated, [], { KUBECTL_CLUSTER: "another cluster" });
+        assert.deepEqual(refused, {
+            status: 1,
+            stdout: `::error::production: cannot read Velero's backups: Unable to connect to the server: dial tcp: lookup another-cluster: no such host. ${BACK_UP_NOW}\n`,
+            stderr: "",
+        });
+        const forced = gate(gated, [], {
+            KUBECTL_CLUSTER: "another cluster",
+            BACKUP_GATE_OVERRIDE: "repairing the API",
+        });
+        assert.deepEqual(forced, {
+            status: 0,
+            stdout: "::warning::production: updating without a fresh backup (repairing the API): cannot read Velero's backups: Unable to connect to the server: dial tcp: lookup another-cluster: no such host\n",
+            stderr: "",
+        });
     });
 });

@@ -18,14 +18,17 @@ function deployed(repo: Repository, commit: string) {
 }
 
 /** The setting of a run: updates succeed; each environment's health gate as `gates` says, and a
- *  rollback's gate (at the last healthy commit exactly) passes. */
+ *  rollback's gate (at the last healthy commit exactly) passes; production's backup gate
+ *  (scripts/backup-gate.sh, tested on its own) as `backups` says. */
 function setting(
     repo: Repository,
     gates: Partial<Record<Env, Result>> = {},
     vars: Record<string, string> = {},
+    backups: Result = "success",
 ): Setting {
     const calls: Record<string, JobStandIn> = {
         "./.github/workflows/pulumi.yml": () => ({ result: "success" }),
+        "./.github/workflows/backup-gate.yml": () => ({ result: backups }),
         "./.github/workflows/health-gate.yml": (inputs) => ({
             result: inputs.exact ? "success" : (gates[inputs.stack as Env] ?? "success"),
             outputs: { synced: "true" },
@@ -104,6 +107,24 @@ describe("deploy workflow on a stand-in GitHub", function () {
             "env/production": before,
             "env/production-healthy": before,
         });
+    });
+
+    it("stops production's promotion before its branch moves when its newest backup is too old, and rolls nothing back", async () => {
+        const repo = new Repository();
+        const before = repo.at("main")!;
+        deployed(repo, before);
+        const commit = repo.merge("change the program", { "components/platform.ts": "v2" });
+        const run = await deploy(commit, setting(repo, {}, {}, "failure"));
+        assert.deepEqual(
+            ["production-backups", "approve-production", "production", "production-rollback"].map(
+                (j) => run.jobs.get(j)!.result,
+            ),
+            ["failure", "skipped", "skipped", "skipped"],
+        );
+        assert.deepEqual(
+            [repo.at("env/staging-healthy"), repo.at("env/production"), repo.at("env/production-healthy")],
+            [commit, before, before],
+        );
     });
 
     it("takes a dispatched approval only for the commit staging recorded healthy, never one whose gate is pending", async () => {
