@@ -208,15 +208,17 @@ function backupAlerts(
             },
         ]),
         {
-            // Velero sets the schedule's last status to 0 on a Failed, PartiallyFailed or
-            // FailedValidation backup, and to 1 on the next successful one.
+            // Velero counts each schedule's failed, partially failed and invalid backups (its
+            // last-status gauge is no use: the schedule controller sets it back to 1 every minute).
             alert: "VeleroBackupFailed",
-            expr: `velero_backup_last_status{${job("velero")}, schedule!=""} == 0`,
+            expr: `sum by (schedule) (${["failure", "partial_failure", "validation_failure"]
+                .map((outcome) => `increase(velero_backup_${outcome}_total{${job("velero")}, schedule!=""}[1d])`)
+                .join(" + ")}) > 0`,
             for: "5m",
             severity: "warning",
-            summary: "A scheduled backup failed or partially failed.",
+            summary: "A scheduled backup failed or partially failed in the last day.",
             description:
-                "The newest backup of {{ $labels.schedule }} failed or left items out; the one before it is the newest complete one.",
+                "A backup of {{ $labels.schedule }} failed, left items out or was invalid within the last 24 hours; the drill and the update gate use the newest complete one.",
         },
         {
             alert: "VeleroBackupLocationUnavailable",

@@ -64,6 +64,13 @@ export interface BackupScenario {
     readonly drillMaxAgeMinutes: number;
 }
 
+/** Velero's counters of a schedule's backups that failed, partially failed or were invalid. */
+const BACKUP_FAILURES = [
+    "velero_backup_failure_total",
+    "velero_backup_partial_failure_total",
+    "velero_backup_validation_failure_total",
+];
+
 /** A Unix time that keeps `ageSeconds` behind the series' clock (which starts at 0). */
 const keepsAge = (ageSeconds: number) => (minutes: number) => `${-ageSeconds}+60x${minutes}`;
 
@@ -75,10 +82,16 @@ function backupSeries(backups: BackupScenario): [string, (minutes: number) => st
                 selector("velero_backup_last_successful_timestamp", { ...VELERO, schedule: `velero-${name}` }),
                 keepsAge(3600),
             ],
-            [selector("velero_backup_last_status", { ...VELERO, schedule: `velero-${name}` }), steady(1)],
+            ...BACKUP_FAILURES.map((counter): [string, (minutes: number) => string] => [
+                selector(counter, { ...VELERO, schedule: `velero-${name}` }),
+                steady(0),
+            ]),
         ]),
         // Velero's series for backups made by hand, which carry no schedule.
-        [selector("velero_backup_last_status", { ...VELERO, schedule: "" }), steady(1)],
+        ...BACKUP_FAILURES.map((counter): [string, (minutes: number) => string] => [
+            selector(counter, { ...VELERO, schedule: "" }),
+            steady(0),
+        ]),
         [selector("velero_backup_location_status_gauge", { ...VELERO, backup_location_name: "default" }), steady(1)],
         // The last drill was scheduled two hours ago and passed 20 minutes later.
         [selector("kube_cronjob_status_last_schedule_time", DRILL), keepsAge(7200)],
@@ -379,7 +392,7 @@ function backupFaults(backups: BackupScenario): Fault[] {
             name: `a failed or partially failed scheduled backup (velero-${name})`,
             forMinutes: 5,
             fires: { alertname: "VeleroBackupFailed", schedule: `velero-${name}` },
-            series: (h) => changed(h, [[selector("velero_backup_last_status", schedule), turns(1, 0)]]),
+            series: (h) => changed(h, [[selector("velero_backup_partial_failure_total", schedule), turns(0, 1)]]),
         },
         {
             name: "the backup store unavailable",
