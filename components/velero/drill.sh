@@ -7,7 +7,8 @@
 # Restore are removed whatever the outcome. The Job's success or failure is the drill's result,
 # which kube-state-metrics exports (kube_cronjob_status_last_successful_time).
 # Runs on the kubectl image (sh, kubectl, jq), as the drill's service account, whose rights are
-# exactly the calls below: no call waits on a watch (`kubectl delete` does unless --wait=false).
+# exactly the calls below, none of which watches: `kubectl delete` would unless --wait=false, and
+# `kubectl logs deployment/...` would while the deployment has no pod, so the drill names the pod.
 # Environment: VELERO_NAMESPACE, CANARY_NAMESPACE, SCRATCH_NAMESPACE, DRILL_TIMEOUT (seconds, for
 # each of the waits: the old scratch namespace gone, the restore done, the restored value shown).
 set -eu
@@ -37,7 +38,9 @@ cleanup() {
 # it goes first, and the drill waits until it is gone.
 kubectl delete namespace "$scratch" --ignore-not-found --wait=false >/dev/null
 deadline=$(($(date +%s) + timeout))
-while kubectl get namespace "$scratch" --ignore-not-found --output name | grep -q .; do
+while :; do
+    left=$(kubectl get namespace "$scratch" --ignore-not-found --output name) || fail "cannot read namespace $scratch"
+    [ -n "$left" ] || break
     ! late || fail "namespace $scratch still there after ${timeout}s"
     sleep 10
 done
@@ -75,10 +78,21 @@ done
 
 # The restored canary prints the value it finds once Velero has written the volume back.
 deadline=$(($(date +%s) + timeout))
+error=""
 while :; do
-    line=$(kubectl logs deployment/canary --namespace "$scratch" 2>/dev/null | grep -m 1 '^restored value:' || true)
+    line=""
+    if pod=$(kubectl get pods --namespace "$scratch" --selector app.kubernetes.io/name=canary --output name 2>&1); then
+        pod=$(echo "$pod" | head -n 1)
+        if [ -n "$pod" ] && log=$(kubectl logs "$pod" --namespace "$scratch" 2>&1); then
+            line=$(echo "$log" | grep -m 1 '^restored value:' || true)
+        else
+            error=${log:-no canary pod yet}
+        fi
+    else
+        error=$pod
+    fi
     [ -z "$line" ] || break
-    ! late || fail "the restored canary showed no value after ${timeout}s"
+    ! late || fail "the restored canary showed no value after ${timeout}s (${error:-its log has none})"
     sleep 10
 done
 

@@ -69,7 +69,7 @@ export class BackupDrill extends pulumi.ComponentResource {
             {
                 metadata: { name: DRILL_CRONJOB, namespace: args.veleroNamespace },
                 rules: [
-                    { apiGroups: ["velero.io"], resources: ["backups"], verbs: ["get", "list"] },
+                    { apiGroups: ["velero.io"], resources: ["backups"], verbs: ["list"] },
                     { apiGroups: ["velero.io"], resources: ["restores"], verbs: ["create", "get", "delete"] },
                 ],
             },
@@ -243,7 +243,6 @@ export class BackupDrill extends pulumi.ComponentResource {
                 rules: [
                     { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
                     { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
-                    { apiGroups: ["apps"], resources: ["deployments", "replicasets"], verbs: ["get", "list"] },
                 ],
             },
             { parent: this },
