@@ -73,9 +73,10 @@ describe("deploy workflow", () => {
                 ["staging-rollback", ["staging", "staging-healthy"]],
                 ["production-changes", "staging-healthy"],
                 ["production-preview", "production-changes"],
-                ["production-backups", "production-preview"],
-                ["approve-production", "production-backups"],
-                ["production", "approve-production"],
+                ["approve-production", "production-preview"],
+                ["production-backups", "approve-production"],
+                ["advance-production", "production-backups"],
+                ["production", "advance-production"],
                 ["production-healthy", "production"],
                 ["production-recorded", "production-healthy"],
                 ["production-rollback", ["production", "production-healthy"]],
@@ -83,14 +84,18 @@ describe("deploy workflow", () => {
         );
     });
 
-    it("has production's backup gate read its state with the preview's credentials, and the override of its environment", () => {
+    it("has production's backup gate, after the approval and before the branch moves, read its state with production's credentials and take the override of its environment", () => {
         assert.deepEqual(jobs["production-backups"], {
-            needs: "production-preview",
-            if: "vars.PRODUCTION_APPROVAL != 'dispatch'",
+            needs: "approve-production",
             uses: "./.github/workflows/backup-gate.yml",
             secrets: "inherit",
-            with: { stack: "production", environment: "production-preview" },
+            with: { stack: "production", environment: "production" },
         });
+        assert.deepEqual(workflow("promote-production").jobs.backups.with, {
+            stack: "production",
+            environment: "production",
+        });
+        assert.equal(workflow("promote-production").jobs.approve.needs, "backups");
         const step = workflow("backup-gate").jobs.gate.steps.at(-1);
         assert.deepEqual(step, {
             run: 'scripts/backup-gate.sh "$STACK"',
@@ -154,7 +159,7 @@ describe("deploy workflow", () => {
             assert.deepEqual(jobs[`${stack}-healthy`].with, { stack, environment: stack, commit: "${{ github.sha }}" });
             assert.equal(jobs[`${stack}-healthy`].uses, "./.github/workflows/health-gate.yml");
         }
-        const pushes = ["promote-dev", "promote-staging", "approve-production"].map((job) => [
+        const pushes = ["promote-dev", "promote-staging", "advance-production"].map((job) => [
             jobs[job].environment,
             jobs[job].steps.at(-1).run,
             jobs[job].steps.at(-1).env,
@@ -163,16 +168,12 @@ describe("deploy workflow", () => {
         assert.deepEqual(pushes, [
             ["dev-refs", 'scripts/advance-env-branch.sh env/dev "$GITHUB_SHA" >> "$GITHUB_OUTPUT"', key],
             ["staging-promotion", 'scripts/advance-env-branch.sh env/staging "$GITHUB_SHA" >> "$GITHUB_OUTPUT"', key],
-            [
-                "production-approval",
-                'scripts/advance-env-branch.sh env/production "$GITHUB_SHA" >> "$GITHUB_OUTPUT"',
-                key,
-            ],
+            ["production-refs", 'scripts/advance-env-branch.sh env/production "$GITHUB_SHA" >> "$GITHUB_OUTPUT"', key],
         ]);
     });
 
     it("updates an environment only where its promotion moved the branch, not where a newer run had", () => {
-        const promotions = { dev: "promote-dev", staging: "promote-staging", production: "approve-production" };
+        const promotions = { dev: "promote-dev", staging: "promote-staging", production: "advance-production" };
         for (const [stack, promotion] of Object.entries(promotions)) {
             assert.deepEqual(
                 [jobs[stack].if, jobs[promotion].outputs],
@@ -192,6 +193,8 @@ describe("deploy workflow", () => {
     it("asks production's approval in an environment of its own, and only when production changes", () => {
         assert.equal(jobs["approve-production"].environment, "production-approval");
         assert.equal(jobs["approve-production"].if, "vars.PRODUCTION_APPROVAL != 'dispatch'");
+        // The approval moves nothing: the branch moves after the backup gate, which follows it.
+        assert.doesNotMatch(JSON.stringify(jobs["approve-production"]), /DEPLOY_KEY|advance-env-branch/);
         assert.equal(jobs["production-preview"].if, "needs.production-changes.outputs.changed == 'true'");
     });
 

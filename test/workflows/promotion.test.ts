@@ -116,10 +116,10 @@ describe("deploy workflow on a stand-in GitHub", function () {
         const commit = repo.merge("change the program", { "components/platform.ts": "v2" });
         const run = await deploy(commit, setting(repo, {}, {}, "failure"));
         assert.deepEqual(
-            ["production-backups", "approve-production", "production", "production-rollback"].map(
+            ["approve-production", "production-backups", "advance-production", "production", "production-rollback"].map(
                 (j) => run.jobs.get(j)!.result,
             ),
-            ["failure", "skipped", "skipped", "skipped"],
+            ["success", "failure", "skipped", "skipped", "skipped"],
         );
         assert.deepEqual(
             [repo.at("env/staging-healthy"), repo.at("env/production"), repo.at("env/production-healthy")],
