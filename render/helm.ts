@@ -7,7 +7,21 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
+
+/** Runs Helm; a Helm that is not there is said so, not as the command that needed it failing. */
+async function run(helm: string, args: string[], options: { maxBuffer?: number } = {}) {
+    try {
+        return await exec(helm, args, options);
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT")
+            throw new Error(
+                `Helm is not installed: there is no "${helm}" to run (install Helm 3 or 4, https://helm.sh/docs/intro/install/, or set HELM to its path)`,
+            );
+        throw error;
+    }
+}
+
 /** Helm's output for the largest chart is a few MiB (kube-prometheus-stack's CRDs). */
 const MAX_OUTPUT = 256 * 1024 * 1024;
 
@@ -37,6 +51,7 @@ export async function helmVersion(setup: HelmSetup): Promise<string> {
         const { stdout } = await run(setup.helm, ["version", "--short"]);
         return stdout.trim();
     } catch (error) {
+        if (error instanceof Error && error.message.startsWith("Helm is not installed")) throw error;
         throw new Error(`Helm does not run as "${setup.helm}" (set HELM or put helm on PATH): ${String(error)}`);
     }
 }
@@ -86,6 +101,7 @@ async function findOrPull(ref: ChartRef, setup: HelmSetup): Promise<string> {
         // may have put the same chart there meanwhile.
         if (!fs.existsSync(path.join(dir, "Chart.yaml"))) fs.renameSync(path.join(pulled, ref.chart), dir);
     } catch (error) {
+        if (error instanceof Error && error.message.startsWith("Helm is not installed")) throw error;
         throw new Error(`cannot pull ${ref.chart} ${ref.version} from ${ref.repo}: ${String(error)}`);
     } finally {
         fs.rmSync(pulled, { recursive: true, force: true });

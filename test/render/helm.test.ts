@@ -89,9 +89,23 @@ describe("render's Helm and charts", () => {
         }
     });
 
+    it("says Helm is not installed, and how to point it at Helm, when there is none", async () => {
+        const missing = {
+            helm: "/nonexistent/helm",
+            cacheDir: fs.mkdtempSync(path.join(os.tmpdir(), "charts-")),
+        };
+        const message =
+            'Helm is not installed: there is no "/nonexistent/helm" to run (install Helm 3 or 4, https://helm.sh/docs/intro/install/, or set HELM to its path)';
+        await assert.rejects(helmVersion(missing), { message });
+        // Not a network failure: a pull needs Helm first.
+        await assert.rejects(chartDirectory(pin, missing), { message });
+    });
+
     it("says how to point it at Helm when Helm does not run", async () => {
-        await assert.rejects(helmVersion({ helm: "/nonexistent/helm", cacheDir: os.tmpdir() }), (error: Error) =>
-            error.message.startsWith('Helm does not run as "/nonexistent/helm" (set HELM or put helm on PATH): '),
+        const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "helm-")), "helm");
+        fs.writeFileSync(broken, "#!/bin/sh\nexit 3\n", { mode: 0o755 });
+        await assert.rejects(helmVersion({ helm: broken, cacheDir: os.tmpdir() }), (error: Error) =>
+            error.message.startsWith(`Helm does not run as "${broken}" (set HELM or put helm on PATH): `),
         );
     });
 });
