@@ -123,8 +123,10 @@ async function main(): Promise<void> {
         options.base,
         options.head ?? "the working tree",
     );
-    if (options.out) fs.writeFileSync(options.out, report);
-    else process.stdout.write(report);
+    if (options.out) {
+        fs.mkdirSync(path.dirname(options.out), { recursive: true });
+        fs.writeFileSync(options.out, report);
+    } else process.stdout.write(report);
 }
 
 if (require.main === module)
