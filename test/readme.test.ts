@@ -42,3 +42,15 @@ describe("the README's commands", () => {
         );
     });
 });
+
+describe("the README's prerequisites", () => {
+    it("are enforced: npm refuses a Node older than the one the README names", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+            engines: { node: string };
+        };
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        assert.match(fs.readFileSync(path.join(ROOT, ".npmrc"), "utf8"), /^engine-strict=true$/m);
+        assert.equal(pkg.engines.node, ">=22.12.0");
+        assert.match(readme, /\*\*Node\.js 22 or newer\*\*/);
+    });
+});
