@@ -130,6 +130,13 @@ const positiveQuantity = () =>
         "is not a Kubernetes quantity above zero",
     );
 
+/** A volume size: a quantity above zero with its unit, since a bare number is bytes. */
+const volumeSize = () =>
+    matching(
+        (v) => positiveQuantity().safeParse(v).success && /[A-Za-z]/.test(v),
+        "is not a volume size with its unit (a bare number is that many bytes)",
+    );
+
 const monitoringSchema = z
     .strictObject({
         /** How long Prometheus keeps samples (Prometheus duration). */
@@ -140,7 +147,7 @@ const monitoringSchema = z
         /** Keep Prometheus and Alertmanager data on persistent volumes. */
         persistentStorage: z.boolean().meta({ example: true }),
         /** Size of the Prometheus volume (Kubernetes quantity). */
-        storageSize: positiveQuantity().meta({ example: "50Gi" }),
+        storageSize: volumeSize().meta({ example: "50Gi" }),
         /** Route alerts to receivers through Alertmanager (otherwise they are only shown). */
         alertRouting: z.boolean().meta({ example: true }),
     })

@@ -68,6 +68,18 @@ const nodeSchema = z
 
 const NODES_EXAMPLE = [NODE_EXAMPLE];
 
+/** A bucket name S3 (and MinIO, which follows it) accepts: AWS's "Bucket naming rules" for general
+ *  purpose buckets. */
+function isS3BucketName(name: string): boolean {
+    return (
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+        !name.includes("..") &&
+        parseIPv4(name) === undefined &&
+        !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+        !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
+    );
+}
+
 /** An S3-compatible object store (a homelab MinIO, say), as K3s's snapshots and Velero reach it. */
 function s3TargetSchema(bucketExample: string) {
     return z
@@ -80,9 +92,10 @@ function s3TargetSchema(bucketExample: string) {
                 return rest.length === 0 && validPort && (parseIPv4(host) !== undefined || DNS_NAME.test(host));
             }, "is not a host or host:port (no scheme)").meta({ example: "minio.home.arpa:9000" }),
             /** The bucket. Required. */
-            bucket: matching(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not an S3 bucket name").meta({
-                example: bucketExample,
-            }),
+            bucket: matching(
+                isS3BucketName,
+                "is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit; no '..', no IP address, no prefix xn-- or sthree-, no suffix -s3alias or --ol-s3)",
+            ).meta({ example: bucketExample }),
             /** Folder inside the bucket. Default: the bucket's root. */
             folder: matching((v) => !v.startsWith("/") && !v.split("/").includes(".."), "is not a relative folder")
                 .optional()

@@ -197,7 +197,9 @@ describe("field rules", () => {
                 "staging",
                 (v) => (v.cluster.etcdS3 = { endpoint: "minio.home.arpa", bucket: "K3s_Snapshots" }),
             ),
-            expected: ['cluster.etcdS3.bucket: "K3s_Snapshots" is not an S3 bucket name; e.g. "k3s-snapshots"'],
+            expected: [
+                `cluster.etcdS3.bucket: "K3s_Snapshots" is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit; no '..', no IP address, no prefix xn-- or sthree-, no suffix -s3alias or --ol-s3); e.g. "k3s-snapshots"`,
+            ],
         },
         {
             rule: "a pool address is a CIDR or range",
@@ -499,7 +501,9 @@ describe("field rules", () => {
             rule: "the monitoring storage size is above zero",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { monitoring: { storageSize: "0Gi" } })),
-            expected: ['profile.monitoring.storageSize: "0Gi" is not a Kubernetes quantity above zero; e.g. "50Gi"'],
+            expected: [
+                'profile.monitoring.storageSize: "0Gi" is not a volume size with its unit (a bare number is that many bytes); e.g. "50Gi"',
+            ],
         },
         {
             rule: "the etcd snapshot schedule's day of week is 0-6, as K3s's cron parser takes it",
@@ -535,7 +539,9 @@ describe("field rules", () => {
             rule: "the monitoring storage size is a Kubernetes quantity",
             stack: "dev",
             values: values("dev", (v) => (v.profile = { monitoring: { storageSize: "10GB" } })),
-            expected: ['profile.monitoring.storageSize: "10GB" is not a Kubernetes quantity above zero; e.g. "50Gi"'],
+            expected: [
+                'profile.monitoring.storageSize: "10GB" is not a volume size with its unit (a bare number is that many bytes); e.g. "50Gi"',
+            ],
         },
         {
             rule: "the etcd snapshot schedule is a cron schedule",
@@ -611,6 +617,22 @@ describe("field rules", () => {
                 'backups.endpoint: "https://minio.home.arpa:9000" is not a host or host:port (no scheme); e.g. "minio.home.arpa:9000"',
             ],
         },
+        {
+            rule: "a volume size carries its unit: a bare number is bytes",
+            stack: "dev",
+            values: values("dev", (v) => (v.profile = { monitoring: { storageSize: "50" } })),
+            expected: [
+                'profile.monitoring.storageSize: "50" is not a volume size with its unit (a bare number is that many bytes); e.g. "50Gi"',
+            ],
+        },
+        ...["velero..backups", "192.168.1.10", "xn--velero", "velero-s3alias"].map((bucket) => ({
+            rule: `the backup store's bucket is one S3 accepts: not ${bucket}`,
+            stack: "dev",
+            values: values("dev", (v) => (v.backups = { endpoint: "minio.home.arpa:9000", bucket })),
+            expected: [
+                `backups.bucket: "${bucket}" is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit; no '..', no IP address, no prefix xn-- or sthree-, no suffix -s3alias or --ol-s3); e.g. "velero"`,
+            ],
+        })),
         {
             rule: "component overrides name a known component",
             stack: "dev",
