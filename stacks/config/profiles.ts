@@ -283,13 +283,12 @@ const staging: EnvironmentProfile = {
     // Let's Encrypt's staging CA has generous rate limits, so a staging rebuild never locks out production.
     tlsIssuer: "acme-staging",
     etcdSnapshots: { enabled: true, schedule: "0 */12 * * *", retention: 10, alertAfter: "25h" },
-    // A nightly backup kept a week, restored by the drill every morning; a stack without a target
-    // hears about it but still installs (staging's data is production's rehearsal, not its own).
+    // dev's nightly backup, kept a week; a stack without a target hears about it but still
+    // installs (staging's data is production's rehearsal, not its own).
     backups: {
+        ...dev.backups,
         target: "recommended",
-        schedules: { daily: { schedule: "0 3 * * *", ttl: "168h", alertAfter: "49h" } },
-        drill: { schedule: "0 6 * * *", alertAfter: "49h" },
-        maxAgeForUpdates: "none",
+        schedules: { daily: { ...dev.backups.schedules.daily, ttl: "168h" } },
     },
     monitoring: { retention: "7d", persistentStorage: true, storageSize: "10Gi", alertRouting: false },
     namespaceSuffix: "-staging",
@@ -311,15 +310,15 @@ const production: EnvironmentProfile = {
     monitoring: { retention: "30d", persistentStorage: true, storageSize: "50Gi", alertRouting: true },
     etcdSnapshots: { enabled: true, schedule: "0 */6 * * *", retention: 28, alertAfter: "13h" },
     // Every four hours kept three days (at most four hours of data lost), and nightly kept a month
-    // (a mistake found late); the drill restores every morning, and an update waits for a backup
-    // at most one run and two hours old.
+    // (a mistake found late); staging's morning drill, and an update waits for a backup at most
+    // one run and two hours old.
     backups: {
+        ...staging.backups,
         target: "required",
         schedules: {
             frequent: { schedule: "0 */4 * * *", ttl: "72h", alertAfter: "9h" },
-            daily: { schedule: "30 2 * * *", ttl: "720h", alertAfter: "49h" },
+            daily: { ...staging.backups.schedules.daily, schedule: "30 2 * * *", ttl: "720h" },
         },
-        drill: { schedule: "0 6 * * *", alertAfter: "49h" },
         maxAgeForUpdates: "6h",
     },
     hardening: true,
