@@ -25,7 +25,7 @@ import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring/monit
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
 import { VaultSecretStore } from "../components/secret-store/vault";
 import { BackupDrill, CANARY_NAMESPACE } from "../components/velero/drill";
-import { S3Credentials, Velero, VELERO_NAMESPACE, VELERO_RELEASE } from "../components/velero/velero";
+import { S3Credentials, Velero, VELERO_NAMESPACE } from "../components/velero/velero";
 import { storeName } from "../components/secret-store/store";
 import { Application } from "../components/shared/application";
 import { StackConfig, VELERO_VAULT_KEY } from "./config/stack-config";
@@ -193,12 +193,7 @@ export function platform(
                     k3sMetrics?.etcd && profile.etcdSnapshots.enabled
                         ? { maxAge: profile.etcdSnapshots.alertAfter }
                         : undefined,
-                backups: config.backups && {
-                    schedules: Object.fromEntries(
-                        Object.entries(profile.backups.schedules).map(([name, s]) => [name, s.alertAfter]),
-                    ),
-                    drillMaxAge: profile.backups.drill.alertAfter,
-                },
+                backups: config.backups?.alerts,
             },
             values: components.monitoring?.values,
         },
@@ -273,14 +268,6 @@ export function platform(
         clusterIssuer,
         metallbPools: config.metallb.pools.map((pool) => ({ name: pool.name, addresses: pool.addresses })),
         // What scripts/backup-gate.sh reads before an update, where the profile gates updates.
-        ...(backups && profile.backups.maxAgeForUpdates !== "none"
-            ? {
-                  backupGate: {
-                      maxAge: profile.backups.maxAgeForUpdates,
-                      namespace: VELERO_NAMESPACE,
-                      schedule: `${VELERO_RELEASE}-${Object.keys(profile.backups.schedules)[0]}`,
-                  },
-              }
-            : {}),
+        ...(config.backups?.gate ? { backupGate: config.backups.gate } : {}),
     };
 }

@@ -12,7 +12,8 @@ import { AlertReceiver, MonitoringStorage } from "../../components/monitoring/mo
 import { Guards } from "../../components/shared/chart";
 import { Replication } from "../../components/shared/sizing";
 import { S3Target } from "../../components/shared/s3-target";
-import { BackupSchedule } from "../../components/velero/velero";
+import { PlatformAlerts } from "../../components/monitoring/platform-rules";
+import { BackupSchedule, VELERO_NAMESPACE, VELERO_RELEASE } from "../../components/velero/velero";
 import { CANARY_NAMESPACE } from "../../components/velero/drill";
 import { CERT_MANAGER_NAMESPACE } from "../../components/cert-manager";
 import { RESERVED_NAMESPACES } from "./applications";
@@ -48,6 +49,11 @@ export interface Backups {
     readonly excludedNamespaces: readonly string[];
     /** When the drill runs (cron). */
     readonly drill: string;
+    /** How old each schedule's newest backup, and the last passed drill, may get before an alert. */
+    readonly alerts: NonNullable<PlatformAlerts["backups"]>;
+    /** What an update waits for (scripts/backup-gate.sh reads it from the stack's outputs), where
+     *  the profile gates updates. */
+    readonly gate?: { readonly maxAge: string; readonly namespace: string; readonly schedule: string };
 }
 
 /** The Vault secret (under the KV mount) holding Velero's keys, `accessKey` and `secretKey`. */
@@ -104,6 +110,7 @@ export function stackConfig(
     const required = (key: SecretKey) => checked(secret(key), key);
     const { cluster, tls, alerting, secretStore, backups, ...unchanged } = settings;
     const { profile } = settings;
+    const { schedules, drill, maxAgeForUpdates } = profile.backups;
     const sshKey = secret("gitopsSshKey");
     const token = secret("gitopsToken");
     return {
@@ -161,10 +168,23 @@ export function stackConfig(
                     ? { vault: { key: VELERO_VAULT_KEY } }
                     : { accessKey: required("backupS3AccessKey"), secretKey: required("backupS3SecretKey") },
             schedules: Object.fromEntries(
-                Object.entries(profile.backups.schedules).map(([name, { schedule, ttl }]) => [name, { schedule, ttl }]),
+                Object.entries(schedules).map(([name, { schedule, ttl }]) => [name, { schedule, ttl }]),
             ),
             excludedNamespaces: NOT_BACKED_UP,
-            drill: profile.backups.drill.schedule,
+            drill: drill.schedule,
+            alerts: {
+                schedules: Object.fromEntries(Object.entries(schedules).map(([name, s]) => [name, s.alertAfter])),
+                drillMaxAge: drill.alertAfter,
+            },
+            // The profile's first schedule is the one to back up with at once when the gate refuses.
+            gate:
+                maxAgeForUpdates === "none"
+                    ? undefined
+                    : {
+                          maxAge: maxAgeForUpdates,
+                          namespace: VELERO_NAMESPACE,
+                          schedule: `${VELERO_RELEASE}-${Object.keys(schedules)[0]}`,
+                      },
         },
     };
 }

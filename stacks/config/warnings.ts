@@ -1,6 +1,7 @@
 // Settings that are valid but have no effect in the chosen environment or mode: the admin
 // hears about them, and nothing fails.
 import { RuleContext } from "./rules";
+import { BACKUP_TARGET_EXAMPLE } from "./rules/backups";
 
 /** Settings that are valid but have no effect here: worth a warning, not a failure. */
 export function unusedSettings({ config, nodes, environment, profile, secrets }: RuleContext): string[] {
@@ -30,7 +31,7 @@ export function unusedSettings({ config, nodes, environment, profile, secrets }:
     }
     if (config.backups === undefined && profile.backups.target === "recommended") {
         warnings.push(
-            `backups: not set, so ${environment}'s volumes and objects are not backed up; e.g. { endpoint: minio.home.arpa:9000, bucket: velero } and the secrets backupS3AccessKey and backupS3SecretKey`,
+            `backups: not set, so ${environment}'s volumes and objects are not backed up; e.g. ${BACKUP_TARGET_EXAMPLE} and the secrets backupS3AccessKey and backupS3SecretKey`,
         );
     }
     for (const key of ["backupS3AccessKey", "backupS3SecretKey"] as const) {
