@@ -4,6 +4,13 @@ import { z } from "zod";
 /** A Kubernetes object name of one DNS label (RFC 1123). */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** A Kubernetes object name of DNS labels joined by dots (RFC 1123 subdomain). */
+export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+
+/** A node name: a DNS subdomain that also fits the kubernetes.io/hostname label the kubelet sets
+ *  from it (63 characters). */
+export const NODE_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+
 /** A string that must satisfy `test`; the message quotes the offending value. */
 export function matching(test: RegExp | ((value: string) => boolean), problem: string) {
     return checkedInOrder([{ test: test instanceof RegExp ? (value) => test.test(value) : test, problem }]);

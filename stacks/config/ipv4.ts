@@ -34,7 +34,8 @@ export function parseBlock(text: string): AddressBlock | undefined {
         }
         return { first: base, last: base + size - 1 };
     }
-    const range = /^([^-\s]+)\s*-\s*([^-\s]+)$/.exec(text);
+    // MetalLB trims the spaces around each end of a range (internal/config/config.go parseCIDR).
+    const range = /^\s*([^-\s]+)\s*-\s*([^-\s]+)\s*$/.exec(text);
     if (range) {
         const first = parseIPv4(range[1]);
         const last = parseIPv4(range[2]);
@@ -46,12 +47,13 @@ export function parseBlock(text: string): AddressBlock | undefined {
     return undefined;
 }
 
-/** The private IPv4 blocks of RFC 1918, where a homelab's LAN lives. */
-const PRIVATE_BLOCKS: readonly AddressBlock[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
+/** The private IPv4 blocks of RFC 1918, where a homelab's LAN lives, and RFC 6598's shared
+ *  (CGNAT) block, which overlay LANs such as Tailscale's use. */
+const PRIVATE_BLOCKS: readonly AddressBlock[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map(
     (cidr) => parseBlock(cidr) as AddressBlock,
 );
 
-/** True when the whole block lies inside one RFC 1918 block. */
+/** True when the whole block lies inside one private or shared block. */
 export function isPrivate(block: AddressBlock): boolean {
     return PRIVATE_BLOCKS.some((p) => p.first <= block.first && block.last <= p.last);
 }

@@ -3,7 +3,16 @@
 import * as path from "node:path";
 import { z } from "zod";
 import { K3S_INGRESS_CLASS } from "../../components/k3s/config";
-import { checkedInOrder, withoutCredentials, DNS_LABEL, matching, pemCertificate } from "./fields";
+import {
+    checkedInOrder,
+    withoutCredentials,
+    DNS_LABEL,
+    DNS_SUBDOMAIN,
+    matching,
+    NODE_NAME,
+    pemCertificate,
+} from "./fields";
+import { hostKeySchema } from "./host-key";
 import { parseBlock, parseIPv4 } from "./ipv4";
 import { profileOverridesSchema } from "./profiles";
 
@@ -13,15 +22,21 @@ const ipv4 = matching((v) => parseIPv4(v) !== undefined, "is not an IPv4 address
 const hostname = matching((v) => parseIPv4(v) !== undefined || DNS_NAME.test(v), "is not an IPv4 address or DNS name");
 const dnsName = matching(DNS_NAME, "is not a lowercase DNS name");
 
-const labelKey = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** A label key the API server accepts (apimachinery IsQualifiedName): an optional DNS subdomain
+ *  prefix of at most 253 characters and `/`, then a name of at most 63. */
+const labelKey =
+    /^((?=[^/]{1,253}\/)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 const NODE_EXAMPLE = { name: "k3s-server-1", address: "192.168.10.11", role: "server", user: "admin" };
 
 const nodeSchema = z
     .strictObject({
-        /** Kubernetes node name (DNS label). Required. */
-        name: matching(DNS_LABEL, "is not a DNS label (lowercase letters, digits, '-')").meta({
+        /** Kubernetes node name: a host name, short or fully qualified. Required. */
+        name: matching(
+            NODE_NAME,
+            "is not a node name: a lowercase host name (letters, digits, '-', labels joined by '.') of at most 63 characters, the longest the kubelet's kubernetes.io/hostname label holds",
+        ).meta({
             example: "k3s-server-1",
         }),
         /** IPv4 address K3s binds to and SSH connects to. Required. */
@@ -29,16 +44,24 @@ const nodeSchema = z
         /** `server` (control plane + etcd) or `agent` (workloads only). Required. */
         role: z.enum(["server", "agent"]).meta({ example: "server" }),
         /** SSH user with passwordless sudo. Required. */
-        user: z.string().min(1).meta({ example: "admin" }),
+        user: checkedInOrder([
+            {
+                test: (v) => !v.includes("@"),
+                problem: "holds an '@': give the user alone (the host goes in address)",
+            },
+            {
+                // shadow-utils' is_valid_user_name (lib/chkname.c), with useradd's 32-character limit.
+                test: (v) => /^[a-z_][a-z0-9_-]{0,30}[a-z0-9_$-]?$/.test(v),
+                problem:
+                    "is not a Linux user name (at most 32 lowercase letters, digits, '_' and '-', not starting with a digit or '-')",
+            },
+        ]).meta({ example: "admin" }),
         /** SSH port. Default 22. */
         port: z.int().min(1).max(65535).default(22).meta({ example: 22 }),
         /** The node's SSH host key, as `ssh-keyscan -t ed25519 <address>` prints it without the
          *  host name; a different key stops every command. Required where the profile pins host
          *  keys (staging, production). */
-        hostKey: matching(
-            /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}$/,
-            "is not an ed25519 or ECDSA host key (`ssh-keyscan -t ed25519 <address>`, without the host name; RSA keys would pin SHA-1 signatures that OpenSSH refuses)",
-        )
+        hostKey: hostKeySchema
             .optional()
             .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl" }),
         /** Kubernetes labels for the node. Default none. */
@@ -89,7 +112,11 @@ function s3TargetSchema(bucketExample: string) {
                 const [host, port, ...rest] = v.split(":");
                 const validPort =
                     port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
-                return rest.length === 0 && validPort && (parseIPv4(host) !== undefined || DNS_NAME.test(host));
+                return (
+                    rest.length === 0 &&
+                    validPort &&
+                    (parseIPv4(host) !== undefined || DNS_NAME.test(host) || DNS_LABEL.test(host))
+                );
             }, "is not a host or host:port (no scheme)").meta({ example: "minio.home.arpa:9000" }),
             /** The bucket. Required. */
             bucket: matching(
@@ -137,7 +164,7 @@ const clusterSchema = z.strictObject({
         .optional()
         .meta({ example: { address: "192.168.30.10", interface: "eth0" } }),
     /** K3s release the bootstrap installs on the nodes. Default: the program's pinned release. */
-    k3sVersion: matching(/^v\d+\.\d+\.\d+\+k3s\d+$/, "is not a K3s release tag")
+    k3sVersion: matching(/^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/, "is not a K3s release tag")
         .optional()
         .meta({ example: "v1.34.2+k3s1" }),
     /** Keep K3s's packaged Traefik as the ingress controller. Default true. */
@@ -151,10 +178,13 @@ const POOL_EXAMPLE = { name: "default", addresses: ["192.168.10.200-192.168.10.2
 const poolSchema = z
     .strictObject({
         /** Pool name (MetalLB IPAddressPool). Required. */
-        name: matching(DNS_LABEL, "is not a DNS label (lowercase letters, digits, '-')").meta({
+        name: matching(
+            DNS_SUBDOMAIN,
+            "is not a Kubernetes object name (lowercase letters, digits, '-' and '.', at most 253 characters)",
+        ).meta({
             example: "default",
         }),
-        /** CIDRs or `first-last` ranges, inside RFC 1918 space. At least one. */
+        /** CIDRs or `first-last` ranges, inside RFC 1918 (or RFC 6598 shared) space. At least one. */
         addresses: z
             .array(
                 matching(
@@ -310,8 +340,9 @@ const alertingSchema = z
     .strictObject({
         /** Kind of receiver: a Slack or Discord webhook, or a generic webhook (e.g. ntfy). Required. */
         receiver: z.enum(["slack", "discord", "webhook"]).meta({ example: "discord" }),
-        /** Slack channel, when the webhook may post to several. Default: the webhook's own. */
-        channel: matching(/^#[\w-]+$/, "is not a Slack channel")
+        /** Slack channel, when the webhook may post to several: `#name`, `name` or its ID
+         *  (`C0123ABCD`). Default: the webhook's own. */
+        channel: matching(/^#?[a-z0-9][a-z0-9._-]{0,79}$|^[CG][A-Z0-9]{8,}$/, "is not a Slack channel name or ID")
             .optional()
             .meta({ example: "#homelab-alerts" }),
     })

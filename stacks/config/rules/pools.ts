@@ -30,7 +30,7 @@ export const privatePools: Rule = ({ config }) =>
         .filter((b) => !isPrivate(b.block))
         .map((b) => ({
             key: b.key,
-            message: `${JSON.stringify(b.text)} is not inside private (RFC 1918) address space`,
+            message: `${JSON.stringify(b.text)} is not inside private (RFC 1918) or shared (RFC 6598) address space`,
             example: POOL_EXAMPLE,
         }));
 

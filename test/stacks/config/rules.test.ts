@@ -153,7 +153,7 @@ describe("cross-field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.metallb.pools[0].addresses = ["203.0.113.0/28"])),
             expected: [
-                'metallb.pools[0].addresses[0]: "203.0.113.0/28" is not inside private (RFC 1918) address space; e.g. "192.168.10.200-192.168.10.220"',
+                'metallb.pools[0].addresses[0]: "203.0.113.0/28" is not inside private (RFC 1918) or shared (RFC 6598) address space; e.g. "192.168.10.200-192.168.10.220"',
             ],
         },
         {

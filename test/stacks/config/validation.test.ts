@@ -87,11 +87,11 @@ describe("field rules", () => {
             ],
         },
         {
-            rule: "a node name is a DNS label",
+            rule: "a node name is a host name",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].name = "Server_1")),
             expected: [
-                `cluster.nodes[0].name: "Server_1" is not a DNS label (lowercase letters, digits, '-'); e.g. "k3s-server-1"`,
+                `cluster.nodes[0].name: "Server_1" is not a node name: a lowercase host name (letters, digits, '-', labels joined by '.') of at most 63 characters, the longest the kubelet's kubernetes.io/hostname label holds; e.g. "k3s-server-1"`,
             ],
         },
         {
@@ -107,10 +107,12 @@ describe("field rules", () => {
             expected: ['cluster.nodes[0].role: "master" is not one of "server", "agent"; e.g. "server"'],
         },
         {
-            rule: "a node user is not empty",
+            rule: "a node user is a Linux user name",
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].user = "")),
-            expected: ['cluster.nodes[0].user: must not be empty; e.g. "admin"'],
+            expected: [
+                `cluster.nodes[0].user: "" is not a Linux user name (at most 32 lowercase letters, digits, '_' and '-', not starting with a digit or '-'); e.g. "admin"`,
+            ],
         },
         {
             rule: "a node port is a TCP port",
@@ -232,11 +234,11 @@ describe("field rules", () => {
             ],
         },
         {
-            rule: "a pool name is a DNS label",
+            rule: "a pool name is a Kubernetes object name",
             stack: "dev",
             values: values("dev", (v) => (v.metallb.pools[0].name = "LAN pool")),
             expected: [
-                `metallb.pools[0].name: "LAN pool" is not a DNS label (lowercase letters, digits, '-'); e.g. "default"`,
+                `metallb.pools[0].name: "LAN pool" is not a Kubernetes object name (lowercase letters, digits, '-' and '.', at most 253 characters); e.g. "default"`,
             ],
         },
         {
@@ -468,8 +470,9 @@ describe("field rules", () => {
         {
             rule: "the Slack channel is a channel",
             stack: "production",
-            values: values("production", (v) => (v.alerting = { receiver: "slack", channel: "alerts" })),
-            expected: ['alerting.channel: "alerts" is not a Slack channel; e.g. "#homelab-alerts"'],
+            values: values("production", (v) => (v.alerting = { receiver: "slack", channel: "#Homelab Alerts" })),
+            secrets: secrets({ alertingUrl: "secure" }),
+            expected: ['alerting.channel: "#Homelab Alerts" is not a Slack channel name or ID; e.g. "#homelab-alerts"'],
         },
         {
             rule: "a profile override names a known knob",
