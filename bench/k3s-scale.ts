@@ -3,14 +3,14 @@
 // 50, agents and prints the median of several runs of each.
 import { homelab } from "../stacks/homelab";
 import { HOST_KEY, k3sNodes } from "../test/fixtures";
-import { settle, stackConfigFile, useStack, withConfig } from "../test/harness";
+import { settle, fixtureStackFile, useStack, withConfig } from "../test/harness";
 
 const RUNS = 7;
 
 async function evaluate(agents: number): Promise<number> {
     // Production pins every node's host key.
     const nodes = k3sNodes(3, agents).map((node) => ({ ...node, hostKey: HOST_KEY }));
-    const file = withConfig(stackConfigFile("production"), { cluster: { nodes } });
+    const file = withConfig(fixtureStackFile("production"), { cluster: { nodes } });
     const start = process.hrtime.bigint();
     await useStack("production", file);
     homelab();

@@ -1,18 +1,19 @@
 // The program evaluated as `pulumi up --stack <stack>` would run it, but under Pulumi's mocks:
 // every resource registration is recorded with what the engine would see (dependencies, parent,
 // secret inputs and outputs), so tests and the offline render read the same graph.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import type { StackConfig } from "../stacks/config/stack-config";
 import { homelab } from "../stacks/homelab";
 import { resolvedCluster, StackCluster, statedCluster } from "./cluster";
 import { recordRegistrations, Registration } from "./mock-monitor";
+import { PROJECT, StackConfigFile, stackConfigFile } from "../stacks/config/stack-file";
 
 export type { Registration } from "./mock-monitor";
+export { stackConfigFile } from "../stacks/config/stack-file";
+export type { StackConfigFile } from "../stacks/config/stack-file";
 
-export const PROJECT = "homelab";
+export { PROJECT } from "../stacks/config/stack-file";
 export const ROOT = path.resolve(__dirname, "..");
 
 /** The kubeconfig the first server prints for Pulumi, which the mocked SSH command returns as stdout. */
@@ -42,45 +43,6 @@ export const REVIEWER_JWT = "eyJhbGciOiJSUzI1NiJ9.reviewer";
 export const CLUSTER_CA = "-----BEGIN CERTIFICATE-----\ncluster-ca\n-----END CERTIFICATE-----\n";
 const REVIEWER_JWT_BASE64 = Buffer.from(REVIEWER_JWT).toString("base64");
 const CLUSTER_CA_BASE64 = Buffer.from(CLUSTER_CA).toString("base64");
-
-/** Stack config as the Pulumi CLI hands it to the program: `project:key` -> string. */
-export interface StackConfigFile {
-    readonly config: Record<string, string>;
-    readonly secretKeys: string[];
-}
-
-type ConfigDeclaration = { default?: unknown } | string | number | boolean | unknown[];
-
-/** The config `pulumi up --stack <stack>` would pass: project defaults, then the stack file.
- *  Encrypted (`secure:`) values become "dummy-secret-<key>", marked secret. */
-export function stackConfigFile(stack: string): StackConfigFile {
-    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
-        config?: Record<string, ConfigDeclaration>;
-    };
-    const stackFile = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-        config?: Record<string, unknown>;
-    };
-    const values: Record<string, unknown> = {};
-    for (const [key, declaration] of Object.entries(project.config ?? {})) {
-        if (declaration !== null && typeof declaration === "object" && !Array.isArray(declaration)) {
-            if ("default" in declaration) values[`${PROJECT}:${key}`] = declaration.default;
-        } else {
-            values[`${PROJECT}:${key}`] = declaration;
-        }
-    }
-    Object.assign(values, stackFile.config ?? {});
-    const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(values)) {
-        if (value !== null && typeof value === "object" && "secure" in value) {
-            config[key] = `dummy-secret-${key.split(":")[1]}`;
-            secretKeys.push(key);
-        } else {
-            config[key] = typeof value === "string" ? value : JSON.stringify(value);
-        }
-    }
-    return { config, secretKeys };
-}
 
 let recording: Registration[] = [];
 

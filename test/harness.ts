@@ -1,7 +1,8 @@
 // Test harness: the program under Pulumi's mocks (render/evaluate.ts records every
 // registration), plus helpers that unwrap Outputs and pick registrations.
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT, Registration, settle, StackConfigFile, useStack } from "../render/evaluate";
+import * as path from "node:path";
+import { PROJECT, Registration, settle, StackConfigFile, stackConfigFile, useStack } from "../render/evaluate";
 
 export {
     CLUSTER_CA,
@@ -12,9 +13,18 @@ export {
     ROOT,
     settle,
     StackConfigFile,
-    stackConfigFile,
     useStack,
 } from "../render/evaluate";
+
+/** The folder of the fixture homelab's stack files. */
+export const FIXTURE_STACKS = path.join(__dirname, "stacks", "fixtures");
+
+/** A fixture homelab's stack file (test/stacks/fixtures/Pulumi.<stack>.yaml), as `pulumi up`
+ *  would pass it: the tests that assert literal names and addresses evaluate these, so that the
+ *  repository's own stack files stay the user's to edit. */
+export function fixtureStackFile(stack: string): StackConfigFile {
+    return stackConfigFile(stack, path.join(FIXTURE_STACKS, `Pulumi.${stack}.yaml`));
+}
 
 /** The value inside an Output. */
 export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {

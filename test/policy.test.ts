@@ -15,7 +15,7 @@ import {
 } from "../policy/rules";
 import { homelab } from "../stacks/homelab";
 import { ENVIRONMENTS } from "../stacks/config/profiles";
-import { settle, stackConfigFile, useStack } from "./harness";
+import { settle, fixtureStackFile, useStack } from "./harness";
 
 /** The violations a policy reports for one resource. */
 function violations(
@@ -330,7 +330,7 @@ describe("production-applications-manual-sync", () => {
 for (const environment of ENVIRONMENTS) {
     describe(`the policy pack on the ${environment} stack`, () => {
         it("finds no violation", async () => {
-            const registered = await useStack(environment, stackConfigFile(environment));
+            const registered = await useStack(environment, fixtureStackFile(environment));
             homelab();
             await settle();
             const found = registered.flatMap((r) =>

@@ -7,18 +7,23 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseImpactArguments, withCheckout } from "../../impact/cli";
 import { ROOT } from "../../render/evaluate";
+import { FIXTURE_STACKS } from "../harness";
 import { requireHelm } from "../rendered/rendering";
 import { git } from "../tools";
 
-/** A commit on top of HEAD with `change` applied to its tree; the checkout is removed again. */
-function commitOnHead(change: (tree: string) => void): string {
+/** Two commits on top of HEAD: the base, with the fixture homelab's dev stack file, and the head,
+ *  with `change` applied to it; the checkout is removed again. */
+function commitsOnHead(change: (tree: string) => void): { base: string; head: string } {
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), "impact-fixture-"));
     git(ROOT, "worktree", "add", "--detach", tree, "HEAD");
     try {
+        fs.copyFileSync(path.join(FIXTURE_STACKS, "Pulumi.dev.yaml"), path.join(tree, "Pulumi.dev.yaml"));
+        git(tree, "commit", "-q", "--allow-empty", "-am", "fixture: the fixture homelab's dev");
+        const base = git(tree, "rev-parse", "HEAD");
         change(tree);
         git(tree, "add", "-A");
         git(tree, "commit", "-q", "-m", "fixture: widen the pool, add an application");
-        return git(tree, "rev-parse", "HEAD");
+        return { base, head: git(tree, "rev-parse", "HEAD") };
     } finally {
         git(ROOT, "worktree", "remove", "--force", tree);
     }
@@ -29,7 +34,7 @@ describe("npm run impact", function () {
 
     it("reports a widened pool and an added application for dev, and nothing destructive", async function () {
         await requireHelm(this);
-        const head = commitOnHead((tree) => {
+        const { base, head } = commitsOnHead((tree) => {
             const stack = path.join(tree, "Pulumi.dev.yaml");
             fs.writeFileSync(stack, fs.readFileSync(stack, "utf8").replace("192.168.10.219", "192.168.10.229"));
             fs.cpSync(
@@ -46,7 +51,7 @@ describe("npm run impact", function () {
         });
         const report = execFileSync(
             "npm",
-            ["run", "-s", "impact", "--", "--base", "HEAD", "--head", head, "--stacks", "dev"],
+            ["run", "-s", "impact", "--", "--base", base, "--head", head, "--stacks", "dev"],
             {
                 cwd: ROOT,
                 stdio: ["ignore", "pipe", "pipe"],
@@ -58,7 +63,7 @@ describe("npm run impact", function () {
             [
                 "## Environment impact",
                 "",
-                `What \`${head}\` changes against \`HEAD\` in each environment, rendered offline with Helm as \`pulumi up\` and Argo CD would apply it (secrets redacted).`,
+                `What \`${head}\` changes against \`${base}\` in each environment, rendered offline with Helm as \`pulumi up\` and Argo CD would apply it (secrets redacted).`,
                 "",
                 "### dev: 9 added, 3 changed, 0 removed",
                 "",

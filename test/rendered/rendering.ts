@@ -1,7 +1,8 @@
 // The stacks rendered once per test run with the real Helm, shared by the tests over rendered
 // objects. Without Helm or the charts those tests are skipped with the reason, except in CI
 // (CI=true), where that is a failure.
-import { evaluateStack, PROJECT, Registration, stackConfigFile, StackConfigFile } from "../../render/evaluate";
+import { evaluateStack, PROJECT, Registration, StackConfigFile } from "../../render/evaluate";
+import { fixtureStackFile } from "../harness";
 import { renderApplications, RenderedApplication } from "../../render/gitops";
 import { chartDirectory, HelmSetup, helmSetup, helmVersion } from "../../render/helm";
 import { RenderedStack, renderEvaluated } from "../../render/stack";
@@ -37,10 +38,10 @@ export async function requireHelm(context: Mocha.Context): Promise<HelmSetup> {
 /** The S3 store the rendered stacks back up to, whatever their stack file names. */
 export const BACKUP_STORE = { endpoint: "minio.home.arpa:9000", bucket: "velero" };
 
-/** The environment's stack file with BACKUP_STORE as its backup store (and its keys, as secrets,
+/** The environment's fixture stack file with BACKUP_STORE as its backup store (and its keys, as secrets,
  *  where the profile keeps them in Pulumi), so every environment renders Velero and the drill. */
 export function renderedConfig(environment: Environment): StackConfigFile {
-    const file = stackConfigFile(environment);
+    const file = fixtureStackFile(environment);
     const keys = PROFILES[environment].secrets === "vault" ? [] : ["backupS3AccessKey", "backupS3SecretKey"];
     return {
         config: {

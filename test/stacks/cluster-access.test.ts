@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { pointAt } from "../../components/k3s/node-commands";
 import { homelab } from "../../stacks/homelab";
-import { PROJECT, Registration, settle, stackConfigFile, useStack, withConfig, withSecretConfig } from "../harness";
+import { PROJECT, Registration, settle, fixtureStackFile, useStack, withConfig, withSecretConfig } from "../harness";
 
 const EXISTING_KUBECONFIG = "apiVersion: v1\nclusters:\n- cluster:\n    server: https://k3s.home.arpa:6443\n";
 
@@ -10,7 +10,7 @@ describe("existing cluster (secret kubeconfig, no nodes)", () => {
     let registered: Registration[];
     let outputs: ReturnType<typeof homelab>;
     before(async () => {
-        const file = withSecretConfig(withConfig(stackConfigFile("dev"), { cluster: {} }), {
+        const file = withSecretConfig(withConfig(fixtureStackFile("dev"), { cluster: {} }), {
             kubeconfig: EXISTING_KUBECONFIG,
         });
         registered = await useStack("dev", file);
@@ -49,7 +49,7 @@ describe("nodes with an SSH private key", () => {
     before(async () => {
         registered = await useStack(
             "dev",
-            withSecretConfig(stackConfigFile("dev"), { sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----" }),
+            withSecretConfig(fixtureStackFile("dev"), { sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----" }),
         );
         homelab();
         await settle();
@@ -68,7 +68,7 @@ describe("nodes with an SSH private key", () => {
 describe("nodes without an SSH private key", () => {
     let registered: Registration[];
     before(async () => {
-        registered = await useStack("dev", stackConfigFile("dev"));
+        registered = await useStack("dev", fixtureStackFile("dev"));
         homelab();
         await settle();
     });
@@ -82,7 +82,7 @@ describe("nodes without an SSH private key", () => {
 describe("an API address", () => {
     let registered: Registration[];
     before(async () => {
-        const file = withConfig(stackConfigFile("dev"), {
+        const file = withConfig(fixtureStackFile("dev"), {
             cluster: {
                 apiAddress: "k3s.home.arpa",
                 nodes: [{ name: "dev-k3s-1", address: "192.168.10.11", role: "server", user: "admin" }],
@@ -102,7 +102,7 @@ describe("an API address", () => {
 describe("the provider's identity", () => {
     /** The Kubernetes provider production registers with this API address. */
     async function providerWith(apiAddress: string): Promise<Registration> {
-        const file = stackConfigFile("production");
+        const file = fixtureStackFile("production");
         const cluster = JSON.parse(file.config[`${PROJECT}:cluster`]) as Record<string, unknown>;
         const registered = await useStack("production", withConfig(file, { cluster: { ...cluster, apiAddress } }));
         homelab();

@@ -1,14 +1,14 @@
-// Each environment as a whole: the program evaluated with its own Pulumi.<env>.yaml, the way
-// `pulumi up --stack <env>` feeds it config.
+// Each environment as a whole: the program evaluated with the fixture homelab's stack file of
+// that environment, the way `pulumi up --stack <env>` feeds it config.
 import * as assert from "node:assert/strict";
 import { API_CREDENTIAL_SCRIPT } from "../../components/k3s/node-commands";
 import { configIn } from "../components/k3s/node-input";
 import { K3S_VERSION } from "../../components/shared/versions";
 import { ENVIRONMENTS, PROFILES } from "../../stacks/config/profiles";
 import { homelab } from "../../stacks/homelab";
-import { isSecret, K3S_KUBECONFIG, Registration, settle, stackConfigFile, unwrap, useStack } from "../harness";
+import { isSecret, K3S_KUBECONFIG, Registration, settle, fixtureStackFile, unwrap, useStack } from "../harness";
 
-/** What each example stack file describes. */
+/** What each fixture stack file (test/stacks/fixtures) describes. */
 const EXPECTED = {
     dev: {
         firstServer: "192.168.10.11",
@@ -40,13 +40,13 @@ const EXPECTED = {
 for (const environment of ENVIRONMENTS) {
     const expected = EXPECTED[environment];
 
-    describe(`${environment} stack (Pulumi.${environment}.yaml)`, () => {
+    describe(`${environment} stack (the fixture homelab's)`, () => {
         let registered: Registration[];
         let outputs: ReturnType<typeof homelab>;
         const byName = (name: string) => registered.find((r) => r.name === name) as Registration;
 
         before(async () => {
-            registered = await useStack(environment, stackConfigFile(environment));
+            registered = await useStack(environment, fixtureStackFile(environment));
             outputs = homelab();
             await settle();
         });

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { CHARTS } from "../../components/shared/versions";
 import { homelab } from "../../stacks/homelab";
 import { ENVIRONMENTS } from "../../stacks/config/profiles";
-import { isSecret, names, only, Registration, ROOT, settle, stackConfigFile, useStack, withConfig } from "../harness";
+import { isSecret, names, only, Registration, ROOT, settle, fixtureStackFile, useStack, withConfig } from "../harness";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
@@ -51,7 +51,7 @@ interface StackNode {
  *  MetalLB pools and its nodes. The platform tests follow it, so a stack file edited to another
  *  homelab keeps them meaningful. */
 function homelabOf(environment: keyof typeof PROFILE_FACTS) {
-    const { config } = stackConfigFile(environment);
+    const { config } = fixtureStackFile(environment);
     const json = <T>(key: string) => JSON.parse(config[`homelab:${key}`]) as T;
     const nodes = json<{ nodes: StackNode[] }>("cluster").nodes;
     const gitops = json<{ repoUrl: string; revision?: string }>("gitops");
@@ -231,7 +231,7 @@ for (const environment of ENVIRONMENTS) {
         const values = (component: string) => only(registered, CHART, `${component}-chart`).inputs.values as any;
 
         before(async () => {
-            registered = await useStack(environment, stackConfigFile(environment));
+            registered = await useStack(environment, fixtureStackFile(environment));
             outputs = homelab();
             await settle();
         });
@@ -698,7 +698,7 @@ describe("production's Vault provider and token reviews", () => {
 
     /** Production's registrations with these `homelab:vault` settings. */
     async function productionWith(vault: Record<string, unknown>): Promise<Registration[]> {
-        const registered = await useStack("production", withConfig(stackConfigFile("production"), { vault }));
+        const registered = await useStack("production", withConfig(fixtureStackFile("production"), { vault }));
         homelab();
         await settle();
         return registered;

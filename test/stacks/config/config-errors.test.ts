@@ -10,9 +10,9 @@ import { ENVIRONMENTS } from "../../../stacks/config/profiles";
 import { SECRET_KEYS } from "../../../stacks/config/schema";
 import {
     PROJECT,
-    ROOT,
+    FIXTURE_STACKS,
     settle,
-    stackConfigFile,
+    fixtureStackFile,
     StackConfigFile,
     useStack,
     withConfig,
@@ -52,7 +52,7 @@ describe("a config error", () => {
     it("is one message listing every problem, and nothing is registered", async () => {
         const { error, registered } = await failure(
             "dev",
-            withConfig(stackConfigFile("dev"), { domain: undefined, ingressClass: "Traefik!" }),
+            withConfig(fixtureStackFile("dev"), { domain: undefined, ingressClass: "Traefik!" }),
         );
         assert.equal(
             error.message,
@@ -66,7 +66,7 @@ describe("a config error", () => {
     });
 
     it("names an unknown stack and the environments", async () => {
-        const { error } = await failure("prod", stackConfigFile("production"));
+        const { error } = await failure("prod", fixtureStackFile("production"));
         assert.deepEqual(error.problems, [
             'stack: "prod" is not an environment; the stack name selects one of dev, staging, production; e.g. pulumi stack select dev',
         ]);
@@ -74,7 +74,7 @@ describe("a config error", () => {
 
     it("names a secret key set without --secret", async () => {
         const kubeconfig = "clusters:\n- name: lab\n  cluster:\n    server: https://k3s.home.arpa:6443\n";
-        const file = withConfig(stackConfigFile("dev"), { cluster: {}, kubeconfig });
+        const file = withConfig(fixtureStackFile("dev"), { cluster: {}, kubeconfig });
         const { error } = await failure("dev", file);
         assert.deepEqual(error.problems, [
             "kubeconfig: is stored in plain text in the stack file; set it as a secret; e.g. pulumi config set --secret kubeconfig < ~/.kube/config",
@@ -82,7 +82,7 @@ describe("a config error", () => {
     });
 
     it("never repeats a secret value, whichever secret keys are wrong", async () => {
-        const file = withConfig(stackConfigFile("production"), {
+        const file = withConfig(fixtureStackFile("production"), {
             ...Object.fromEntries(SECRET_KEYS.map((key) => [key, `s3cr3t-${key}`])),
         });
         const { error } = await failure("production", file);
@@ -94,7 +94,7 @@ describe("a config error", () => {
     });
 
     it("reads the kubeconfig before registering anything, and quotes none of it", async () => {
-        const file = withSecretConfig(withConfig(stackConfigFile("dev"), { cluster: {} }), {
+        const file = withSecretConfig(withConfig(fixtureStackFile("dev"), { cluster: {} }), {
             kubeconfig: "/home/admin/.kube/config",
         });
         const { error, registered } = await failure("dev", file);
@@ -105,18 +105,18 @@ describe("a config error", () => {
     });
 });
 
-// The stack files as committed: breaking any one of their values must fail on that key.
+// A whole stack file of each environment: breaking any one of its values must fail on that key.
 for (const stack of ENVIRONMENTS) {
-    const stackFile = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    const stackFile = parse(fs.readFileSync(path.join(FIXTURE_STACKS, `Pulumi.${stack}.yaml`), "utf8")) as {
         config: Record<string, unknown>;
     };
-    describe(`breaking a key of Pulumi.${stack}.yaml`, () => {
+    describe(`breaking a key of ${stack}'s stack file`, () => {
         for (const [fullKey, value] of Object.entries(stackFile.config)) {
             const key = fullKey.slice(`${PROJECT}:`.length);
             for (const leaf of leaves(value)) {
                 const name = keyPath([key, ...leaf]);
                 it(`fails on ${name} with a list where a scalar belongs, registering nothing`, async () => {
-                    const broken = withConfig(stackConfigFile(stack), { [key]: replaced(value, leaf, ["x"]) });
+                    const broken = withConfig(fixtureStackFile(stack), { [key]: replaced(value, leaf, ["x"]) });
                     const { error, registered } = await failure(stack, broken);
                     assert.ok(
                         error.problems.some((p) => p.startsWith(`${name}: `)),
@@ -132,7 +132,7 @@ for (const stack of ENVIRONMENTS) {
 describe("removing a required key", () => {
     for (const key of ["domain", "metallb", "gitops"]) {
         it(`fails on ${key}: required`, async () => {
-            const { error } = await failure("dev", withConfig(stackConfigFile("dev"), { [key]: undefined }));
+            const { error } = await failure("dev", withConfig(fixtureStackFile("dev"), { [key]: undefined }));
             assert.equal(error.problems.length, 1);
             assert.match(error.problems[0], new RegExp(`^${key}: required; e\\.g\\. `));
         });
