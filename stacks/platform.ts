@@ -20,6 +20,7 @@ import { KubernetesSecretStore, PLAIN_SECRETS_NAMESPACE } from "../components/se
 import { NetworkPolicies } from "../components/network-policies";
 import { METALLB_NAMESPACE, MetalLb, metallbServiceMonitor } from "../components/metallb";
 import { runbookUrl } from "../components/monitoring/platform-rules";
+import { uiHosts } from "./ui-hosts";
 import { K3sMetrics } from "../components/monitoring/k3s-scrapes";
 import { Monitoring, MONITORING_NAMESPACE } from "../components/monitoring/monitoring";
 import { PrometheusOperatorCrds } from "../components/prometheus-operator-crds";
@@ -164,7 +165,7 @@ export function platform(
         "argocd",
         {
             ...ui,
-            host: `argocd.${config.domain}`,
+            host: uiHosts(config.domain).argocd,
             highAvailability: profile.highAvailability,
             serviceMonitors: { crds: monitoringCrds },
             values: components.argocd?.values,
@@ -175,7 +176,7 @@ export function platform(
         "monitoring",
         {
             ...ui,
-            host: `grafana.${config.domain}`,
+            host: uiHosts(config.domain).grafana,
             retention: profile.monitoring.retention,
             storage: config.monitoringStorage,
             // K3s serves its control-plane metrics off localhost only where the program installed it

@@ -1,15 +1,13 @@
 // The one place the program reads Pulumi config. Everything is validated here, before any
 // resource is registered; components receive the typed result and never read config.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { summarizeKubeconfig } from "./kubeconfig";
-import { readApplications } from "./applications";
-import { parsePlainSecrets, readSecretFiles } from "./plain-secrets";
+import { checkProject } from "./check";
 import { SECRET_KEYS } from "./schema";
 import { StackConfig, stackConfig } from "./stack-config";
-import { validateConfig } from "./validate";
+import { parseValue } from "./stack-file";
 
 /** The project's root folder, where Pulumi.yaml and gitops/ live, and where Pulumi runs the program
  *  and its providers. */
@@ -18,30 +16,6 @@ const ROOT = path.resolve(__dirname, "..", "..");
 // The language host lists the keys set with `--secret`; the SDK keeps the check internal, so
 // it is reached through the module object rather than its typings.
 const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;
-
-/** A config value as the program sees it: objects and lists arrive as JSON text. */
-function parseValue(text: string): unknown {
-    if (/^\s*[[{]/.test(text)) {
-        try {
-            return JSON.parse(text) as unknown;
-        } catch {
-            return text; // the schema reports it as a string where an object belongs
-        }
-    }
-    return text;
-}
-
-/** A file of the project, or undefined where there is none (a link out of the project's folder
- *  counts as none: another machine would not have its target). */
-function readProjectFile(file: string): string | undefined {
-    try {
-        const real = fs.realpathSync(path.join(ROOT, file));
-        if (path.relative(fs.realpathSync(ROOT), real).split(path.sep)[0] === "..") return undefined;
-        return fs.readFileSync(real, "utf8");
-    } catch {
-        return undefined;
-    }
-}
 
 /** Thrown with every config problem at once; Pulumi prints a RunError without a stack trace. */
 export class ConfigError extends pulumi.RunError {
@@ -78,26 +52,14 @@ export function loadConfig(): StackConfig {
 
     const kubeconfigText = config.get("kubeconfig");
     const kubeconfig = kubeconfigText === undefined ? undefined : summarizeKubeconfig(kubeconfigText);
-    const result = validateConfig({ stack, values, secrets, kubeconfig, projectFile: readProjectFile });
+    const result = checkProject(ROOT, { stack, values, secrets, kubeconfig });
     if (!result.ok) {
         throw new ConfigError(stack, result.problems);
-    }
-    const { environment, profile } = result.settings;
-    const { applications, problems: applicationProblems } = readApplications(ROOT, profile.namespaceSuffix);
-    const plain =
-        profile.secrets === "kubernetes"
-            ? parsePlainSecrets(
-                  readSecretFiles(ROOT, environment),
-                  applications.map((a) => a.name),
-              )
-            : { secrets: [], problems: [] };
-    const problems = [...applicationProblems, ...plain.problems];
-    if (problems.length > 0) {
-        throw new ConfigError(stack, problems);
     }
     for (const warning of result.warnings) {
         void pulumi.log.warn(warning);
     }
     // Read with getSecret, so that each value stays a secret wherever it flows.
-    return stackConfig(result.settings, (key) => config.getSecret(key), { applications, plainSecrets: plain.secrets });
+    const { applications, plainSecrets } = result;
+    return stackConfig(result.settings, (key) => config.getSecret(key), { applications, plainSecrets });
 }
