@@ -1,0 +1,70 @@
+// The stack's config, checked by the program's own rules, read from the stack file as the Pulumi
+// CLI would hand it over, without Pulumi: secret values stay encrypted, so only whether each is
+// set is known (an encrypted kubeconfig is not read).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { checkProject, ProjectCheck } from "../stacks/config/check";
+import { summarizeKubeconfig } from "../stacks/config/kubeconfig";
+import { SECRET_KEYS, SecretKey } from "../stacks/config/schema";
+import { parseValue, PROJECT, stackConfigFile } from "../stacks/config/stack-file";
+import { Finding } from "./finding";
+
+/** The stack file's config checked whole: the findings, and the check for the sections after it. */
+export function configFindings(
+    root: string,
+    stack: string,
+): { findings: Finding[]; check?: ProjectCheck; secrets: ReadonlySet<SecretKey> } {
+    const file = `Pulumi.${stack}.yaml`;
+    if (!fs.existsSync(path.join(root, file)))
+        return {
+            findings: [
+                {
+                    status: "problem",
+                    subject: file,
+                    detail: "does not exist",
+                    fix: `pulumi stack init ${stack}, then copy an example's keys into ${file} (README "Run a stack")`,
+                },
+            ],
+            secrets: new Set(),
+        };
+    const { config, secretKeys } = stackConfigFile(stack, path.join(root, file));
+    const values: Record<string, unknown> = {};
+    const secrets = new Map<SecretKey, { secure: boolean }>();
+    let kubeconfigText: string | undefined;
+    for (const [fullKey, text] of Object.entries(config)) {
+        const key = fullKey.slice(`${PROJECT}:`.length);
+        const secure = secretKeys.includes(fullKey);
+        if ((SECRET_KEYS as readonly string[]).includes(key)) {
+            secrets.set(key as SecretKey, { secure });
+            if (key === "kubeconfig" && !secure) kubeconfigText = text;
+        } else if (fullKey.startsWith(`${PROJECT}:`)) {
+            values[key] = parseValue(text);
+        }
+    }
+    const kubeconfig = kubeconfigText === undefined ? undefined : summarizeKubeconfig(kubeconfigText);
+    const check = checkProject(root, { stack, values, secrets, kubeconfig });
+    if (!check.ok)
+        return {
+            check,
+            secrets: new Set(secrets.keys()),
+            findings: check.problems.map((problem) => ({
+                status: "problem",
+                subject: file,
+                detail: problem,
+                fix: `edit ${file} (or pulumi config set --stack ${stack} --path ...); the README's "Configuration" lists every key`,
+            })),
+        };
+    const { cluster, domain, environment } = check.settings;
+    const where =
+        cluster.mode === "nodes"
+            ? `${cluster.nodes.length} node${cluster.nodes.length === 1 ? "" : "s"}, K3s ${cluster.k3sVersion}`
+            : "an existing cluster (its kubeconfig)";
+    return {
+        check,
+        secrets: new Set(secrets.keys()),
+        findings: [
+            { status: "ok", subject: file, detail: `valid for ${environment}: ${where}, domain ${domain}` },
+            ...check.warnings.map((warning): Finding => ({ status: "warn", subject: file, detail: warning })),
+        ],
+    };
+}
