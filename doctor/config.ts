@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { checkProject, ProjectCheck } from "../stacks/config/check";
 import { summarizeKubeconfig } from "../stacks/config/kubeconfig";
 import { SECRET_KEYS, SecretKey } from "../stacks/config/schema";
-import { parseValue, PROJECT, stackConfigFile } from "../stacks/config/stack-file";
+import { PROJECT, stackConfigFile } from "../render/stack-file";
+import { parseValue } from "../stacks/config/load";
 import { Finding } from "./finding";
 
 /** The stack file's config checked whole: the findings, and the check for the sections after it. */

@@ -13,7 +13,7 @@ interface Pools {
 }
 
 const DNS_FIX =
-    'point the UI names at Traefik\'s address, the first of the MetalLB pool: a dnsmasq wildcard (address=/<domain>/<address>) or /etc/hosts lines (README "Open the UIs")';
+    'point the UI names at Traefik\'s LoadBalancer address (kubectl -n kube-system get svc traefik): a dnsmasq wildcard (address=/<domain>/<address>) or /etc/hosts lines (README "Run a stack")';
 
 /** Each UI name as this machine's resolver (NSS, as browsers use it) answers for it: expected in a
  *  MetalLB pool, where Traefik's LoadBalancer address comes from. */

@@ -7,13 +7,13 @@ import type { StackConfig } from "../stacks/config/stack-config";
 import { homelab } from "../stacks/homelab";
 import { resolvedCluster, StackCluster, statedCluster } from "./cluster";
 import { recordRegistrations, Registration } from "./mock-monitor";
-import { PROJECT, StackConfigFile, stackConfigFile } from "../stacks/config/stack-file";
+import { PROJECT, StackConfigFile, stackConfigFile } from "./stack-file";
 
 export type { Registration } from "./mock-monitor";
-export { stackConfigFile } from "../stacks/config/stack-file";
-export type { StackConfigFile } from "../stacks/config/stack-file";
+export { stackConfigFile } from "./stack-file";
+export type { StackConfigFile } from "./stack-file";
 
-export { PROJECT } from "../stacks/config/stack-file";
+export { PROJECT } from "./stack-file";
 export const ROOT = path.resolve(__dirname, "..");
 
 /** The kubeconfig the first server prints for Pulumi, which the mocked SSH command returns as stdout. */

@@ -7,7 +7,6 @@ import { summarizeKubeconfig } from "./kubeconfig";
 import { checkProject } from "./check";
 import { SECRET_KEYS } from "./schema";
 import { StackConfig, stackConfig } from "./stack-config";
-import { parseValue } from "./stack-file";
 
 /** The project's root folder, where Pulumi.yaml and gitops/ live, and where Pulumi runs the program
  *  and its providers. */
@@ -16,6 +15,18 @@ const ROOT = path.resolve(__dirname, "..", "..");
 // The language host lists the keys set with `--secret`; the SDK keeps the check internal, so
 // it is reached through the module object rather than its typings.
 const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;
+
+/** A config value as the program sees it: objects and lists arrive as JSON text. */
+export function parseValue(text: string): unknown {
+    if (/^\s*[[{]/.test(text)) {
+        try {
+            return JSON.parse(text) as unknown;
+        } catch {
+            return text; // the schema reports it as a string where an object belongs
+        }
+    }
+    return text;
+}
 
 /** Thrown with every config problem at once; Pulumi prints a RunError without a stack trace. */
 export class ConfigError extends pulumi.RunError {

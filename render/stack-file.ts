@@ -1,6 +1,7 @@
 // A stack's config as the Pulumi CLI hands it to the program, read from the files without Pulumi:
 // Pulumi.yaml's declared defaults, then Pulumi.<stack>.yaml. The offline render, the tests and
-// `npm run doctor` read stacks through it.
+// `npm run doctor` read stacks through it. It lives in render/, which `npm run impact` loads whole
+// into older checkouts, so it imports nothing outside it.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -8,7 +9,7 @@ import { parse } from "yaml";
 /** The project's name: the namespace of its config keys. */
 export const PROJECT = "homelab";
 /** The project's folder, where Pulumi.yaml and the stack files live. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** Stack config as the Pulumi CLI hands it to the program: `project:key` -> string. */
 export interface StackConfigFile {
@@ -51,16 +52,4 @@ export function stackConfigFile(
         }
     }
     return { config, secretKeys };
-}
-
-/** A config value as the program sees it: objects and lists arrive as JSON text. */
-export function parseValue(text: string): unknown {
-    if (/^\s*[[{]/.test(text)) {
-        try {
-            return JSON.parse(text) as unknown;
-        } catch {
-            return text; // the schema reports it as a string where an object belongs
-        }
-    }
-    return text;
 }
