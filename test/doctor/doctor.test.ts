@@ -218,7 +218,7 @@ describe("npm run doctor", function () {
             const hosts = "192.168.10.11 argocd.dev.home.arpa\n";
             const env = { PATH: workstation(dir, ALL_TOOLS), ...remote(dir, ["env/dev"]).env, ...network(dir, hosts) };
             const fix =
-                '          -> point the UI names at Traefik\'s address, the first of the MetalLB pool: a dnsmasq wildcard (address=/<domain>/<address>) or /etc/hosts lines (README "Open the UIs")';
+                '          -> point the UI names at Traefik\'s LoadBalancer address (kubectl -n kube-system get svc traefik): a dnsmasq wildcard (address=/<domain>/<address>) or /etc/hosts lines (README "Run a stack")';
             assert.deepEqual(section(run(project(dir), env), "DNS"), [
                 "  warn    argocd.dev.home.arpa: resolves to 192.168.10.11, outside every MetalLB pool, where Traefik's address is not",
                 fix,
