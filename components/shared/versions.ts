@@ -33,6 +33,11 @@ export const CHARTS = {
 // renovate: datasource=github-releases depName=k3s-io/k3s
 export const K3S_VERSION = "v1.34.2+k3s1";
 
+/** The oldest Kubernetes minor every pinned chart installs on: the highest `kubeVersion` floor in
+ *  their Chart.yaml (argo-cd's and kube-prometheus-stack's `>=1.25.0-0`). Helm refuses a chart on
+ *  an older cluster. */
+export const MIN_KUBERNETES = { major: 1, minor: 25 } as const;
+
 /** kube-vip, which holds the API's virtual IP on the servers. */
 // renovate: datasource=docker depName=ghcr.io/kube-vip/kube-vip
 export const KUBE_VIP_IMAGE = "ghcr.io/kube-vip/kube-vip:v1.2.3";

@@ -48,7 +48,15 @@ export function readApplications(
     const applications: Application[] = [];
     const problems: string[] = [];
     for (const entry of fs.readdirSync(absolute, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        if (!entry.isDirectory() || !fs.existsSync(path.join(absolute, entry.name, "Chart.yaml"))) continue;
+        if (!entry.isDirectory()) continue;
+        // The applications ApplicationSet generates an Application for every folder here (a Git
+        // directory generator), each in the AppProject the program makes for a chart it finds.
+        if (!fs.existsSync(path.join(absolute, entry.name, "Chart.yaml"))) {
+            problems.push(
+                `${path.join(folder, entry.name)}: has no Chart.yaml; Argo CD would still make it an Application, in an AppProject the program creates only for a chart, and it would never sync; add the chart or move the folder out of ${folder}; e.g. gitops/applications/example-app/Chart.yaml`,
+            );
+            continue;
+        }
         const namespace = `${entry.name}${namespaceSuffix}`;
         if (!DNS_LABEL.test(entry.name) || namespace.length > 63) {
             problems.push(

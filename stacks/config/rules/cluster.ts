@@ -1,5 +1,6 @@
 // Rules of how the program reaches the cluster: nodes to install K3s on or an existing cluster's
 // kubeconfig, enough servers for the datastore, nodes named once, and etcd snapshots' target.
+import { K3S_VERSION, MIN_KUBERNETES } from "../../../components/shared/versions";
 import { SECRET_EXAMPLES } from "../schema";
 import { duplicates, Problem, Rule } from "./context";
 
@@ -72,8 +73,10 @@ export const uniqueNodes: Rule = ({ nodes }) => {
     ];
 };
 
-export const snapshotTarget: Rule = ({ config, secrets }) =>
-    config.cluster.etcdS3 === undefined
+// Only where snapshots are taken: elsewhere the target is unused (a warning says so), and its
+// keys would be asked for nothing.
+export const snapshotTarget: Rule = ({ config, nodes, profile, secrets }) =>
+    config.cluster.etcdS3 === undefined || nodes.length === 0 || !profile.etcdSnapshots.enabled
         ? []
         : (["etcdS3AccessKey", "etcdS3SecretKey"] as const)
               .filter((key) => !secrets.has(key))
@@ -105,3 +108,20 @@ export function oneTransport(
 
 export const snapshotTransport: Rule = ({ config }) =>
     oneTransport("cluster.etcdS3", config.cluster.etcdS3, "K3s", "k3s-snapshots");
+
+// Pulumi's v4 Chart hands Helm the cluster's version, and Helm refuses a chart whose kubeVersion
+// it does not meet: on an older K3s the platform's charts would never install.
+export const k3sVersionSupported: Rule = ({ config }) => {
+    const version = config.cluster.k3sVersion;
+    const [major, minor] = (version ?? "").slice(1).split(".").map(Number);
+    const tooOld = major < MIN_KUBERNETES.major || (major === MIN_KUBERNETES.major && minor < MIN_KUBERNETES.minor);
+    return version !== undefined && tooOld
+        ? [
+              {
+                  key: "cluster.k3sVersion",
+                  message: `${JSON.stringify(version)} is Kubernetes ${major}.${minor}; the pinned charts need ${MIN_KUBERNETES.major}.${MIN_KUBERNETES.minor} or newer (their Chart.yaml kubeVersion), and Helm would refuse to install them`,
+                  example: JSON.stringify(K3S_VERSION),
+              },
+          ]
+        : [];
+};

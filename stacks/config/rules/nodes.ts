@@ -2,6 +2,7 @@
 // networks: caught before anything is installed, each with what K3s would do.
 import { AddressBlock, hostBlock, overlaps, parseBlock, parseIPv4 } from "../ipv4";
 import type { Problem, RuleContext } from "./context";
+import { inside, serversLan } from "./lan";
 
 /** Labels the kubelet may set on its own Node (k8s.io/kubelet `IsKubeletLabel`): any other
  *  label in the kubernetes.io or k8s.io namespaces makes it refuse `--node-labels` and exit. */
@@ -126,4 +127,47 @@ const hostKeys = ({ nodes, environment, profile }: RuleContext): Problem[] =>
           )
         : [];
 
-export const NODE_RULES = [nodeLabels, nodeAddresses, apiAddress, vipAddress, hostKeys] as const;
+// kube-vip announces the VIP by ARP from the server holding it: off the servers' link, no client's
+// ARP request reaches it.
+const vipOnLan = (ctx: RuleContext): Problem[] => {
+    const vip = ctx.config.cluster.vip;
+    const address = vip === undefined ? undefined : parseIPv4(vip.address);
+    const lan = serversLan(ctx);
+    return address === undefined || lan === undefined || inside(hostBlock(address), lan.block)
+        ? []
+        : [
+              {
+                  key: "cluster.vip.address",
+                  message: `${vip!.address} is not on ${lan.described}; kube-vip announces it by ARP from a server, so nothing off that link reaches the API there`,
+                  example: API_EXAMPLE,
+              },
+          ];
+};
+
+/** A taint that keeps every pod without its toleration off the node (PreferNoSchedule only
+ *  discourages). */
+const BLOCKING_TAINT = /:(NoSchedule|NoExecute)$/;
+
+// The platform's pods (Argo CD, cert-manager, MetalLB's controller, monitoring) tolerate no custom
+// taint: with every node tainted the scheduler places none of them, and `pulumi up` waits on
+// Deployments that stay Pending.
+const schedulableNode = ({ nodes }: RuleContext): Problem[] =>
+    nodes.length > 0 && nodes.every((n) => n.taints.some((t) => BLOCKING_TAINT.test(t)))
+        ? [
+              {
+                  key: "cluster.nodes",
+                  message: `every node has a NoSchedule or NoExecute taint; the platform's pods tolerate none of them, so the scheduler would place none and every Deployment would stay Pending`,
+                  example: "leave one node's taints empty, or use PreferNoSchedule",
+              },
+          ]
+        : [];
+
+export const NODE_RULES = [
+    nodeLabels,
+    nodeAddresses,
+    apiAddress,
+    vipAddress,
+    vipOnLan,
+    schedulableNode,
+    hostKeys,
+] as const;

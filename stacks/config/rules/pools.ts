@@ -3,6 +3,7 @@
 import { AddressBlock, hostBlock, isPrivate, overlaps, parseBlock, parseIPv4 } from "../ipv4";
 import { ParsedConfig } from "../schema";
 import { duplicates, Rule } from "./context";
+import { inside, serversLan } from "./lan";
 
 export const uniquePools: Rule = ({ config }) =>
     duplicates(config.metallb.pools, "metallb.pools", "name", "pool names");
@@ -71,3 +72,47 @@ export const poolsAvoidNodes: Rule = ({ config, nodes }) => {
             }));
     });
 };
+
+/** K3s's default pod and service networks (`cluster-cidr`, `service-cidr`): an address there routes
+ *  into the cluster, never to a LoadBalancer on the LAN. */
+const K3S_NETWORKS = [
+    { name: "K3s's pod network 10.42.0.0/16", block: parseBlock("10.42.0.0/16")! },
+    { name: "K3s's service network 10.43.0.0/16", block: parseBlock("10.43.0.0/16")! },
+];
+
+export const poolsOffK3sNetworks: Rule = ({ config }) =>
+    poolBlocks(config).flatMap((b) =>
+        K3S_NETWORKS.filter((n) => overlaps(n.block, b.block)).map((n) => ({
+            key: b.key,
+            message: `${JSON.stringify(b.text)} overlaps ${n.name}; every node routes those addresses to pods or services, so a LoadBalancer there is unreachable`,
+            example: POOL_EXAMPLE,
+        })),
+    );
+
+// MetalLB's L2 mode answers ARP for a pool's addresses from a node on their link: an address off
+// the nodes' LAN is announced where no client asks for it.
+export const poolsOnLan: Rule = (ctx) => {
+    const lan = serversLan(ctx);
+    if (lan === undefined) return [];
+    return poolBlocks(ctx.config)
+        .filter((b) => isPrivate(b.block) && !inside(b.block, lan.block))
+        .map((b) => ({
+            key: b.key,
+            message: `${JSON.stringify(b.text)} is not on ${lan.described}; MetalLB's L2 mode announces addresses only on the nodes' link, so clients would never reach it`,
+            example: POOL_EXAMPLE,
+        }));
+};
+
+// A LoadBalancer Service without a pool annotation gets an address only from a pool that assigns
+// automatically; K3s's Traefik asks for none, so with no such pool the UIs get no address at all.
+export const autoAssigningPool: Rule = ({ config }) =>
+    config.cluster.traefik && config.metallb.pools.every((p) => !p.autoAssign)
+        ? [
+              {
+                  key: "metallb.pools",
+                  message:
+                      "every pool has autoAssign: false; K3s's Traefik asks for no pool by name, so its LoadBalancer would stay <pending> and no UI would be reachable",
+                  example: '[{ name: default, addresses: ["192.168.10.200-192.168.10.219"], autoAssign: true }]',
+              },
+          ]
+        : [];

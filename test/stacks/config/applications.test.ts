@@ -18,12 +18,21 @@ function checkout(folders: Record<string, boolean>): string {
 
 describe("readApplications", () => {
     it("names each folder with a chart, in order", () => {
-        assert.deepEqual(readApplications(checkout({ blog: true, "example-app": true, notes: false }), "-dev"), {
+        assert.deepEqual(readApplications(checkout({ blog: true, "example-app": true }), "-dev"), {
             applications: [
                 { name: "blog", namespace: "blog-dev" },
                 { name: "example-app", namespace: "example-app-dev" },
             ],
             problems: [],
+        });
+    });
+
+    it("refuses a folder without a chart, which Argo CD would still make an Application", () => {
+        assert.deepEqual(readApplications(checkout({ blog: true, notes: false }), "-dev"), {
+            applications: [{ name: "blog", namespace: "blog-dev" }],
+            problems: [
+                "gitops/applications/notes: has no Chart.yaml; Argo CD would still make it an Application, in an AppProject the program creates only for a chart, and it would never sync; add the chart or move the folder out of gitops/applications; e.g. gitops/applications/example-app/Chart.yaml",
+            ],
         });
     });
 
@@ -50,7 +59,11 @@ describe("readApplications", () => {
         ]);
     });
 
-    it("finds the repository's example application", () => {
-        assert.deepEqual(readApplications(ROOT, "").applications, [{ name: "example-app", namespace: "example-app" }]);
+    it("finds every application of the repository's own gitops/applications/, without a problem", () => {
+        const folders = fs.readdirSync(path.join(ROOT, "gitops", "applications")).sort();
+        assert.deepEqual(readApplications(ROOT, ""), {
+            applications: folders.map((name) => ({ name, namespace: name })),
+            problems: [],
+        });
     });
 });
