@@ -27,6 +27,9 @@ export interface ArgoCdArgs extends Guards, Replication {
     /** Metrics services and ServiceMonitors, once `crds` (the Prometheus Operator's CRDs) are
      *  installed: the chart renders its ServiceMonitors only when the API serves them. Default none. */
     serviceMonitors?: { readonly crds: pulumi.Resource };
+    /** Host keys (known_hosts lines) of an ssh Git server the chart's list lacks, added to
+     *  argocd-ssh-known-hosts-cm. Default none. */
+    sshKnownHosts?: string;
     /** Helm values merged over the program's own, last. Default none. */
     values?: Record<string, unknown>;
 }
@@ -55,8 +58,12 @@ export function argocdValues(args: ArgoCdArgs): Record<string, unknown> {
                 // the program's NetworkPolicies govern this namespace as they do the others.
                 networkPolicy: { create: false },
             },
-            // TLS ends at the ingress controller; the server speaks plain HTTP behind it.
-            configs: { params: { "server.insecure": true } },
+            configs: {
+                // TLS ends at the ingress controller; the server speaks plain HTTP behind it.
+                params: { "server.insecure": true },
+                // Appended to the chart's own known hosts (GitHub, GitLab, Bitbucket, Azure DevOps).
+                ...(args.sshKnownHosts ? { ssh: { extraHosts: args.sshKnownHosts } } : {}),
+            },
             // v4 charts skip this hook Job; the program creates the argocd-redis secret itself.
             redisSecretInit: { enabled: false },
             // No SSO is configured by the program; Dex would idle.

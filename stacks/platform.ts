@@ -168,6 +168,7 @@ export function platform(
             host: uiHosts(config.domain).argocd,
             highAvailability: profile.highAvailability,
             serviceMonitors: { crds: monitoringCrds },
+            sshKnownHosts: config.gitops.knownHosts,
             values: components.argocd?.values,
         },
         { provider },

@@ -84,6 +84,14 @@ describe("argocdValues", () => {
         assert.deepEqual(single.configs.params, { "server.insecure": true });
     });
 
+    it("adds an ssh Git server's host keys to the chart's known hosts, and leaves them alone otherwise", () => {
+        const line =
+            "[gitea.home.arpa]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+        const gitea = argocdValues({ ...BASE, sshKnownHosts: line }) as any;
+        assert.deepEqual(gitea.configs.ssh, { extraHosts: line });
+        assert.equal(single.configs.ssh, undefined);
+    });
+
     it("runs redis-ha in HA with budgets on Redis and HAProxy, every container sized by the preset", () => {
         const small = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };
         assert.deepEqual(ha["redis-ha"], {

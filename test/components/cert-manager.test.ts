@@ -7,7 +7,7 @@ const ACME = {
     kind: "acme",
     issuerName: "letsencrypt-production",
     server: "https://acme-v02.api.letsencrypt.org/directory",
-    email: "admin@example.com",
+    email: "admin@lab.example.com",
     solver: { http01: { ingressClass: "traefik" } },
 } as const satisfies IssuerArgs;
 
@@ -81,7 +81,7 @@ describe("CertManager with ACME over HTTP-01", () => {
             {
                 acme: {
                     server: "https://acme-v02.api.letsencrypt.org/directory",
-                    email: "admin@example.com",
+                    email: "admin@lab.example.com",
                     privateKeySecretRef: { name: "letsencrypt-production-account-key" },
                     solvers: [{ http01: { ingress: { ingressClassName: "traefik" } } }],
                 },

@@ -15,6 +15,15 @@ export const vaultWhereNeeded: Rule = ({ config, environment, profile }) => {
             },
         ];
     }
+    if (profile.secrets === "vault" && address !== undefined && isLoopbackUrl(address)) {
+        return [
+            {
+                key: "vault.address",
+                message: `${JSON.stringify(address)} is a loopback address; External Secrets calls Vault from inside the cluster, where it would reach its own pod, not Vault`,
+                example: '"https://vault.home.arpa:8200"',
+            },
+        ];
+    }
     if (profile.secrets === "vault" && profile.hardening && address !== undefined && !address.startsWith("https://")) {
         return [
             {

@@ -37,7 +37,7 @@ describe("stackConfig", () => {
 
     it("gives Cloudflare's DNS-01 solver its token and the receiver its URL", async () => {
         const settings = production(["cloudflareApiToken", "alertingUrl"], (v) => {
-            v.tls = { acme: { email: "admin@example.com", solver: "cloudflare" } };
+            v.tls = { acme: { email: "admin@lab.example.com", solver: "cloudflare" } };
             v.alerting = { receiver: "discord" };
         });
         assert.ok(settings.issuer.kind === "acme" && "cloudflare" in settings.issuer.solver);
@@ -52,7 +52,7 @@ describe("stackConfig", () => {
 
     it("answers HTTP-01 challenges through the platform's ingress class, and takes Slack's channel", () => {
         const settings = production(["alertingUrl"], (v) => {
-            v.tls = { acme: { email: "admin@example.com", solver: "http01" } };
+            v.tls = { acme: { email: "admin@lab.example.com", solver: "http01" } };
             v.ingressClass = "nginx";
             v.ingressController = { namespace: "ingress-nginx", pods: { "app.kubernetes.io/name": "ingress-nginx" } };
             v.alerting = { receiver: "slack", channel: "#homelab" };

@@ -84,7 +84,7 @@ describe("unused settings", () => {
         {
             rule: "warns that ACME is unused with a self-signed issuer",
             stack: "dev",
-            values: values("dev", (v) => (v.tls = { acme: { email: "admin@example.com" } })),
+            values: values("dev", (v) => (v.tls = { acme: { email: "admin@lab.example.com" } })),
             expected: [
                 "tls.acme: set, but dev issues certificates from the homelab's private CA (profile tlsIssuer: privateCa); ACME is not used",
             ],
