@@ -31,6 +31,7 @@ export function configFindings(
     const { config, secretKeys } = stackConfigFile(stack, path.join(root, file));
     const values: Record<string, unknown> = {};
     const secrets = new Map<SecretKey, { secure: boolean }>();
+    const encryptedKeys: string[] = [];
     let kubeconfigText: string | undefined;
     for (const [fullKey, text] of Object.entries(config)) {
         const key = fullKey.slice(`${PROJECT}:`.length);
@@ -40,10 +41,11 @@ export function configFindings(
             if (key === "kubeconfig" && !secure) kubeconfigText = text;
         } else if (fullKey.startsWith(`${PROJECT}:`)) {
             values[key] = parseValue(text);
+            if (secure) encryptedKeys.push(key);
         }
     }
     const kubeconfig = kubeconfigText === undefined ? undefined : summarizeKubeconfig(kubeconfigText);
-    const check = checkProject(root, { stack, values, secrets, kubeconfig });
+    const check = checkProject(root, { stack, values, secrets, kubeconfig, encryptedKeys });
     if (!check.ok)
         return {
             check,

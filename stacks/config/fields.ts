@@ -36,7 +36,7 @@ export function checkedInOrder(
 export const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 /** One or more PEM certificates, and nothing else. */
-export const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\s*$/;
+export const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+\r?\n-----END CERTIFICATE-----\s*$/;
 
 /** A PEM CA certificate (or a bundle), as TLS clients take it for a private CA; never a key. */
 export const pemCertificate = checkedInOrder([

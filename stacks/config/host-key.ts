@@ -72,3 +72,25 @@ export const hostKeySchema = z.string().transform((line, ctx) => {
     }
     return parsed.key;
 });
+
+/** The lines of a known_hosts text that name keys: comments (ssh-keyscan prints one per host)
+ *  and blank lines left out. */
+export function knownHostLines(text: string): string[] {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+/** What is wrong with a known_hosts line (`host[,host...] type key`), as Argo CD's known hosts take
+ *  it: any of the types above, or RSA, which a Git server may still offer alone. */
+export function knownHostProblem(line: string): string | undefined {
+    const [hosts, type, base64] = line.split(/\s+/);
+    if (!hosts || !type || !base64) return "is not `host key-type key`";
+    if (type === "ssh-rsa") {
+        const strings = /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? wireStrings(Buffer.from(base64, "base64")) : undefined;
+        return strings?.length === 3 && strings[0].toString("latin1") === type ? undefined : "has a cut-short RSA key";
+    }
+    const parsed = parseHostKey(`${type} ${base64}`);
+    return "problem" in parsed ? parsed.problem : undefined;
+}

@@ -3,6 +3,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { keyShape } from "./key-shape";
 import { summarizeKubeconfig } from "./kubeconfig";
 import { checkProject } from "./check";
 import { SECRET_KEYS } from "./schema";
@@ -63,7 +64,14 @@ export function loadConfig(): StackConfig {
 
     const kubeconfigText = config.get("kubeconfig");
     const kubeconfig = kubeconfigText === undefined ? undefined : summarizeKubeconfig(kubeconfigText);
-    const result = checkProject(ROOT, { stack, values, secrets, kubeconfig });
+    const keyShapes = Object.fromEntries(
+        (["sshPrivateKey", "gitopsSshKey"] as const).flatMap((key) => {
+            const text = config.get(key);
+            return text === undefined ? [] : [[key, keyShape(text)]];
+        }),
+    );
+    const encryptedKeys = Object.keys(values).filter((key) => isConfigSecret(`${prefix}${key}`));
+    const result = checkProject(ROOT, { stack, values, secrets, kubeconfig, keyShapes, encryptedKeys });
     if (!result.ok) {
         throw new ConfigError(stack, result.problems);
     }

@@ -101,10 +101,21 @@ export function problemsOf(schema: z.ZodType, error: z.ZodError, otherRootKeys: 
         if (issue.code === "unrecognized_keys") {
             const extra = issue.path.length === 0 ? otherRootKeys : [];
             const known = [...knownKeysAt(schema, issue.path), ...extra].join(", ");
-            return issue.keys.map((k) => ({
-                key: keyPath([...issue.path, k]),
-                message: `is not a known key (known: ${known})`,
-            }));
+            return issue.keys.map((k) => {
+                // `pulumi config set a.b[0] v` without --path sets one key named "a.b[0]".
+                const root = /^([A-Za-z]\w*)[.[]/.exec(k)?.[1];
+                const path =
+                    issue.path.length === 0 &&
+                    root !== undefined &&
+                    [...knownKeysAt(schema, []), ...extra].includes(root);
+                return {
+                    key: keyPath([...issue.path, k]),
+                    message: path
+                        ? `is not a known key, but a path into ${root}: Pulumi sets a nested value only with --path, and without it made a key of this whole name`
+                        : `is not a known key (known: ${known})`,
+                    ...(path ? { example: `pulumi config rm '${k}' && pulumi config set --path '${k}' <value>` } : {}),
+                };
+            });
         }
         // A bad map key is shown with the example of its whole map.
         const example = exampleAt(schema, issue.code === "invalid_key" ? issue.path.slice(0, -1) : issue.path);

@@ -12,7 +12,7 @@ import {
     NODE_NAME,
     pemCertificate,
 } from "./fields";
-import { hostKeySchema } from "./host-key";
+import { hostKeySchema, knownHostLines, knownHostProblem } from "./host-key";
 import { parseBlock, parseIPv4 } from "./ipv4";
 import { profileOverridesSchema } from "./profiles";
 
@@ -108,16 +108,28 @@ function s3TargetSchema(bucketExample: string) {
     return z
         .strictObject({
             /** Endpoint of the S3 API: a host, or `host:port` (a homelab MinIO). Required. */
-            endpoint: matching((v) => {
-                const [host, port, ...rest] = v.split(":");
-                const validPort =
-                    port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
-                return (
-                    rest.length === 0 &&
-                    validPort &&
-                    (parseIPv4(host) !== undefined || DNS_NAME.test(host) || DNS_LABEL.test(host))
-                );
-            }, "is not a host or host:port (no scheme)").meta({ example: "minio.home.arpa:9000" }),
+            endpoint: checkedInOrder([
+                {
+                    test: (v) => !v.includes("@"),
+                    problem:
+                        "carries credentials: the stack file would hold them in plain text; give the host alone and the keys as secrets",
+                    quote: false,
+                },
+                {
+                    test: (v) => {
+                        const [host, port, ...rest] = v.split(":");
+                        const validPort =
+                            port === undefined ||
+                            (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
+                        return (
+                            rest.length === 0 &&
+                            validPort &&
+                            (parseIPv4(host) !== undefined || DNS_NAME.test(host) || DNS_LABEL.test(host))
+                        );
+                    },
+                    problem: "is not a host or host:port (no scheme)",
+                },
+            ]).meta({ example: "minio.home.arpa:9000" }),
             /** The bucket. Required. */
             bucket: matching(
                 isS3BucketName,
@@ -163,6 +175,11 @@ const clusterSchema = z.strictObject({
         })
         .optional()
         .meta({ example: { address: "192.168.30.10", interface: "eth0" } }),
+    /** The servers' LAN as a CIDR, where the VIP and the MetalLB pools must lie (ARP answers only on
+     *  the link). Default: the /24 around the first server's address. */
+    lan: matching((v) => /\//.test(v) && parseBlock(v) !== undefined, "is not an IPv4 CIDR on its network boundary")
+        .optional()
+        .meta({ example: "192.168.0.0/22" }),
     /** K3s release the bootstrap installs on the nodes. Default: the program's pinned release. */
     k3sVersion: matching(/^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/, "is not a K3s release tag")
         .optional()
@@ -211,11 +228,13 @@ const metallbSchema = z
 const acmeSchema = z.strictObject({
     /** Account email for expiry notices. Required. */
     email: z.email({ error: (issue) => `${JSON.stringify(issue.input)} is not an email address` }).meta({
-        example: "admin@example.com",
+        example: "admin@lab.example.com",
     }),
     /** ACME directory URL. Default: Let's Encrypt staging or production, per the profile. */
-    server: z
-        .url({ protocol: /^https$/, error: (issue) => `${JSON.stringify(issue.input)} is not an https URL` })
+    server: checkedInOrder([
+        withoutCredentials("an ACME directory takes no credentials in its URL"),
+        { test: (v) => /^https:\/\/\S+$/.test(v) && URL.canParse(v), problem: "is not an https URL" },
+    ])
         .optional()
         .meta({ example: "https://acme-v02.api.letsencrypt.org/directory" }),
     /** Challenge: `http01` through the ingress, or `cloudflare` DNS-01. Default http01. */
@@ -224,7 +243,7 @@ const acmeSchema = z.strictObject({
 
 const tlsSchema = z.strictObject({
     /** ACME account and solver, for profiles whose issuer is ACME. */
-    acme: acmeSchema.optional().meta({ example: { email: "admin@example.com", solver: "http01" } }),
+    acme: acmeSchema.optional().meta({ example: { email: "admin@lab.example.com", solver: "http01" } }),
 });
 
 const gitopsSchema = z.strictObject({
@@ -232,8 +251,8 @@ const gitopsSchema = z.strictObject({
     repoUrl: checkedInOrder([
         withoutCredentials("set the secret gitopsToken (https) or gitopsSshKey (ssh) instead"),
         {
-            test: (v) => /^(https:\/\/|ssh:\/\/)[^\s]+$/.test(v) || /^[\w.-]+@[\w.-]+:[^\s]+$/.test(v),
-            problem: "is not an https or ssh Git URL",
+            test: (v) => /^(https?:\/\/|ssh:\/\/)[^\s]+$/.test(v) || /^[\w.-]+@[\w.-]+:[^\s]+$/.test(v),
+            problem: "is not an http(s) or ssh Git URL",
         },
     ]).meta({ example: "https://github.com/example/homelab.git" }),
     /** Branch, tag or commit this environment tracks. Default `main`. */
@@ -241,14 +260,33 @@ const gitopsSchema = z.strictObject({
         .default("main")
         .meta({ example: "main" }),
     /** Folder of the GitOps tree in the repository. Default `gitops`. */
-    path: matching(
-        (v) => !v.startsWith("/") && !v.split("/").includes(".."),
-        "is not a relative path inside the repository",
-    )
+    path: checkedInOrder([
+        {
+            test: (v) => !v.startsWith("/") && !v.split("/").includes(".."),
+            problem: "is not a relative path inside the repository",
+        },
+        {
+            // The ApplicationSets' Git generators match `<path>/applications/*` against the paths
+            // in the repository, which have no `.` segment, no empty one and no trailing '/'.
+            test: (v) => v.split("/").every((segment) => segment !== "" && segment !== "."),
+            problem:
+                "is not written as the repository's paths are (no leading './', no trailing or doubled '/', not empty): the ApplicationSets' Git generators would match no folder",
+        },
+    ])
         .default("gitops")
         .meta({ example: "gitops" }),
     /** User name sent with the secret gitopsToken (https). Default `git`. */
     username: z.string().min(1).default("git").meta({ example: "git" }),
+    /** Host keys of an SSH repository's server, as `ssh-keyscan <host>` prints them (one per line),
+     *  for a server Argo CD does not know already (GitHub, GitLab, Bitbucket, Azure DevOps). */
+    knownHosts: matching(
+        (v) => knownHostLines(v).length > 0 && knownHostLines(v).every((l) => knownHostProblem(l) === undefined),
+        "is not known_hosts lines (`host key-type key`, as ssh-keyscan <host> prints them)",
+    )
+        .optional()
+        .meta({
+            example: "gitea.home.arpa ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+        }),
 });
 
 const VAULT_PATH = /^[\w.-]+(\/[\w.-]+)*\/?$/;
@@ -259,8 +297,9 @@ const VAULT_RESERVED = ["sys", "identity", "cubbyhole", "auth"];
 function isGitRevision(value: string): boolean {
     return (
         value.length > 0 &&
-        // Printable ASCII only (no control characters or spaces), without Git's special characters.
-        /^[\x21-\x7e]+$/.test(value) &&
+        // No control characters, spaces or DEL (other bytes, UTF-8 included, Git takes), and none
+        // of Git's special characters.
+        [...value].every((c) => c.charCodeAt(0) > 0x20 && c.charCodeAt(0) !== 0x7f) &&
         !/[~^:?*[\\]/.test(value) &&
         !/^[-/]|[/.]$|\.\.|\/\/|@\{|\/\.|\.lock$/.test(value) &&
         value !== "@"
@@ -274,8 +313,8 @@ const vaultSchema = z.strictObject({
             "Pulumi logs in with the secret vaultToken, External Secrets with the Kubernetes auth backend",
         ),
         {
-            test: (v) => /^https?:\/\/[^/?#\s]+\/?$/.test(v),
-            problem: "is not an http(s) URL of scheme, host and port only",
+            test: (v) => /^https?:\/\/[^/?#\s]+\/?$/.test(v) && URL.canParse(v),
+            problem: "is not an http(s) URL of scheme, host and port (1 to 65535) only",
         },
     ])
         .optional()
@@ -295,6 +334,15 @@ const vaultSchema = z.strictObject({
     /** KV v2 mount holding this environment's application secrets. Default `homelab/<stack>`. */
     kvMount: checkedInOrder([
         { test: (v) => VAULT_PATH.test(v), problem: "is not a Vault mount path" },
+        {
+            test: (v) => !v.endsWith("/"),
+            problem: "ends with '/': the program adds it where Vault's paths need one; write the mount's path alone",
+        },
+        {
+            test: (v) => v.split("/").at(-1) !== "data",
+            problem:
+                "ends in data, the segment KV v2's API puts after the mount (<mount>/data/<secret>): give the mount's path alone",
+        },
         {
             test: (v) => !VAULT_RESERVED.includes(v.split("/")[0]),
             problem: `is under a path Vault reserves (${VAULT_RESERVED.join(", ")})`,
@@ -395,7 +443,7 @@ export const configSchema = z.strictObject({
     /** MetalLB L2 address pools. Required. */
     metallb: metallbSchema,
     /** Certificate issuer settings. */
-    tls: tlsSchema.default({}).meta({ example: { acme: { email: "admin@example.com" } } }),
+    tls: tlsSchema.default({}).meta({ example: { acme: { email: "admin@lab.example.com" } } }),
     /** Git repository ArgoCD reconciles from. Required. */
     gitops: gitopsSchema.meta({ example: { repoUrl: "https://github.com/example/homelab.git", revision: "main" } }),
     /** Vault for External Secrets. Required in profiles with `secrets: vault`. */

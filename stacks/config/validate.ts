@@ -7,8 +7,10 @@ import { IngressControllerPeer, K3S_TRAEFIK } from "../../components/network-pol
 import { K3S_VERSION } from "../../components/shared/versions";
 import { KubeconfigSummary } from "./kubeconfig";
 import { applyOverrides, Environment, ENVIRONMENTS, EnvironmentProfile, PROFILES } from "./profiles";
+import { KeyShape } from "./key-shape";
 import { formatProblem, problemsOf } from "./problems";
 import { checkRules, Problem } from "./rules";
+import { plainSettingsUnencrypted } from "./rules/secrets";
 import { unusedSettings } from "./warnings";
 import { configSchema, ParsedConfig, SECRET_KEYS, SecretKey } from "./schema";
 
@@ -97,6 +99,11 @@ export interface ConfigInput {
     readonly secrets: ReadonlyMap<SecretKey, { readonly secure: boolean }>;
     /** What the secret kubeconfig holds, where it is set (it never reaches a message). */
     readonly kubeconfig?: KubeconfigSummary;
+    /** What the secrets meant to hold SSH private keys hold, where they are set and readable. */
+    readonly keyShapes?: Partial<Record<"sshPrivateKey" | "gitopsSshKey", KeyShape>>;
+    /** Keys of plain settings whose values are stored encrypted (`pulumi config set --secret`):
+     *  their values never reach a message. Default none. */
+    readonly encryptedKeys?: readonly string[];
     /** A file of the project by its path in the project's folder (the folder of Pulumi.yaml);
      *  undefined where there is none. Default: no file. */
     readonly projectFile?: (path: string) => string | undefined;
@@ -208,8 +215,31 @@ function readOnce(read: (path: string) => string | undefined): (path: string) =>
     };
 }
 
+/** The strings of the encrypted keys' values, longest first, which no message may show. */
+function encryptedStrings(input: ConfigInput): string[] {
+    const leaves = (value: unknown): string[] =>
+        typeof value === "string" || typeof value === "number"
+            ? [String(value)]
+            : value !== null && typeof value === "object"
+              ? Object.values(value).flatMap(leaves)
+              : [];
+    return (input.encryptedKeys ?? [])
+        .flatMap((key) => leaves(input.values[key]))
+        .filter((s) => s.length >= 3)
+        .sort((a, b) => b.length - a.length);
+}
+
 /** Checks the whole config, collecting every problem before failing. */
 export function validateConfig(input: ConfigInput): ValidationResult {
+    const hidden = encryptedStrings(input);
+    const redact = (message: string) => hidden.reduce((m, s) => m.split(s).join("[secret]"), message);
+    const result = validateValues(input);
+    return result.ok
+        ? { ...result, warnings: result.warnings.map(redact) }
+        : { ok: false, problems: result.problems.map(redact) };
+}
+
+function validateValues(input: ConfigInput): ValidationResult {
     const problems: Problem[] = [];
     if (!isEnvironment(input.stack)) {
         problems.push({
@@ -222,6 +252,8 @@ export function validateConfig(input: ConfigInput): ValidationResult {
     if (!parsed.success) {
         problems.push(...problemsOf(configSchema, parsed.error, SECRET_KEYS));
     }
+    // Whatever shape the values have: a secret stored as a plain setting is a problem of its own.
+    problems.push(...plainSettingsUnencrypted(input.encryptedKeys ?? []));
     if (parsed.success && isEnvironment(input.stack)) {
         const environment = input.stack;
         const profile = applyOverrides(PROFILES[environment], parsed.data.profile);
@@ -232,6 +264,7 @@ export function validateConfig(input: ConfigInput): ValidationResult {
             nodes: parsed.data.cluster.nodes ?? [],
             secrets: input.secrets,
             kubeconfig: input.kubeconfig,
+            keyShapes: input.keyShapes ?? {},
             projectFile: readOnce(input.projectFile ?? (() => undefined)),
         };
         problems.push(...checkRules(ctx));

@@ -1,4 +1,5 @@
 // What every rule sees and returns: the parsed config with its context, and the problems found.
+import { KeyShape } from "../key-shape";
 import { KubeconfigSummary } from "../kubeconfig";
 import { Environment, EnvironmentProfile } from "../profiles";
 import { ParsedConfig, SecretKey } from "../schema";
@@ -23,6 +24,8 @@ export interface RuleContext {
     readonly secrets: ReadonlyMap<SecretKey, { readonly secure: boolean }>;
     /** What the secret kubeconfig holds, where it is set. */
     readonly kubeconfig?: KubeconfigSummary;
+    /** What the secrets meant to hold SSH private keys hold, where they are set and readable. */
+    readonly keyShapes: Partial<Record<"sshPrivateKey" | "gitopsSshKey", KeyShape>>;
     /** A file of the project by its path in the project's folder; undefined where there is none. */
     readonly projectFile: (path: string) => string | undefined;
 }

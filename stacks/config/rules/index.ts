@@ -2,6 +2,7 @@
 // returns problems rather than throwing, so an admin sees every one of them in one run. The rules
 // live by topic beside this file; the order here is the order an admin reads the problems in.
 import {
+    k3sVersionSupported,
     kubeconfigReadable,
     oneClusterSource,
     serverCount,
@@ -11,16 +12,20 @@ import {
 } from "./cluster";
 import { backupKeys, backupTargetWhereNeeded, backupTransport } from "./backups";
 import { Problem, Rule, RuleContext } from "./context";
+import { sshHostKnown } from "./gitops";
 import { NODE_RULES } from "./nodes";
-import { disjointPools, poolsAvoidNodes, privatePools, uniquePools } from "./pools";
 import {
-    acmeWhereNeeded,
-    ingressControllerNamed,
-    ingressServed,
-    productionInvariants,
-    storageClassWhereNeeded,
-} from "./profile";
-import { alertReceiver, gitopsCredentials, plainCredentials, secretsEncrypted } from "./secrets";
+    autoAssigningPool,
+    disjointPools,
+    poolsAvoidNodes,
+    poolsOffK3sNetworks,
+    poolsOnLan,
+    privatePools,
+    uniquePools,
+} from "./pools";
+import { acmeEmail, acmeServer, acmeWhereNeeded, uiHostsFit } from "./acme";
+import { ingressControllerNamed, ingressServed, productionInvariants, storageClassWhereNeeded } from "./profile";
+import { alertReceiver, gitopsCredentials, plainCredentials, privateKeysGiven, secretsEncrypted } from "./secrets";
 import { vaultCaCertFile, vaultReachesKubernetes, vaultWhereNeeded } from "./vault";
 
 export type { Problem, RuleContext } from "./context";
@@ -29,18 +34,27 @@ const RULES: readonly Rule[] = [
     oneClusterSource,
     kubeconfigReadable,
     serverCount,
+    k3sVersionSupported,
     uniqueNodes,
     uniquePools,
     privatePools,
     disjointPools,
     poolsAvoidNodes,
+    poolsOffK3sNetworks,
+    poolsOnLan,
+    autoAssigningPool,
     vaultWhereNeeded,
     vaultReachesKubernetes,
     vaultCaCertFile,
+    uiHostsFit,
     acmeWhereNeeded,
+    acmeServer,
+    acmeEmail,
     secretsEncrypted,
+    privateKeysGiven,
     storageClassWhereNeeded,
     gitopsCredentials,
+    sshHostKnown,
     snapshotTarget,
     snapshotTransport,
     backupTargetWhereNeeded,

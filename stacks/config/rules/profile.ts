@@ -1,61 +1,8 @@
-// Rules of what the environment's profile asks for: an ACME account where certificates come from
-// an ACME CA, distributed storage, an ingress controller that serves the class, and production's
-// promises kept whatever the overrides say.
+// Rules of what the environment's profile asks for: distributed storage, an ingress controller that
+// serves the class, and production's promises kept whatever the overrides say.
 import { K3S_INGRESS_CLASS } from "../../../components/k3s/config";
-import { ParsedConfig, SECRET_EXAMPLES } from "../schema";
-import { Problem, Rule } from "./context";
-
-// Suffixes no public CA can issue for: special-use and private-use names (RFC 6761, RFC 8375,
-// RFC 6762), the reverse-lookup zones, and the names ICANN will never delegate (home, corp, mail).
-const PRIVATE_SUFFIXES = [
-    "home.arpa",
-    "in-addr.arpa",
-    "ip6.arpa",
-    "local",
-    "lan",
-    "internal",
-    "localdomain",
-    "localhost",
-    "test",
-    "invalid",
-    "example",
-    "home",
-    "corp",
-    "mail",
-];
-
-export const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets }) => {
-    if (profile.tlsIssuer === "privateCa") {
-        return [];
-    }
-    const acme = config.tls.acme;
-    if (acme === undefined) {
-        return [
-            {
-                key: "tls.acme.email",
-                message: `required: ${environment} issues certificates through ACME (profile tlsIssuer: ${profile.tlsIssuer})`,
-                example: '"admin@example.com"',
-            },
-        ];
-    }
-    const problems: Problem[] = [];
-    const suffix = PRIVATE_SUFFIXES.find((s) => config.domain === s || config.domain.endsWith(`.${s}`));
-    if (acme.server === undefined && suffix !== undefined) {
-        problems.push({
-            key: "domain",
-            message: `"${config.domain}" is under .${suffix}, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: privateCa`,
-            example: '"lab.example.com"',
-        });
-    }
-    if (acme.solver === "cloudflare" && !secrets.has("cloudflareApiToken")) {
-        problems.push({
-            key: "cloudflareApiToken",
-            message: "required: tls.acme.solver is cloudflare (DNS-01 needs an API token with Zone.DNS edit)",
-            example: SECRET_EXAMPLES.cloudflareApiToken,
-        });
-    }
-    return problems;
-};
+import { ParsedConfig } from "../schema";
+import { Rule } from "./context";
 
 export const storageClassWhereNeeded: Rule = ({ config, environment, profile }) => {
     if (profile.storage !== "distributed") {
@@ -140,6 +87,48 @@ const PRODUCTION_PROMISES: readonly {
         },
         promise: "keeps backups of its data, and updates only after a fresh one",
         example: '{ target: required, maxAgeForUpdates: "6h" }',
+    },
+    {
+        knob: "networkPolicies",
+        keeps: (v) => v === "default-deny",
+        promise: "admits to each platform namespace only the traffic it needs (default-deny network policies)",
+        example: '"default-deny"',
+    },
+    {
+        knob: "podSecurity",
+        keeps: (v) => v === "enforced",
+        promise: "enforces Pod Security on the platform's namespaces",
+        example: '"enforced"',
+    },
+    {
+        knob: "secretsEncryption",
+        keeps: (v) => v === true,
+        promise: "encrypts Secrets at rest in K3s's datastore",
+        example: "true",
+    },
+    {
+        knob: "etcdSnapshots",
+        keeps: (v) => (v as ParsedConfig["profile"]["etcdSnapshots"])?.enabled !== false,
+        promise: "takes etcd snapshots, the one way back for a lost control plane",
+        example: '{ enabled: true, schedule: "0 */6 * * *" }',
+    },
+    {
+        knob: "tlsIssuer",
+        keeps: (v) => v === "acme-production",
+        promise: "serves certificates every browser trusts (Let's Encrypt's production CA)",
+        example: '"acme-production"',
+    },
+    {
+        knob: "pinnedHostKeys",
+        keeps: (v) => v === true,
+        promise: "connects only to nodes whose SSH host key is pinned",
+        example: "true",
+    },
+    {
+        knob: "deletionProtection",
+        keeps: (v) => v === true,
+        promise: "protects what holds state from deletion",
+        example: "true",
     },
     {
         knob: "storage",

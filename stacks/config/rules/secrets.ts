@@ -12,6 +12,26 @@ export const secretsEncrypted: Rule = ({ secrets }) =>
             example: SECRET_EXAMPLES[key],
         }));
 
+// A plain setting stored encrypted is still handed to resources and outputs as plain text: the
+// program cannot keep a value secret that it does not know is one.
+export const plainSettingsUnencrypted = (encryptedKeys: readonly string[]): Problem[] =>
+    encryptedKeys.map((key) => ({
+        key,
+        message:
+            "is stored encrypted (set with --secret), but it is a plain setting: the program would still show it in outputs and resource inputs; set it without --secret",
+        example: `pulumi config rm ${key} && pulumi config set ${key} <value>`,
+    }));
+
+// The SSH client reads these as private keys: a path or a public key fails on every connection.
+export const privateKeysGiven: Rule = ({ keyShapes }) =>
+    (Object.entries(keyShapes) as [keyof typeof keyShapes, string][])
+        .filter(([, shape]) => shape !== "private key")
+        .map(([key, shape]) => ({
+            key,
+            message: `holds ${shape === "other" ? "no private key" : `a ${shape}`}, not the private key itself; SSH would fail with it on every connection`,
+            example: SECRET_EXAMPLES[key],
+        }));
+
 const isHttps = (url: string) => url.startsWith("https://");
 
 // A token only works over https and a deploy key only over ssh; the wrong one would leave Argo CD
@@ -54,23 +74,43 @@ export const alertReceiver: Rule = ({ config, secrets }) =>
           ]
         : [];
 
-// Value keys that hold a credential in Helm charts (adminPassword, bearerToken, apiKey, ...);
-// names of Secrets and of keys inside them (existingSecret, passwordKey) end otherwise.
-const CREDENTIAL_KEY = /(password|passwd|token|api_?key|secret_?key|client_?secret|private_?key)$/i;
+// Value keys that hold a credential in Helm charts (adminPassword, bearerToken, apiKey, PagerDuty's
+// routing_key, Argo CD's webhook.github.secret, ...); names of Secrets and of keys inside them
+// (existingSecret, passwordKey, secretName) end otherwise or are named so.
+const CREDENTIAL_KEY =
+    /(password|passwd|token|api_?key|secret_?key|client_?secret|private_?key|routing_?key|service_?key|secret)$/i;
+const REFERENCE_KEY = /^existing|^(secret|secrets)$/i;
 
 // References the charts resolve at run time, which hold no credential themselves: Grafana's
 // `$__file{...}`, `$__env{...}`, `$__vault{...}`, Argo CD's `$<secret>:<key>`.
 const CREDENTIAL_REFERENCE = /^\$(__(file|env|vault)\{|[\w.-]+:)/;
 
-/** Paths, below `at`, of the non-empty strings under credential keys in chart values. */
+// A credential inside a string whatever its key: a webhook URL whose path is its token (Slack,
+// Discord, Teams, Telegram), a URL with a password, or `clientSecret: ...` inside a config text
+// such as Argo CD's oidc.config.
+const CREDENTIAL_IN_TEXT = [
+    /https:\/\/hooks\.slack\.com\/services\/\S+/,
+    /https:\/\/(discord|discordapp)\.com\/api\/webhooks\/\S+/,
+    /https:\/\/[\w.-]*webhook\.office\.com\/\S+/,
+    /https:\/\/api\.telegram\.org\/bot\d+:\S+/,
+    /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i,
+    /(client_?secret|password|token)\s*[:=]\s*(?!\$)["']?[^\s"'$][^\s"']*/i,
+];
+
+/** Paths, below `at`, of the credentials held in chart values. */
 function credentialPaths(value: unknown, at: string): string[] {
     if (Array.isArray(value)) return value.flatMap((item, i) => credentialPaths(item, `${at}[${i}]`));
+    if (typeof value === "string") return CREDENTIAL_IN_TEXT.some((p) => p.test(value)) ? [at] : [];
     if (value === null || typeof value !== "object") return [];
-    return Object.entries(value).flatMap(([key, inner]) =>
-        CREDENTIAL_KEY.test(key) && typeof inner === "string" && inner.length > 0 && !CREDENTIAL_REFERENCE.test(inner)
+    return Object.entries(value).flatMap(([key, inner]) => {
+        const scalar = typeof inner === "number" || (typeof inner === "string" && inner.length > 0);
+        return CREDENTIAL_KEY.test(key) &&
+            !REFERENCE_KEY.test(key) &&
+            scalar &&
+            !CREDENTIAL_REFERENCE.test(String(inner))
             ? [`${at}.${key}`]
-            : credentialPaths(inner, `${at}.${key}`),
-    );
+            : credentialPaths(inner, `${at}.${key}`);
+    });
 }
 
 // The stack file holds non-secret config in plain text: a credential in chart values would sit

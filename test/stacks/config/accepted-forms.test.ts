@@ -105,4 +105,59 @@ describe("valid forms the real parsers accept", () => {
             [],
         );
     });
+
+    it("a Git server over plain http (a Gitea on the LAN), as Argo CD fetches from it", () => {
+        assert.deepEqual(
+            accepted("dev", (v) => (v.gitops.repoUrl = "http://gitea.home.arpa:3000/ops/homelab.git")),
+            [],
+        );
+    });
+
+    it("a revision with non-ASCII letters (git check-ref-format takes any byte but controls and its specials)", () => {
+        assert.deepEqual(
+            accepted("dev", (v) => (v.gitops.revision = "env/développement")),
+            [],
+        );
+    });
+
+    it("a PEM certificate with Windows line endings (Go's encoding/pem reads them)", () => {
+        const pem = "-----BEGIN CERTIFICATE-----\r\nMIIB\r\n-----END CERTIFICATE-----\r\n";
+        assert.deepEqual(
+            accepted("production", (v) => (v.backups.caCert = pem)),
+            [],
+        );
+    });
+
+    it("an etcd snapshot target without keys where no snapshots are taken (dev): only a warning", () => {
+        assert.deepEqual(
+            accepted("dev", (v) => (v.cluster.etcdS3 = { endpoint: "minio:9000", bucket: "k3s-snapshots" })),
+            [],
+        );
+    });
+
+    it("an ssh repository on another server, with its keys as ssh-keyscan prints them", () => {
+        const knownHosts = `# gitea.home.arpa:2222 SSH-2.0-Go\n[gitea.home.arpa]:2222 ${ED25519}\n`;
+        assert.deepEqual(
+            accepted(
+                "dev",
+                (v) => {
+                    v.gitops.repoUrl = "ssh://git@gitea.home.arpa:2222/ops/homelab.git";
+                    v.gitops.knownHosts = knownHosts;
+                },
+                { gitopsSshKey: "secure" },
+            ),
+            [],
+        );
+    });
+
+    it("a VIP and pools on a LAN wider than a /24, where cluster.lan says so", () => {
+        assert.deepEqual(
+            accepted("production", (v) => {
+                v.cluster.lan = "192.168.30.0/23";
+                v.cluster.vip = { address: "192.168.31.10", interface: "eth0" };
+                v.metallb.pools[0].addresses = ["192.168.31.192/27"];
+            }),
+            [],
+        );
+    });
 });

@@ -201,7 +201,7 @@ describe("cross-field rules", () => {
             stack: "staging",
             values: values("staging", (v) => delete v.tls),
             expected: [
-                'tls.acme.email: required: staging issues certificates through ACME (profile tlsIssuer: acme-staging); e.g. "admin@example.com"',
+                'tls.acme.email: required: staging issues certificates through ACME (profile tlsIssuer: acme-staging); e.g. "admin@lab.example.com"',
             ],
         },
         {

@@ -41,7 +41,7 @@ describe("valid configs", () => {
         assert.deepEqual(
             problems({
                 stack: "production",
-                values: values("production", (v) => (v.vault = { ...v.vault, kvMount: "kv.homelab/prod/" })),
+                values: values("production", (v) => (v.vault = { ...v.vault, kvMount: "kv.homelab/prod" })),
             }),
             [],
         );
@@ -263,7 +263,7 @@ describe("field rules", () => {
             rule: "the ACME email is an email address",
             stack: "staging",
             values: values("staging", (v) => (v.tls.acme.email = "admin")),
-            expected: ['tls.acme.email: "admin" is not an email address; e.g. "admin@example.com"'],
+            expected: ['tls.acme.email: "admin" is not an email address; e.g. "admin@lab.example.com"'],
         },
         {
             rule: "the ACME server is an https URL",
@@ -280,11 +280,11 @@ describe("field rules", () => {
             expected: ['tls.acme.solver: "route53" is not one of "http01", "cloudflare"; e.g. "cloudflare"'],
         },
         {
-            rule: "the GitOps repository is an https or ssh URL",
+            rule: "the GitOps repository is an http(s) or ssh URL",
             stack: "dev",
             values: values("dev", (v) => (v.gitops.repoUrl = "github.com/example/homelab")),
             expected: [
-                'gitops.repoUrl: "github.com/example/homelab" is not an https or ssh Git URL; e.g. "https://github.com/example/homelab.git"',
+                'gitops.repoUrl: "github.com/example/homelab" is not an http(s) or ssh Git URL; e.g. "https://github.com/example/homelab.git"',
             ],
         },
         {
@@ -335,7 +335,7 @@ describe("field rules", () => {
             stack: "production",
             values: values("production", (v) => (v.vault.address = "vault.home.arpa:8200")),
             expected: [
-                'vault.address: "vault.home.arpa:8200" is not an http(s) URL of scheme, host and port only; e.g. "https://vault.home.arpa:8200"',
+                'vault.address: "vault.home.arpa:8200" is not an http(s) URL of scheme, host and port (1 to 65535) only; e.g. "https://vault.home.arpa:8200"',
             ],
         },
         {
@@ -351,7 +351,7 @@ describe("field rules", () => {
             stack: "production",
             values: values("production", (v) => (v.vault.address = "https://vault.home.arpa:8200/v1")),
             expected: [
-                'vault.address: "https://vault.home.arpa:8200/v1" is not an http(s) URL of scheme, host and port only; e.g. "https://vault.home.arpa:8200"',
+                'vault.address: "https://vault.home.arpa:8200/v1" is not an http(s) URL of scheme, host and port (1 to 65535) only; e.g. "https://vault.home.arpa:8200"',
             ],
         },
         {
@@ -699,22 +699,22 @@ describe("TLS settings, resolved once", () => {
     });
 
     it("names Let's Encrypt's issuer after the stage, with its directory", () => {
-        assert.deepEqual(tls("staging", { email: "admin@example.com" }), {
+        assert.deepEqual(tls("staging", { email: "admin@lab.example.com" }), {
             kind: "acme",
             issuerName: "letsencrypt-staging",
             server: "https://acme-staging-v02.api.letsencrypt.org/directory",
-            email: "admin@example.com",
+            email: "admin@lab.example.com",
             solver: "http01",
         });
     });
 
     it("names another ACME CA's issuer acme-<stage>", () => {
         const server = "https://ca.home.example.com/acme/acme/directory";
-        assert.deepEqual(tls("staging", { email: "admin@example.com", server, solver: "cloudflare" }), {
+        assert.deepEqual(tls("staging", { email: "admin@lab.example.com", server, solver: "cloudflare" }), {
             kind: "acme",
             issuerName: "acme-staging",
             server,
-            email: "admin@example.com",
+            email: "admin@lab.example.com",
             solver: "cloudflare",
         });
     });
