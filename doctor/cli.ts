@@ -63,21 +63,33 @@ function projectRoot(dir: string): string | undefined {
     }
 }
 
-function main(argv: readonly string[]): number {
+/** What `npm run doctor -- <argv>` does in `cwd` with `env`: its exit status and what it prints. */
+export function doctor(
+    argv: readonly string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+): { status: number; stdout: string; stderr: string } {
     const stacks = argv.filter((a) => !a.startsWith("-"));
     const unknown = argv.filter((a) => a.startsWith("-") && a !== "--ssh");
     if (stacks.length !== 1 || unknown.length > 0) {
-        process.stderr.write(`${unknown.length > 0 ? `unknown option ${unknown.join(" ")}\n` : ""}${USAGE}\n`);
-        return 2;
+        const stderr = `${unknown.length > 0 ? `unknown option ${unknown.join(" ")}\n` : ""}${USAGE}\n`;
+        return { status: 2, stdout: "", stderr };
     }
-    const root = projectRoot(process.cwd());
-    if (root === undefined) {
-        process.stderr.write("no Pulumi.yaml here or above: run the doctor in the project's folder\n");
-        return 2;
-    }
-    const sections = diagnose(root, stacks[0], argv.includes("--ssh"), process.env);
-    process.stdout.write(formatReport(`homelab doctor: stack ${stacks[0]}`, sections));
-    return hasProblems(sections) ? 1 : 0;
+    const root = projectRoot(cwd);
+    if (root === undefined)
+        return {
+            status: 2,
+            stdout: "",
+            stderr: "no Pulumi.yaml here or above: run the doctor in the project's folder\n",
+        };
+    const sections = diagnose(root, stacks[0], argv.includes("--ssh"), env);
+    const stdout = formatReport(`homelab doctor: stack ${stacks[0]}`, sections);
+    return { status: hasProblems(sections) ? 1 : 0, stdout, stderr: "" };
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+    const { status, stdout, stderr } = doctor(process.argv.slice(2), process.cwd(), process.env);
+    process.stdout.write(stdout);
+    process.stderr.write(stderr);
+    process.exitCode = status;
+}

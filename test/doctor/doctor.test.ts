@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { diagnose } from "../../doctor/cli";
+import { diagnose, doctor as inProcess } from "../../doctor/cli";
 import { formatReport, Section } from "../../doctor/finding";
 import { FIXTURE_STACKS, ROOT } from "../harness";
 import { git } from "../tools";
@@ -88,7 +88,7 @@ describe("npm run doctor", function () {
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "homelab-doctor-test-"))));
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    /** The doctor run as `npm run doctor -- dev` runs it, in the project's folder. */
+    /** The doctor run as `npm run doctor -- dev` runs it, in the project's folder, as a process. */
     const doctor = (folder: string, env: NodeJS.ProcessEnv, ...args: string[]) =>
         spawnSync(
             process.execPath,
@@ -133,7 +133,7 @@ describe("npm run doctor", function () {
     it("exits 1 naming each missing tool, with how to install it", () => {
         const { env: gitEnv } = remote(dir, ["env/dev"]);
         const env = { PATH: workstation(dir, ["getent"]), HOME: dir, ...gitEnv, ...network(dir, UI_IN_POOL) };
-        const ran = doctor(project(dir), env, "dev");
+        const ran = inProcess(["dev"], project(dir), env);
         assert.deepEqual(ran.stdout.split("\n").slice(2, 13), [
             "Tools",
             NODE,
@@ -149,6 +149,19 @@ describe("npm run doctor", function () {
         ]);
         assert.match(ran.stdout, /\n3 problems, 1 warning\.\n$/);
         assert.equal(ran.status, 1);
+    });
+
+    it("refuses to guess the stack, and runs only in a project's folder", () => {
+        assert.deepEqual(inProcess([], project(dir), {}), {
+            status: 2,
+            stdout: "",
+            stderr: "usage: npm run doctor -- <stack> [--ssh]   (stack: dev, staging or production)\n",
+        });
+        assert.deepEqual(inProcess(["dev"], os.tmpdir(), {}), {
+            status: 2,
+            stdout: "",
+            stderr: "no Pulumi.yaml here or above: run the doctor in the project's folder\n",
+        });
     });
 
     it("runs on stand-ins that refuse what the real tools refuse: an ssh that would prompt", () => {
