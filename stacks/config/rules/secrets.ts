@@ -53,6 +53,20 @@ export const gitopsCredentials: Rule = ({ config, secrets }) => {
             example: SECRET_EXAMPLES.gitopsToken,
         });
     }
+    // Git over ssh always authenticates, a public repository's too: without a key Argo CD's fetch fails.
+    if (
+        !https &&
+        !config.gitops.repoUrl.startsWith("http://") &&
+        !secrets.has("gitopsSshKey") &&
+        !secrets.has("gitopsToken")
+    ) {
+        problems.push({
+            key: "gitopsSshKey",
+            message:
+                "required: gitops.repoUrl is an ssh URL, and an ssh server lets no one in without a key, not even to a public repository; or use the https URL",
+            example: SECRET_EXAMPLES.gitopsSshKey,
+        });
+    }
     if (secrets.has("gitopsToken") && secrets.has("gitopsSshKey")) {
         problems.push({
             key: "gitopsSshKey",

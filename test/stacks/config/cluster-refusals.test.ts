@@ -255,6 +255,14 @@ describe("config the cluster would refuse: GitOps", () => {
             ],
         },
         {
+            rule: "an ssh repository without a deploy key, which no ssh server lets in",
+            stack: "dev",
+            values: values("dev", (v) => (v.gitops.repoUrl = "git@github.com:example/homelab.git")),
+            expected: [
+                "gitopsSshKey: required: gitops.repoUrl is an ssh URL, and an ssh server lets no one in without a key, not even to a public repository; or use the https URL; e.g. pulumi config set --secret gitopsSshKey < ~/.ssh/homelab_deploy_key",
+            ],
+        },
+        {
             rule: "an ssh repository on a server Argo CD does not know, without known hosts",
             stack: "dev",
             values: values("dev", (v) => (v.gitops.repoUrl = "ssh://git@gitea.home.arpa:2222/ops/homelab.git")),

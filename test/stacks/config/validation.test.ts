@@ -47,7 +47,11 @@ describe("valid configs", () => {
         );
         for (const repoUrl of ["git@github.com:example/homelab.git", "ssh://git@github.com/example/homelab.git"])
             assert.deepEqual(
-                accepted((v) => (v.gitops.repoUrl = repoUrl)),
+                problems({
+                    stack: "dev",
+                    values: values("dev", (v) => (v.gitops.repoUrl = repoUrl)),
+                    secrets: secrets({ gitopsSshKey: "secure" }),
+                }),
                 [],
                 repoUrl,
             );
