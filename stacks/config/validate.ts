@@ -2,13 +2,14 @@
 // it sees neither Pulumi nor secret values (only which secret keys are set, and how, and what
 // the kubeconfig's check found), so it is tested directly and can never leak a secret into an
 // error message.
+import type { z } from "zod";
 import { IssuerArgs } from "../../components/cert-manager";
 import { IngressControllerPeer, K3S_TRAEFIK } from "../../components/network-policies";
 import { K3S_VERSION } from "../../components/shared/versions";
 import { KubeconfigSummary } from "./kubeconfig";
 import { applyOverrides, Environment, ENVIRONMENTS, EnvironmentProfile, PROFILES } from "./profiles";
 import { KeyShape } from "./key-shape";
-import { formatProblem, problemsOf } from "./problems";
+import { exampleAt, formatProblem, problemsOf } from "./problems";
 import { checkRules, Problem } from "./rules";
 import { plainSettingsUnencrypted } from "./rules/secrets";
 import { unusedSettings } from "./warnings";
@@ -215,6 +216,38 @@ function readOnce(read: (path: string) => string | undefined): (path: string) =>
     };
 }
 
+/** What the rules see of a parsed config. */
+function ruleContext(environment: Environment, input: ConfigInput, config: ParsedConfig) {
+    return {
+        environment,
+        profile: applyOverrides(PROFILES[environment], config.profile),
+        config,
+        nodes: config.cluster.nodes ?? [],
+        secrets: input.secrets,
+        kubeconfig: input.kubeconfig,
+        keyShapes: input.keyShapes ?? {},
+        projectFile: readOnce(input.projectFile ?? (() => undefined)),
+    };
+}
+
+/** The rules' problems with the keys that do have their shape, where others do not: each broken
+ *  top-level key left to its default, or given its example where it has none, and every problem
+ *  that names a broken key left out (the example's values are not the user's). */
+function rulesBeside(environment: Environment, input: ConfigInput, error: z.ZodError): Problem[] {
+    const broken = [...new Set(error.issues.map((issue) => String(issue.path[0] ?? "")))];
+    if (broken.includes("")) return [];
+    const values: Record<string, unknown> = { ...input.values };
+    for (const key of broken) delete values[key];
+    const missing = configSchema.safeParse(values);
+    if (!missing.success)
+        for (const key of new Set(missing.error.issues.map((issue) => String(issue.path[0]))))
+            values[key] = exampleAt(configSchema, [key]);
+    const repaired = configSchema.safeParse(values);
+    if (!repaired.success) return [];
+    const named = (text: string) => broken.some((key) => new RegExp(`(^|[^\\w.])${key}([.[\\s:]|$)`).test(text));
+    return checkRules(ruleContext(environment, input, repaired.data)).filter((p) => !named(p.key) && !named(p.message));
+}
+
 /** The strings of the encrypted keys' values, longest first, which no message may show. */
 function encryptedStrings(input: ConfigInput): string[] {
     const leaves = (value: unknown): string[] =>
@@ -254,27 +287,21 @@ function validateValues(input: ConfigInput): ValidationResult {
     }
     // Whatever shape the values have: a secret stored as a plain setting is a problem of its own.
     problems.push(...plainSettingsUnencrypted(input.encryptedKeys ?? []));
-    if (parsed.success && isEnvironment(input.stack)) {
-        const environment = input.stack;
-        const profile = applyOverrides(PROFILES[environment], parsed.data.profile);
-        const ctx = {
-            environment,
-            profile,
-            config: parsed.data,
-            nodes: parsed.data.cluster.nodes ?? [],
-            secrets: input.secrets,
-            kubeconfig: input.kubeconfig,
-            keyShapes: input.keyShapes ?? {},
-            projectFile: readOnce(input.projectFile ?? (() => undefined)),
+    if (!isEnvironment(input.stack)) return { ok: false, problems: problems.map(formatProblem) };
+    const environment = input.stack;
+    if (!parsed.success) {
+        // The rules still judge the keys that have their shape, so that one run names every problem.
+        problems.push(...rulesBeside(environment, input, parsed.error));
+        return { ok: false, problems: problems.map(formatProblem) };
+    }
+    const ctx = ruleContext(environment, input, parsed.data);
+    problems.push(...checkRules(ctx));
+    if (problems.length === 0) {
+        return {
+            ok: true,
+            settings: resolve(environment, ctx.profile, parsed.data, input.kubeconfig, ctx.projectFile),
+            warnings: unusedSettings(ctx),
         };
-        problems.push(...checkRules(ctx));
-        if (problems.length === 0) {
-            return {
-                ok: true,
-                settings: resolve(environment, profile, parsed.data, input.kubeconfig, ctx.projectFile),
-                warnings: unusedSettings(ctx),
-            };
-        }
     }
     return { ok: false, problems: problems.map(formatProblem) };
 }

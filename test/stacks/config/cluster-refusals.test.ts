@@ -555,3 +555,21 @@ describe("config whose secret values never reach a message", () => {
         });
     });
 });
+
+describe("every problem in one run", () => {
+    it("an empty production file: the missing keys, and what production's rules need besides", () => {
+        assert.deepEqual(validateConfig(input("production", {})), {
+            ok: false,
+            problems: [
+                'domain: required; e.g. "dev.home.arpa"',
+                'metallb: required; e.g. {"pools":[{"name":"default","addresses":["192.168.10.200-192.168.10.220"]}]}',
+                'gitops: required; e.g. {"repoUrl":"https://github.com/example/homelab.git","revision":"main"}',
+                "cluster.nodes: no cluster to reach: list the nodes to install K3s on, or set the secret kubeconfig of an existing cluster; e.g. [{ name: k3s-server-1, address: 192.168.10.11, role: server, user: admin }]",
+                'vault.address: required: production reads workload secrets from Vault (profile secrets: vault); e.g. "https://vault.home.arpa:8200"',
+                'tls.acme.email: required: production issues certificates through ACME (profile tlsIssuer: acme-production); e.g. "admin@lab.example.com"',
+                'storageClass: required: production keeps data on distributed storage (profile storage: distributed); e.g. "longhorn"',
+                "backups: required: production backs up its volumes and objects with Velero to an S3-compatible store (profile backups.target: required); e.g. { endpoint: minio.home.arpa:9000, bucket: velero }",
+            ],
+        });
+    });
+});
