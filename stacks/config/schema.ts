@@ -58,9 +58,9 @@ const nodeSchema = z
         ]).meta({ example: "admin" }),
         /** SSH port. Default 22. */
         port: z.int().min(1).max(65535).default(22).meta({ example: 22 }),
-        /** The node's SSH host key, as `ssh-keyscan -t ed25519 <address>` prints it without the
-         *  host name; a different key stops every command. Required where the profile pins host
-         *  keys (staging, production). */
+        /** The node's SSH host key, as `ssh-keyscan -t ed25519 <address>` prints it (with or without
+         *  the host name) or a `.pub` line holds it; a different key stops every command. Required
+         *  where the profile pins host keys (staging, production). */
         hostKey: hostKeySchema
             .optional()
             .meta({ example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl" }),
