@@ -48,7 +48,7 @@ export function personalize(stack: string, text: string): string {
     config.set("homelab:domain", site.domain);
     if (config.has("homelab:metallb"))
         config.set("homelab:metallb", { pools: [{ name: "lan.services", addresses: [`${lan(192)}/27`] }] });
-    setIn(config.get("homelab:tls"), ["acme", "email"], "ops@example.net");
+    setIn(config.get("homelab:tls"), ["acme", "email"], "ops@homelab.example.net");
     setIn(config.get("homelab:gitops"), ["repoUrl"], "https://git.example.net/ops/platform.git");
     setIn(config.get("homelab:vault"), ["address"], "https://vault.example.net:8200");
     setIn(config.get("homelab:backups"), ["endpoint"], "s3.example.net");
