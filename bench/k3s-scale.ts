@@ -10,7 +10,11 @@ const RUNS = 7;
 async function evaluate(agents: number): Promise<number> {
     // Production pins every node's host key.
     const nodes = k3sNodes(3, agents).map((node) => ({ ...node, hostKey: HOST_KEY }));
-    const file = withConfig(fixtureStackFile("production"), { cluster: { nodes } });
+    // The servers are 10.0.1.x and the agents 10.0.2.x: one LAN, with the pool on it.
+    const file = withConfig(fixtureStackFile("production"), {
+        cluster: { nodes, lan: "10.0.0.0/16" },
+        metallb: { pools: [{ name: "default", addresses: ["10.0.200.0/24"] }] },
+    });
     const start = process.hrtime.bigint();
     await useStack("production", file);
     homelab();
