@@ -10,7 +10,7 @@ import { KubeconfigSummary } from "./kubeconfig";
 import { applyOverrides, Environment, ENVIRONMENTS, EnvironmentProfile, PROFILES } from "./profiles";
 import { KeyShape } from "./key-shape";
 import { exampleAt, formatProblem, problemsOf } from "./problems";
-import { checkRules, Problem } from "./rules";
+import { checkRules, checkRulesNotReading, Problem } from "./rules";
 import { plainSettingsUnencrypted } from "./rules/secrets";
 import { unusedSettings } from "./warnings";
 import { configSchema, ParsedConfig, SECRET_KEYS, SecretKey } from "./schema";
@@ -231,21 +231,28 @@ function ruleContext(environment: Environment, input: ConfigInput, config: Parse
 }
 
 /** The rules' problems with the keys that do have their shape, where others do not: each broken
- *  top-level key left to its default, or given its example where it has none, and every problem
- *  that names a broken key left out (the example's values are not the user's). */
+ *  top-level key left to its default, or given its example where it has none, and only the rules
+ *  that read none of those keys heard (the examples' values are not the user's). An unknown
+ *  top-level key is left out, as the schema will have named it. */
 function rulesBeside(environment: Environment, input: ConfigInput, error: z.ZodError): Problem[] {
-    const broken = [...new Set(error.issues.map((issue) => String(issue.path[0] ?? "")))];
-    if (broken.includes("")) return [];
     const values: Record<string, unknown> = { ...input.values };
+    const broken = new Set<string>();
+    for (const issue of error.issues) {
+        if (issue.path.length === 0 && issue.code === "unrecognized_keys")
+            for (const key of issue.keys) delete values[key];
+        else if (issue.path.length > 0) broken.add(String(issue.path[0]));
+        else return [];
+    }
     for (const key of broken) delete values[key];
     const missing = configSchema.safeParse(values);
     if (!missing.success)
-        for (const key of new Set(missing.error.issues.map((issue) => String(issue.path[0]))))
+        for (const key of new Set(missing.error.issues.map((issue) => String(issue.path[0])))) {
             values[key] = exampleAt(configSchema, [key]);
+            broken.add(key);
+        }
     const repaired = configSchema.safeParse(values);
     if (!repaired.success) return [];
-    const named = (text: string) => broken.some((key) => new RegExp(`(^|[^\\w.])${key}([.[\\s:]|$)`).test(text));
-    return checkRules(ruleContext(environment, input, repaired.data)).filter((p) => !named(p.key) && !named(p.message));
+    return checkRulesNotReading(ruleContext(environment, input, repaired.data), [...broken]);
 }
 
 /** The strings of the encrypted keys' values, longest first, which no message may show. */
@@ -258,6 +265,7 @@ function encryptedStrings(input: ConfigInput): string[] {
               : [];
     return (input.encryptedKeys ?? [])
         .flatMap((key) => leaves(input.values[key]))
+        .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)])
         .filter((s) => s.length >= 3)
         .sort((a, b) => b.length - a.length);
 }

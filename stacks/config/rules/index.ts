@@ -72,3 +72,28 @@ const RULES: readonly Rule[] = [
 export function checkRules(ctx: RuleContext): Problem[] {
     return RULES.flatMap((rule) => rule(ctx));
 }
+
+/** The problems of the rules that read none of `untrusted` (top-level config keys): where some
+ *  keys had to be stood in for, only the rules that never looked at them speak. A rule reads a
+ *  key through `config`, and `profile` and `nodes` through what they are made of. */
+export function checkRulesNotReading(ctx: RuleContext, untrusted: readonly string[]): Problem[] {
+    return RULES.flatMap((rule) => {
+        const read = new Set<string>();
+        const config = new Proxy(ctx.config, {
+            get: (target, key, receiver) => {
+                if (typeof key === "string") read.add(key);
+                return Reflect.get(target, key, receiver) as unknown;
+            },
+        });
+        const derived: Record<string, string> = { profile: "profile", nodes: "cluster" };
+        const tracked = new Proxy(ctx, {
+            get: (target, key, receiver) => {
+                if (key === "config") return config;
+                if (typeof key === "string" && key in derived) read.add(derived[key]);
+                return Reflect.get(target, key, receiver) as unknown;
+            },
+        });
+        const problems = rule(tracked);
+        return untrusted.some((key) => read.has(key)) ? [] : problems;
+    });
+}
