@@ -50,10 +50,16 @@ const nodeSchema = z
                 problem: "holds an '@': give the user alone (the host goes in address)",
             },
             {
-                // shadow-utils' is_valid_user_name (lib/chkname.c), with useradd's 32-character limit.
-                test: (v) => /^[a-z_][a-z0-9_-]{0,30}[a-z0-9_$-]?$/.test(v),
+                // shadow-utils' is_valid_user_name (lib/chkname.c): letters, digits, '_', '.' and
+                // '-', not first a '-', not all digits, not "." or "..", a '$' last at most; at
+                // most 32 characters, the limit useradd(8) documents.
+                test: (v) =>
+                    /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,30}[A-Za-z0-9_.$-]?$/.test(v) &&
+                    !/^\d+$/.test(v) &&
+                    v !== "." &&
+                    v !== "..",
                 problem:
-                    "is not a Linux user name (at most 32 lowercase letters, digits, '_' and '-', not starting with a digit or '-')",
+                    "is not a Linux user name (at most 32 letters, digits, '_', '.' and '-', not starting with '-', not all digits)",
             },
         ]).meta({ example: "admin" }),
         /** SSH port. Default 22. */
@@ -291,7 +297,7 @@ const gitopsSchema = z.strictObject({
 
 const VAULT_PATH = /^[\w.-]+(\/[\w.-]+)*\/?$/;
 /** Paths Vault mounts itself: no secrets engine may be mounted there. */
-const VAULT_RESERVED = ["sys", "identity", "cubbyhole", "auth"];
+const VAULT_RESERVED = ["sys", "identity", "cubbyhole", "auth", "audit"];
 
 /** A revision Argo CD can resolve: a branch or tag name Git accepts (git check-ref-format), or a commit. */
 function isGitRevision(value: string): boolean {
@@ -301,7 +307,7 @@ function isGitRevision(value: string): boolean {
         // of Git's special characters.
         [...value].every((c) => c.charCodeAt(0) > 0x20 && c.charCodeAt(0) !== 0x7f) &&
         !/[~^:?*[\\]/.test(value) &&
-        !/^[-/]|[/.]$|\.\.|\/\/|@\{|\/\.|\.lock$/.test(value) &&
+        !/^[-/.]|[/.]$|\.\.|\/\/|@\{|\/\.|\.lock(\/|$)/.test(value) &&
         value !== "@"
     );
 }

@@ -29,13 +29,13 @@ for (const environment of ENVIRONMENTS) {
                     config: { "homelab:cluster"?: { nodes?: { name: string }[] } };
                 }
             ).config["homelab:cluster"]?.nodes;
+            // Each node's install runs `bash -s -- <role> <release> <node name>` over SSH.
             const installs = registered
-                .filter((r) => r.type === "command:remote:Command" && r.name.startsWith("k3s-"))
-                .map((r) => r.name);
-            assert.deepEqual(
-                (nodes ?? []).map((n) => `k3s-${n.name}`).filter((name) => !installs.includes(name)),
-                [],
-            );
+                .filter((r) => r.type === "command:remote:Command")
+                .flatMap(
+                    (r) => /^sudo -n bash -s -- (?:server|agent) \S+ (\S+)/.exec(String(r.inputs.create))?.[1] ?? [],
+                );
+            assert.deepEqual(installs.sort(), (nodes ?? []).map((n) => n.name).sort());
         });
 
         it("registers the platform: one Kubernetes provider and the Argo CD chart", () => {

@@ -27,6 +27,11 @@ const PRIVATE_SUFFIXES = [
     "mail",
 ];
 
+const LETS_ENCRYPT = {
+    production: "https://acme-v02.api.letsencrypt.org/directory",
+    staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+};
+
 export const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets }) => {
     if (profile.tlsIssuer === "privateCa") {
         return [];
@@ -43,7 +48,7 @@ export const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets })
     }
     const problems: Problem[] = [];
     const suffix = privateSuffix(config.domain);
-    if (acme.server === undefined && suffix !== undefined) {
+    if ((acme.server === undefined || Object.values(LETS_ENCRYPT).includes(acme.server)) && suffix !== undefined) {
         problems.push({
             key: "domain",
             message: `"${config.domain}" is under .${suffix}, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: privateCa`,
@@ -62,11 +67,6 @@ export const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets })
 
 /** The suffix of PRIVATE_SUFFIXES a name is under, if any. */
 const privateSuffix = (name: string) => PRIVATE_SUFFIXES.find((s) => name === s || name.endsWith(`.${s}`));
-
-const LETS_ENCRYPT = {
-    production: "https://acme-v02.api.letsencrypt.org/directory",
-    staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
-};
 
 /** ACME CAs whose accounts need External Account Binding, which the program's ClusterIssuers carry
  *  none of: registration fails at the CA. */

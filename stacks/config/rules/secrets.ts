@@ -89,11 +89,12 @@ export const alertReceiver: Rule = ({ config, secrets }) =>
         : [];
 
 // Value keys that hold a credential in Helm charts (adminPassword, bearerToken, apiKey, PagerDuty's
-// routing_key, Argo CD's webhook.github.secret, ...); names of Secrets and of keys inside them
-// (existingSecret, passwordKey, secretName) end otherwise or are named so.
+// routing_key, Argo CD's webhook.github.secret as githubSecret, ...). Names of Secrets and of keys
+// inside them end otherwise (existingSecret, passwordKey, envFromSecret, controllerMetricsTLSSecret):
+// a bare `...Secret` is a credential only under the names webhooks and OAuth clients give it.
 const CREDENTIAL_KEY =
-    /(password|passwd|token|api_?key|secret_?key|client_?secret|private_?key|routing_?key|service_?key|secret)$/i;
-const REFERENCE_KEY = /^existing|^(secret|secrets)$/i;
+    /(password|passwd|token|api_?key|secret_?key|private_?key|routing_?key|service_?key|(client|github|gitlab|gogs|bitbucket|bitbucket_?server|azure_?devops|webhook|shared|hmac|cookie|session|signing)_?secret)$/i;
+const REFERENCE_KEY = /^existing/i;
 
 // References the charts resolve at run time, which hold no credential themselves: Grafana's
 // `$__file{...}`, `$__env{...}`, `$__vault{...}`, Argo CD's `$<secret>:<key>`.
@@ -109,6 +110,8 @@ const CREDENTIAL_IN_TEXT = [
     /https:\/\/api\.telegram\.org\/bot\d+:\S+/,
     /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i,
     /(client_?secret|password|token)\s*[:=]\s*(?!\$)["']?[^\s"'$][^\s"']*/i,
+    // An AWS-style credentials file, as Velero's credentials.secretContents.cloud holds one.
+    /aws_secret_access_key\s*=\s*\S+/i,
 ];
 
 /** Paths, below `at`, of the credentials held in chart values. */

@@ -160,4 +160,41 @@ describe("valid forms the real parsers accept", () => {
             [],
         );
     });
+
+    it("Linux user names with dots or capitals (shadow-utils takes them)", () => {
+        for (const user of ["john.doe", "Admin"])
+            assert.deepEqual(
+                accepted("dev", (v) => (v.cluster.nodes[0].user = user)),
+                [],
+                user,
+            );
+    });
+
+    it("chart values that name Secrets, not credentials (MetalLB's TLS secrets, Grafana's envFromSecret)", () => {
+        assert.deepEqual(
+            accepted(
+                "dev",
+                (v) =>
+                    (v.components = {
+                        metallb: {
+                            values: {
+                                prometheus: {
+                                    controllerMetricsTLSSecret: "metallb-metrics",
+                                    speakerMetricsTLSSecret: "metallb-metrics",
+                                },
+                            },
+                        },
+                        monitoring: {
+                            values: {
+                                grafana: {
+                                    envFromSecret: "grafana-env",
+                                    admin: { existingSecret: "grafana-admin", passwordKey: "password" },
+                                },
+                            },
+                        },
+                    }),
+            ),
+            [],
+        );
+    });
 });

@@ -23,7 +23,7 @@ describe("config the cluster would refuse: nodes", () => {
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].user = "a".repeat(33))),
             expected: [
-                "cluster.nodes[0].user: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is not a Linux user name (at most 32 lowercase letters, digits, '_' and '-', not starting with a digit or '-'); e.g. \"admin\"",
+                "cluster.nodes[0].user: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is not a Linux user name (at most 32 letters, digits, '_', '.' and '-', not starting with '-', not all digits); e.g. \"admin\"",
             ],
         },
         {
@@ -31,7 +31,7 @@ describe("config the cluster would refuse: nodes", () => {
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].user = "john doe")),
             expected: [
-                "cluster.nodes[0].user: \"john doe\" is not a Linux user name (at most 32 lowercase letters, digits, '_' and '-', not starting with a digit or '-'); e.g. \"admin\"",
+                "cluster.nodes[0].user: \"john doe\" is not a Linux user name (at most 32 letters, digits, '_', '.' and '-', not starting with '-', not all digits); e.g. \"admin\"",
             ],
         },
         {
@@ -183,6 +183,17 @@ describe("config the cluster would refuse: names and ACME", () => {
             ],
         },
         {
+            rule: "a private domain with Let's Encrypt named explicitly",
+            stack: "staging",
+            values: values("staging", (v) => {
+                v.domain = "lab.home.arpa";
+                v.tls.acme.server = "https://acme-staging-v02.api.letsencrypt.org/directory";
+            }),
+            expected: [
+                `domain: "lab.home.arpa" is under .home.arpa, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: privateCa; e.g. "lab.example.com"`,
+            ],
+        },
+        {
             rule: "an ACME contact at example.com, which Boulder forbids",
             stack: "staging",
             values: values("staging", (v) => (v.tls.acme.email = "admin@example.com")),
@@ -230,6 +241,18 @@ describe("config the cluster would refuse: names and ACME", () => {
 
 describe("config the cluster would refuse: GitOps", () => {
     eachCase([
+        {
+            rule: "a revision Git refuses: a leading '.'",
+            stack: "dev",
+            values: values("dev", (v) => (v.gitops.revision = ".hidden")),
+            expected: ['gitops.revision: ".hidden" is not a Git branch, tag or commit Argo CD can track; e.g. "main"'],
+        },
+        {
+            rule: "a revision Git refuses: a component ending in .lock",
+            stack: "dev",
+            values: values("dev", (v) => (v.gitops.revision = "a.lock/b")),
+            expected: ['gitops.revision: "a.lock/b" is not a Git branch, tag or commit Argo CD can track; e.g. "main"'],
+        },
         {
             rule: "an empty GitOps path",
             stack: "dev",
@@ -424,6 +447,36 @@ describe("config the cluster would refuse: credentials in chart values", () => {
             ],
         },
         {
+            rule: "Velero's AWS credentials file",
+            stack: "dev",
+            values: values(
+                "dev",
+                (v) =>
+                    (v.components = {
+                        velero: {
+                            values: {
+                                credentials: {
+                                    secretContents: {
+                                        cloud: "[default]\naws_access_key_id=AKIA0\naws_secret_access_key=abc123\n",
+                                    },
+                                },
+                            },
+                        },
+                    }),
+            ),
+            expected: [
+                "components.velero.values.credentials.secretContents.cloud: holds a credential in plain text in the stack file; keep it in a Kubernetes Secret the chart reads by name (its existingSecret-style value); e.g. grafana: { admin: { existingSecret: grafana-admin } }",
+            ],
+        },
+        {
+            rule: "an all-digit SSH user, which Linux refuses",
+            stack: "dev",
+            values: values("dev", (v) => (v.cluster.nodes[0].user = "1000")),
+            expected: [
+                `cluster.nodes[0].user: "1000" is not a Linux user name (at most 32 letters, digits, '_', '.' and '-', not starting with '-', not all digits); e.g. "admin"`,
+            ],
+        },
+        {
             rule: "a PagerDuty routing key",
             stack: "dev",
             values: values(
@@ -571,5 +624,57 @@ describe("every problem in one run", () => {
                 "backups: required: production backs up its volumes and objects with Velero to an S3-compatible store (profile backups.target: required); e.g. { endpoint: minio.home.arpa:9000, bucket: velero }",
             ],
         });
+    });
+});
+
+describe("rules beside keys without their shape", () => {
+    it("speak only where they read no key that was stood in for", () => {
+        // The profile override is broken, so the rules that read the profile stay silent rather
+        // than judge ingressClass by a profile the user did not write.
+        const result = validateConfig(
+            input(
+                "staging",
+                values("staging", (v) => {
+                    v.ingressClass = "nginx";
+                    v.profile = { networkPolicies: "none", typo: 1 };
+                }),
+            ),
+        );
+        assert.deepEqual(result, {
+            ok: false,
+            problems: [
+                "profile.typo: is not a known key (known: resources, highAvailability, controllerReplicas, minServers, podDisruptionBudgets, podSecurity, hardening, pinnedHostKeys, drainNodes, deletionProtection, networkPolicies, storage, etcdSnapshots, backups, secretsEncryption, secrets, tlsIssuer, monitoring, namespaceSuffix, applicationsSync)",
+            ],
+        });
+    });
+
+    it("still speak beside an unknown top-level key", () => {
+        const result = validateConfig(
+            input(
+                "production",
+                values("production", (v) => {
+                    v.domian = "lab.example.com";
+                    v.vault = {};
+                }),
+            ),
+        );
+        assert.deepEqual(result.ok ? [] : result.problems.map((p) => p.split(":")[0]), ["domian", "vault.address"]);
+    });
+});
+
+describe("secret values escaped in a message are hidden as well", () => {
+    it("a value with a newline, which the message quotes as JSON", () => {
+        const result = validateConfig({
+            ...input(
+                "production",
+                values("production", (v) => (v.alerting = "line1\nSecretLine2")),
+            ),
+            encryptedKeys: ["alerting"],
+        });
+        assert.ok(!result.ok);
+        assert.deepEqual(
+            result.problems.filter((p) => p.includes("Secret") || p.includes("line1")),
+            [],
+        );
     });
 });

@@ -115,7 +115,7 @@ describe("field rules", () => {
             stack: "dev",
             values: values("dev", (v) => (v.cluster.nodes[0].user = "")),
             expected: [
-                `cluster.nodes[0].user: "" is not a Linux user name (at most 32 lowercase letters, digits, '_' and '-', not starting with a digit or '-'); e.g. "admin"`,
+                `cluster.nodes[0].user: "" is not a Linux user name (at most 32 letters, digits, '_', '.' and '-', not starting with '-', not all digits); e.g. "admin"`,
             ],
         },
         {
@@ -371,7 +371,7 @@ describe("field rules", () => {
             stack: "production",
             values: values("production", (v) => (v.vault.kvMount = "sys/homelab")),
             expected: [
-                'vault.kvMount: "sys/homelab" is under a path Vault reserves (sys, identity, cubbyhole, auth); e.g. "homelab/production"',
+                'vault.kvMount: "sys/homelab" is under a path Vault reserves (sys, identity, cubbyhole, auth, audit); e.g. "homelab/production"',
             ],
         },
         {
