@@ -10,6 +10,9 @@ import { PROJECT, stackConfigFile } from "../render/stack-file";
 import { parseValue } from "../stacks/config/load";
 import { Finding } from "./finding";
 
+/** The server the doctor supposes an encrypted kubeconfig names: one it never calls. */
+const ENCRYPTED_KUBECONFIG_SERVER = "https://encrypted-kubeconfig.invalid:6443";
+
 /** The stack file's config checked whole: the findings, and the check for the sections after it. */
 export function configFindings(
     root: string,
@@ -38,13 +41,19 @@ export function configFindings(
         const secure = secretKeys.includes(fullKey);
         if ((SECRET_KEYS as readonly string[]).includes(key)) {
             secrets.set(key as SecretKey, { secure });
-            if (key === "kubeconfig" && !secure) kubeconfigText = text;
+            if (key === "kubeconfig") kubeconfigText = secure ? undefined : text;
         } else if (fullKey.startsWith(`${PROJECT}:`)) {
             values[key] = parseValue(text);
             if (secure) encryptedKeys.push(key);
         }
     }
-    const kubeconfig = kubeconfigText === undefined ? undefined : summarizeKubeconfig(kubeconfigText);
+    // An encrypted kubeconfig only Pulumi reads: the doctor takes it to name a server, unchecked.
+    const encryptedKubeconfig = secrets.get("kubeconfig")?.secure === true;
+    const kubeconfig = encryptedKubeconfig
+        ? { server: ENCRYPTED_KUBECONFIG_SERVER }
+        : kubeconfigText === undefined
+          ? undefined
+          : summarizeKubeconfig(kubeconfigText);
     const check = checkProject(root, { stack, values, secrets, kubeconfig, encryptedKeys });
     if (!check.ok)
         return {
@@ -68,6 +77,15 @@ export function configFindings(
         findings: [
             { status: "ok", subject: file, detail: `valid for ${environment}: ${where}, domain ${domain}` },
             ...check.warnings.map((warning): Finding => ({ status: "warn", subject: file, detail: warning })),
+            ...(encryptedKubeconfig
+                ? [
+                      {
+                          status: "warn" as const,
+                          subject: "kubeconfig",
+                          detail: "is encrypted, so the doctor cannot read it: whether it reaches a cluster, pulumi preview tells",
+                      },
+                  ]
+                : []),
         ],
     };
 }

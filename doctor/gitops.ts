@@ -52,8 +52,8 @@ export function revisionFinding(env: NodeJS.ProcessEnv, gitops: GitopsSettings, 
                   detail: "the remote has no branch",
                   fix: "push main: git push origin main",
               };
-    const named = refs.find(
-        (r) => r.ref === `refs/heads/${gitops.revision}` || r.ref === `refs/tags/${gitops.revision}`,
+    const named = refs.find((r) =>
+        [gitops.revision, `refs/heads/${gitops.revision}`, `refs/tags/${gitops.revision}`].includes(r.ref),
     );
     if (named) return { status: "ok", subject, detail: `${named.ref} is at ${named.sha.slice(0, 12)}` };
     if (/^[0-9a-f]{7,40}$/.test(gitops.revision)) {

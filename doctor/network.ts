@@ -96,6 +96,9 @@ function sshFinding(env: NodeJS.ProcessEnv, node: Node, knownHostsFile: string):
             "BatchMode=yes",
             "-o",
             "ConnectTimeout=10",
+            // Else the first line of stderr may be OpenSSH's "Permanently added" notice, not the reason.
+            "-o",
+            "LogLevel=ERROR",
             "-o",
             `StrictHostKeyChecking=${node.hostKey ? "yes" : "no"}`,
             "-o",

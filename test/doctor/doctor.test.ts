@@ -215,6 +215,38 @@ describe("npm run doctor", function () {
             ]);
         });
 
+        it("finds a revision written as a full ref name", () => {
+            const { env: gitEnv, tip } = remote(dir, ["env/dev"]);
+            const env = { PATH: workstation(dir, ALL_TOOLS), ...gitEnv, ...network(dir, UI_IN_POOL) };
+            const folder = project(dir, (c) => (c["homelab:gitops"].revision = "refs/heads/env/dev"));
+            assert.deepEqual(section(run(folder, env), "GitOps"), [
+                `  ok      ${REPO_URL} refs/heads/env/dev: refs/heads/env/dev is at ${tip.slice(0, 12)}`,
+            ]);
+        });
+
+        it("checks a stack on an existing cluster, whose encrypted kubeconfig it cannot read", () => {
+            const folder = path.join(dir, "project");
+            project(dir);
+            const file = path.join(folder, "Pulumi.dev.yaml");
+            const { config } = JSON.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+            delete config["homelab:cluster"];
+            config["homelab:kubeconfig"] = { secure: "v1:AAAA" };
+            fs.writeFileSync(file, JSON.stringify({ config }));
+            const env = {
+                PATH: workstation(dir, ALL_TOOLS),
+                ...remote(dir, ["env/dev"]).env,
+                ...network(dir, UI_IN_POOL),
+            };
+            const sections = run(folder, env, true);
+            assert.deepEqual(section(sections, "Config (Pulumi.dev.yaml)"), [
+                "  ok      Pulumi.dev.yaml: valid for dev: an existing cluster (its kubeconfig), domain dev.home.arpa",
+                "  warn    kubeconfig: is encrypted, so the doctor cannot read it: whether it reaches a cluster, pulumi preview tells",
+            ]);
+            assert.deepEqual(section(sections, "SSH"), [
+                "  ok      nodes: none: the stack reaches an existing cluster by its kubeconfig",
+            ]);
+        });
+
         it("names a revision the remote does not have, and how to create it", () => {
             const env = {
                 PATH: workstation(dir, ALL_TOOLS),
@@ -250,15 +282,17 @@ describe("npm run doctor", function () {
             });
             const folder = project(dir, (c) =>
                 c["homelab:cluster"].nodes.push(
+                    node("pinned", "192.168.10.24"),
                     node("moved", "192.168.10.21"),
-                    node("sudo-asks", "192.168.10.22"),
                     node("off", "192.168.10.23"),
                 ),
             );
             const servers = {
-                "192.168.10.11": { users: { admin: { sudo: "nopasswd" } }, hostKey: OTHER_KEY },
+                // The one node without a pinned key: its sudo asks, and the reason is sudo's, not
+                // ssh's notice of the key it took.
+                "192.168.10.11": { users: { admin: { sudo: "password" } }, hostKey: OTHER_KEY },
+                "192.168.10.24": { users: { admin: { sudo: "nopasswd" } }, hostKey: HOST_KEY },
                 "192.168.10.21": { users: { admin: { sudo: "nopasswd" } }, hostKey: OTHER_KEY },
-                "192.168.10.22": { users: { admin: { sudo: "password" } }, hostKey: HOST_KEY },
             };
             const env = {
                 PATH: workstation(dir, ALL_TOOLS),
@@ -266,11 +300,11 @@ describe("npm run doctor", function () {
                 ...network(dir, UI_IN_POOL, servers),
             };
             assert.deepEqual(section(run(folder, env, true), "SSH"), [
-                "  ok      dev-k3s-1 (admin@192.168.10.11:22): reached (host key not pinned), passwordless sudo",
+                "  PROBLEM dev-k3s-1 (admin@192.168.10.11:22): logs in, but sudo asks for a password: sudo: a password is required",
+                "          -> on the node: echo 'admin ALL=(ALL) NOPASSWD: ALL' | sudo tee /etc/sudoers.d/admin",
+                "  ok      pinned (admin@192.168.10.24:22): reached with its pinned host key, passwordless sudo",
                 "  PROBLEM moved (admin@192.168.10.21:22): answers with another host key than the pinned one: every command of the program would stop there",
                 "          -> compare with ssh-keyscan -t ed25519 192.168.10.21 on the LAN, and set the node's hostKey to the right one",
-                "  PROBLEM sudo-asks (admin@192.168.10.22:22): logs in, but sudo asks for a password: sudo: a password is required",
-                "          -> on the node: echo 'admin ALL=(ALL) NOPASSWD: ALL' | sudo tee /etc/sudoers.d/admin",
                 "  PROBLEM off (admin@192.168.10.23:22): cannot be reached: ssh: connect to host 192.168.10.23 port 22: Connection timed out",
                 "          -> check the address, that the node is up and that sshd listens on that port (docs/nodes.md)",
             ]);
