@@ -18,6 +18,8 @@ const USAGE = "usage: npm run doctor -- <stack> [--ssh]   (stack: dev, staging o
 export function diagnose(root: string, stack: string, ssh: boolean, env: NodeJS.ProcessEnv): Section[] {
     const { findings: config, check, secrets } = configFindings(root, stack);
     const settings = check?.ok ? check.settings : undefined;
+    // The K3s kubectl must stay near: the stack's, none for an existing cluster (its version is not
+    // known here), and the pinned one where the config is too broken to say.
     const k3sVersion =
         settings?.cluster.mode === "nodes" ? settings.cluster.k3sVersion : settings ? undefined : K3S_VERSION;
     const sections: Section[] = [

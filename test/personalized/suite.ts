@@ -3,6 +3,7 @@
 // stack files to their homelab keeps a green suite; a test that asserts the example's own
 // values (node names, addresses, domain, pool, repository) fails here.
 // Run by `npm run test:personalized` (CI runs it after `npm test`); it takes as long as the suite.
+// KEEP_CLONE=1 leaves the clone in the temporary folder, to look into a failure.
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
