@@ -3,11 +3,9 @@
 // set is known (an encrypted kubeconfig is not read).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkProject, ProjectCheck } from "../stacks/config/check";
-import { summarizeKubeconfig } from "../stacks/config/kubeconfig";
-import { SECRET_KEYS, SecretKey } from "../stacks/config/schema";
+import { checkProject, configInput, ProjectCheck } from "../stacks/config/check";
+import { SecretKey } from "../stacks/config/schema";
 import { PROJECT, stackConfigFile } from "../render/stack-file";
-import { parseValue } from "../stacks/config/load";
 import { Finding } from "./finding";
 
 /** The server the doctor supposes an encrypted kubeconfig names: one it never calls. */
@@ -32,29 +30,13 @@ export function configFindings(
             secrets: new Set(),
         };
     const { config, secretKeys } = stackConfigFile(stack, path.join(root, file));
-    const values: Record<string, unknown> = {};
-    const secrets = new Map<SecretKey, { secure: boolean }>();
-    const encryptedKeys: string[] = [];
-    let kubeconfigText: string | undefined;
-    for (const [fullKey, text] of Object.entries(config)) {
-        const key = fullKey.slice(`${PROJECT}:`.length);
-        const secure = secretKeys.includes(fullKey);
-        if ((SECRET_KEYS as readonly string[]).includes(key)) {
-            secrets.set(key as SecretKey, { secure });
-            if (key === "kubeconfig") kubeconfigText = secure ? undefined : text;
-        } else if (fullKey.startsWith(`${PROJECT}:`)) {
-            values[key] = parseValue(text);
-            if (secure) encryptedKeys.push(key);
-        }
-    }
+    const encrypted = (fullKey: string) => secretKeys.includes(fullKey);
+    const input = configInput(stack, PROJECT, config, encrypted, (fullKey) => !encrypted(fullKey));
+    const secrets = input.secrets;
     // An encrypted kubeconfig only Pulumi reads: the doctor takes it to name a server, unchecked.
     const encryptedKubeconfig = secrets.get("kubeconfig")?.secure === true;
-    const kubeconfig = encryptedKubeconfig
-        ? { server: ENCRYPTED_KUBECONFIG_SERVER }
-        : kubeconfigText === undefined
-          ? undefined
-          : summarizeKubeconfig(kubeconfigText);
-    const check = checkProject(root, { stack, values, secrets, kubeconfig, encryptedKeys });
+    const kubeconfig = encryptedKubeconfig ? { server: ENCRYPTED_KUBECONFIG_SERVER } : input.kubeconfig;
+    const check = checkProject(root, { ...input, kubeconfig });
     if (!check.ok)
         return {
             check,

@@ -3,10 +3,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import { keyShape } from "./key-shape";
-import { summarizeKubeconfig } from "./kubeconfig";
-import { checkProject } from "./check";
-import { SECRET_KEYS } from "./schema";
+import { checkProject, configInput } from "./check";
 import { StackConfig, stackConfig } from "./stack-config";
 
 /** The project's root folder, where Pulumi.yaml and gitops/ live, and where Pulumi runs the program
@@ -16,18 +13,6 @@ const ROOT = path.resolve(__dirname, "..", "..");
 // The language host lists the keys set with `--secret`; the SDK keeps the check internal, so
 // it is reached through the module object rather than its typings.
 const isConfigSecret = (runtimeConfig as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret;
-
-/** A config value as the program sees it: objects and lists arrive as JSON text. */
-export function parseValue(text: string): unknown {
-    if (/^\s*[[{]/.test(text)) {
-        try {
-            return JSON.parse(text) as unknown;
-        } catch {
-            return text; // the schema reports it as a string where an object belongs
-        }
-    }
-    return text;
-}
 
 /** Thrown with every config problem at once; Pulumi prints a RunError without a stack trace. */
 export class ConfigError extends pulumi.RunError {
@@ -49,29 +34,8 @@ export function loadConfig(): StackConfig {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
     const config = new pulumi.Config();
-    const prefix = `${project}:`;
-    const secretKeys = new Set<string>(SECRET_KEYS);
-
-    const values: Record<string, unknown> = {};
-    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-        const key = fullKey.slice(prefix.length);
-        if (fullKey.startsWith(prefix) && !secretKeys.has(key)) {
-            values[key] = parseValue(text);
-        }
-    }
-    const present = SECRET_KEYS.filter((key) => config.get(key) !== undefined);
-    const secrets = new Map(present.map((key) => [key, { secure: isConfigSecret(`${prefix}${key}`) }] as const));
-
-    const kubeconfigText = config.get("kubeconfig");
-    const kubeconfig = kubeconfigText === undefined ? undefined : summarizeKubeconfig(kubeconfigText);
-    const keyShapes = Object.fromEntries(
-        (["sshPrivateKey", "gitopsSshKey"] as const).flatMap((key) => {
-            const text = config.get(key);
-            return text === undefined ? [] : [[key, keyShape(text)]];
-        }),
-    );
-    const encryptedKeys = Object.keys(values).filter((key) => isConfigSecret(`${prefix}${key}`));
-    const result = checkProject(ROOT, { stack, values, secrets, kubeconfig, keyShapes, encryptedKeys });
+    const input = configInput(stack, project, pulumi.runtime.allConfig(), isConfigSecret, () => true);
+    const result = checkProject(ROOT, input);
     if (!result.ok) {
         throw new ConfigError(stack, result.problems);
     }
