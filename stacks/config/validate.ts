@@ -11,15 +11,10 @@ import { applyOverrides, Environment, ENVIRONMENTS, EnvironmentProfile, PROFILES
 import { KeyShape } from "./key-shape";
 import { exampleAt, formatProblem, problemsOf } from "./problems";
 import { checkRules, checkRulesNotReading, Problem } from "./rules";
+import { isLetsEncrypt, LETS_ENCRYPT } from "./rules/acme";
 import { plainSettingsUnencrypted } from "./rules/secrets";
 import { unusedSettings } from "./warnings";
 import { configSchema, ParsedConfig, SECRET_KEYS, SecretKey } from "./schema";
-
-/** Let's Encrypt's ACME directories, by profile issuer. */
-const LETS_ENCRYPT = {
-    "acme-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
-    "acme-production": "https://acme-v02.api.letsencrypt.org/directory",
-} as const;
 
 /** K3s's bundled storage class, used where the profile keeps volumes local. */
 const LOCAL_STORAGE_CLASS = "local-path";
@@ -131,7 +126,7 @@ function tlsSettings(profile: EnvironmentProfile, acme: ParsedConfig["tls"]["acm
         return { kind: "privateCa" };
     }
     const { email, server, solver } = checked(acme, "tls.acme");
-    const letsEncrypt = server === undefined || (Object.values(LETS_ENCRYPT) as string[]).includes(server);
+    const letsEncrypt = isLetsEncrypt(server);
     const stage = profile.tlsIssuer === "acme-staging" ? "staging" : "production";
     return {
         kind: "acme",

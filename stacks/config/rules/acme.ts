@@ -27,10 +27,16 @@ const PRIVATE_SUFFIXES = [
     "mail",
 ];
 
-const LETS_ENCRYPT = {
-    production: "https://acme-v02.api.letsencrypt.org/directory",
-    staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
-};
+/** Let's Encrypt's ACME directories, by profile issuer. */
+export const LETS_ENCRYPT = {
+    "acme-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+    "acme-production": "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+
+/** Whether the ACME CA is Let's Encrypt: no directory named (the profile's), or one of its own. */
+export function isLetsEncrypt(server: string | undefined): boolean {
+    return server === undefined || (Object.values(LETS_ENCRYPT) as string[]).includes(server);
+}
 
 export const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets }) => {
     if (profile.tlsIssuer === "privateCa") {
@@ -48,7 +54,7 @@ export const acmeWhereNeeded: Rule = ({ config, environment, profile, secrets })
     }
     const problems: Problem[] = [];
     const suffix = privateSuffix(config.domain);
-    if ((acme.server === undefined || Object.values(LETS_ENCRYPT).includes(acme.server)) && suffix !== undefined) {
+    if (isLetsEncrypt(acme.server) && suffix !== undefined) {
         problems.push({
             key: "domain",
             message: `"${config.domain}" is under .${suffix}, which Let's Encrypt cannot issue for; use a public domain, a private ACME CA in tls.acme.server, or profile.tlsIssuer: privateCa`,
@@ -97,7 +103,7 @@ export const acmeServer: Rule = ({ config, environment, profile }) => {
         problems.push({
             key: "tls.acme.server",
             message: `${JSON.stringify(server)} is ${eab}'s, whose accounts need External Account Binding, which the program's ClusterIssuer does not carry; registration would fail`,
-            example: JSON.stringify(LETS_ENCRYPT.production),
+            example: JSON.stringify(LETS_ENCRYPT["acme-production"]),
         });
     const letsEncrypt = Object.values(LETS_ENCRYPT).find((u) => new URL(u).hostname === url.hostname);
     if (letsEncrypt !== undefined && server !== letsEncrypt)
@@ -106,11 +112,11 @@ export const acmeServer: Rule = ({ config, environment, profile }) => {
             message: `${JSON.stringify(server)} is not Let's Encrypt's directory; cert-manager reads the directory at exactly this URL and would find none`,
             example: JSON.stringify(letsEncrypt),
         });
-    if (profile.tlsIssuer === "acme-production" && url.hostname === new URL(LETS_ENCRYPT.staging).hostname)
+    if (profile.tlsIssuer === "acme-production" && url.hostname === new URL(LETS_ENCRYPT["acme-staging"]).hostname)
         problems.push({
             key: "tls.acme.server",
             message: `is Let's Encrypt's staging CA, whose certificates no browser trusts; ${environment} serves trusted ones (profile tlsIssuer: acme-production)`,
-            example: JSON.stringify(LETS_ENCRYPT.production),
+            example: JSON.stringify(LETS_ENCRYPT["acme-production"]),
         });
     return problems;
 };
@@ -119,9 +125,7 @@ export const acmeServer: Rule = ({ config, environment, profile }) => {
 // public one (ValidEmail -> validNonWildcardDomain); the account is never registered.
 export const acmeEmail: Rule = ({ config, profile }) => {
     const acme = config.tls.acme;
-    const server = acme?.server;
-    const letsEncrypt = server === undefined || Object.values(LETS_ENCRYPT).includes(server);
-    if (profile.tlsIssuer === "privateCa" || acme === undefined || !letsEncrypt) return [];
+    if (profile.tlsIssuer === "privateCa" || acme === undefined || !isLetsEncrypt(acme.server)) return [];
     const domain = acme.email.split("@").at(-1)!.toLowerCase();
     const suffix = privateSuffix(domain);
     const why = ["example.com", "example.net", "example.org"].includes(domain)

@@ -42,8 +42,9 @@ const nodeLabels = ({ nodes }: RuleContext): Problem[] =>
             })),
     );
 
-/** K3s's default pod and service networks, which node addresses must stay out of. */
-const K3S_NETWORKS: readonly { readonly name: string; readonly block: AddressBlock }[] = [
+/** K3s's default pod and service networks (`cluster-cidr`, `service-cidr`), which node addresses,
+ *  the VIP and the pools must stay out of: every node routes them to pods or services. */
+export const K3S_NETWORKS: readonly { readonly name: string; readonly block: AddressBlock }[] = [
     { name: "K3s's pod network 10.42.0.0/16", block: parseBlock("10.42.0.0/16")! },
     { name: "K3s's service network 10.43.0.0/16", block: parseBlock("10.43.0.0/16")! },
 ];

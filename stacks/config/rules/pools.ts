@@ -4,6 +4,7 @@ import { AddressBlock, hostBlock, isPrivate, overlaps, parseBlock, parseIPv4 } f
 import { ParsedConfig } from "../schema";
 import { duplicates, Rule } from "./context";
 import { inside, serversLan } from "./lan";
+import { K3S_NETWORKS } from "./nodes";
 
 export const uniquePools: Rule = ({ config }) =>
     duplicates(config.metallb.pools, "metallb.pools", "name", "pool names");
@@ -72,13 +73,6 @@ export const poolsAvoidNodes: Rule = ({ config, nodes }) => {
             }));
     });
 };
-
-/** K3s's default pod and service networks (`cluster-cidr`, `service-cidr`): an address there routes
- *  into the cluster, never to a LoadBalancer on the LAN. */
-const K3S_NETWORKS = [
-    { name: "K3s's pod network 10.42.0.0/16", block: parseBlock("10.42.0.0/16")! },
-    { name: "K3s's service network 10.43.0.0/16", block: parseBlock("10.43.0.0/16")! },
-];
 
 export const poolsOffK3sNetworks: Rule = ({ config }) =>
     poolBlocks(config).flatMap((b) =>
