@@ -1,15 +1,21 @@
 // Field checks shared by the config schema and the profile schema.
 import { z } from "zod";
 
+const LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+
+/** DNS labels joined by dots (RFC 1123 subdomain), unanchored and of any length: the pattern the
+ *  names below and label keys' prefixes bound. */
+export const SUBDOMAIN_PATTERN = `${LABEL}(\\.${LABEL})*`;
+
 /** A Kubernetes object name of one DNS label (RFC 1123). */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const DNS_LABEL = new RegExp(`^${LABEL}$`);
 
 /** A Kubernetes object name of DNS labels joined by dots (RFC 1123 subdomain). */
-export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN = new RegExp(`^(?=.{1,253}$)${SUBDOMAIN_PATTERN}$`);
 
 /** A node name: a DNS subdomain that also fits the kubernetes.io/hostname label the kubelet sets
  *  from it (63 characters). */
-export const NODE_NAME = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+export const NODE_NAME = new RegExp(`^(?=.{1,63}$)${SUBDOMAIN_PATTERN}$`);
 
 /** A string that must satisfy `test`; the message quotes the offending value. */
 export function matching(test: RegExp | ((value: string) => boolean), problem: string) {

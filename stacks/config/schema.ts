@@ -11,6 +11,7 @@ import {
     matching,
     NODE_NAME,
     pemCertificate,
+    SUBDOMAIN_PATTERN,
 } from "./fields";
 import { hostKeySchema, knownHostLines, knownHostProblem } from "./host-key";
 import { parseBlock, parseIPv4 } from "./ipv4";
@@ -24,8 +25,9 @@ const dnsName = matching(DNS_NAME, "is not a lowercase DNS name");
 
 /** A label key the API server accepts (apimachinery IsQualifiedName): an optional DNS subdomain
  *  prefix of at most 253 characters and `/`, then a name of at most 63. */
-const labelKey =
-    /^((?=[^/]{1,253}\/)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelKey = new RegExp(
+    `^((?=[^/]{1,253}\\/)${SUBDOMAIN_PATTERN}\\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`,
+);
 const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 const NODE_EXAMPLE = { name: "k3s-server-1", address: "192.168.10.11", role: "server", user: "admin" };
